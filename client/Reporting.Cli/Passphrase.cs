@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace Reporting.Cli;
+
+/// <summary>Secrets come from a prompt without echo or from a file, never from argv or the environment.</summary>
+public static class Passphrase
+{
+    /// <summary>Reads the first line of <paramref name="file"/>, or prompts on the terminal.
+    /// The caller zeroes the returned bytes when done.</summary>
+    public static byte[] Read(string? file, string prompt, bool confirm = false)
+    {
+        if (file is not null)
+        {
+            var bytes = File.ReadAllBytes(file);
+            try
+            {
+                var end = Array.IndexOf(bytes, (byte)'\n');
+                var length = end < 0 ? bytes.Length : end;
+                if (length > 0 && bytes[length - 1] == '\r')
+                    length--;
+                if (length == 0)
+                    throw new ToolException($"the passphrase file {file} is empty");
+                return bytes.AsSpan(0, length).ToArray();
+            }
+            finally
+            {
+                Array.Clear(bytes);
+            }
+        }
+
+        if (Console.IsInputRedirected)
+            throw new ToolException("no terminal to ask for the passphrase", "give it in a file with --passphrase-file FILE");
+
+        var first = Prompt(prompt);
+        if (!confirm)
+            return first;
+        var second = Prompt("Confirm passphrase: ");
+        try
+        {
+            if (!first.AsSpan().SequenceEqual(second))
+            {
+                Array.Clear(first);
+                throw new ToolException("the passphrases do not match");
+            }
+            return first;
+        }
+        finally
+        {
+            Array.Clear(second);
+        }
+    }
+
+    static byte[] Prompt(string prompt)
+    {
+        Console.Error.Write(prompt);
+        var chars = new char[1024];
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                var key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Enter)
+                    break;
+                if (key.Key == ConsoleKey.Backspace)
+                {
+                    if (length > 0)
+                        length--;
+                    continue;
+                }
+                if (key.KeyChar == '\0')
+                    continue;
+                if (length == chars.Length)
+                    throw new ToolException("the passphrase is too long");
+                chars[length++] = key.KeyChar;
+            }
+            Console.Error.WriteLine();
+            if (length == 0)
+                throw new ToolException("the passphrase is empty");
+            return Encoding.UTF8.GetBytes(chars, 0, length);
+        }
+        finally
+        {
+            Array.Clear(chars);
+        }
+    }
+}
