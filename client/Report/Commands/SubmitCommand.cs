@@ -144,7 +144,9 @@ static class SubmitCommand
             return;
         Console.Error.WriteLine();
         Console.Error.WriteLine(UiText.Get("CodenameIntro"));
-        Console.Out.WriteLine($"codename: {codename}");
+        // A line of its own under a label, so a script can take it (grep -A1 codename | tail -1).
+        Console.Out.WriteLine("codename:");
+        Console.Out.WriteLine($"  {codename}");
         Console.Out.Flush();
         Console.Error.WriteLine(UiText.Get("CodenameAdvice"));
         Console.Error.WriteLine();

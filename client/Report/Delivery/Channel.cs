@@ -1,5 +1,5 @@
-using System.Net;
 using Reporting.Cli;
+using Reporting.Cli.Network;
 using Reporting.Report.Text;
 
 namespace Reporting.Report.Delivery;
@@ -50,25 +50,6 @@ sealed class Channel
         return new Channel(serverUri, proxyUri);
     }
 
-    /// <summary>An HTTP client for this channel. Timeouts are the delivery pipeline's, so none here.
-    /// System proxy settings are ignored: traffic goes only where the user said.</summary>
-    public HttpClient CreateClient()
-    {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = Proxy is not null,
-            Proxy = Proxy is null ? null : new WebProxy(Proxy),
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            ConnectTimeout = TimeSpan.FromSeconds(60),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        };
-        return new HttpClient(handler)
-        {
-            BaseAddress = Server,
-            Timeout = Timeout.InfiniteTimeSpan,
-            // No product name or version: every client looks alike.
-            DefaultRequestHeaders = { { "User-Agent", "report" } },
-        };
-    }
+    /// <summary>An HTTP client for this channel. Timeouts are the delivery pipeline's, so none here.</summary>
+    public HttpClient CreateClient() => ServerConnection.Create(Server, Proxy, Timeout.InfiniteTimeSpan);
 }
