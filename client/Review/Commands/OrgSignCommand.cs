@@ -19,7 +19,7 @@ static class OrgSignCommand
         var orgKey = new Option<string>("--org-key") { Description = "The organisation key file (from review org init)", Required = true };
         var entries = new Option<string[]>("--entry") { Description = "A reviewer's NAME.entry.json (from review keygen); repeat for each reviewer", Required = true };
         var version = new Option<int>("--version") { Description = "The roster's version: higher than any roster signed before", Required = true };
-        var validDays = new Option<int>("--valid-days") { Description = $"Days until the roster expires (default {DefaultValidDays})", DefaultValueFactory = _ => DefaultValidDays };
+        var validDays = new Option<int>("--valid-days") { Description = "Days until the roster expires", DefaultValueFactory = _ => DefaultValidDays };
         var output = new Option<string>("--out") { Description = "The signed roster file to write (roster.json)", Required = true };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the organisation key's passphrase from this file instead of asking" };
         var command = new Command("sign", "Sign the roster: who reports are sealed to and whose requests the server honours")
