@@ -11,4 +11,5 @@ root.Subcommands.Add(SubmitCommand.Create());
 root.Subcommands.Add(SendCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(RepliesCommand.Create());
+root.Subcommands.Add(SealCommand.Create());
 return ToolRunner.Run("report", root, args);
