@@ -226,7 +226,7 @@ public sealed class SubmitTests
     {
         using var server = ServerFixture.Start();
         using var source = new SourceMachine();
-        source.Init(server);
+        source.Init(server, null, "--roster", server.RosterFile);
         var words = Codename.Generate(Wordlist.English).ToString().Split(' ');
         words[2] = "notaword";
         var file = source.Files.Write("codename.txt", string.Join(' ', words));

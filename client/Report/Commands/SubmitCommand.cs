@@ -46,6 +46,9 @@ static class SubmitCommand
             var exportPath = result.GetValue(export);
             if (result.GetValue(armor) && exportPath is null)
                 throw new ToolException(UiText.Get("ArmorNeedsExport"));
+            // Checked before anything is written: the user must not compose a report only to lose it here.
+            if (exportPath is not null && (File.Exists(exportPath) || Directory.Exists(exportPath)))
+                throw new ToolException(UiText.Format("ExportExists", exportPath));
             var channel = exportPath is null ? Channel.Create(config.Server, result.GetValue(proxy) ?? config.Proxy) : null;
             var policy = CommonOptions.Policy(result);
             var allow = result.GetValue(allowUnscrubbed);

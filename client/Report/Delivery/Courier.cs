@@ -33,7 +33,7 @@ sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? 
 sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy policy) : IDisposable
 {
     /// <summary>Shared by every envelope of this run (see <see cref="DeliveryPolicy.Breaker"/>).</summary>
-    readonly CircuitBreakerStrategyOptions<HttpResponseMessage> breaker = policy.Breaker();
+    readonly ResiliencePipeline<HttpResponseMessage> breaker = policy.Breaker();
 
     public DeliveryResult Deliver(OutboxEntry entry, CancellationToken cancellationToken)
     {

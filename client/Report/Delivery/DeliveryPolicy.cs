@@ -23,7 +23,7 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
 
     /// <summary>The circuit breaker is shared by every envelope of one run: when the server is plainly
     /// unreachable, the rest of the outbox is left for later instead of retried one by one.</summary>
-    public ResiliencePipeline<HttpResponseMessage> Build(long envelopeBytes, CircuitBreakerStrategyOptions<HttpResponseMessage> breaker, Action<string> onRetry)
+    public ResiliencePipeline<HttpResponseMessage> Build(long envelopeBytes, ResiliencePipeline<HttpResponseMessage> breaker, Action<string> onRetry)
     {
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
@@ -48,12 +48,18 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
                     return ValueTask.CompletedTask;
                 },
             })
-            .AddCircuitBreaker(breaker)
+            .AddPipeline(breaker)
             .AddTimeout(TimeoutFor(envelopeBytes))
             .Build();
     }
 
-    public CircuitBreakerStrategyOptions<HttpResponseMessage> Breaker() => new()
+    /// <summary>A circuit breaker to build once per run and pass to every <see cref="Build"/>: a strategy's
+    /// state lives in its pipeline, so sharing the pipeline shares what it has seen.</summary>
+    public ResiliencePipeline<HttpResponseMessage> Breaker() => new ResiliencePipelineBuilder<HttpResponseMessage>()
+        .AddCircuitBreaker(BreakerOptions())
+        .Build();
+
+    CircuitBreakerStrategyOptions<HttpResponseMessage> BreakerOptions() => new()
     {
         ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reporting.Cli;
+using Reporting.Format.IO;
 using Reporting.Report.Text;
 
 namespace Reporting.Report.Home;
@@ -63,6 +64,6 @@ sealed class ReportHome
     public void SaveConfig(ReportConfig config)
     {
         Create();
-        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json));
+        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json), replace: true);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Reporting.Cli;
+using Reporting.Format.IO;
 using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
 using Reporting.Report.Delivery;
@@ -27,7 +28,7 @@ static class RosterStore
     {
         var roster = Verify(bytes, config);
         home.Create();
-        AtomicFile.Write(home.RosterPath, roster.FileBytes);
+        AtomicFile.Write(home.RosterPath, roster.FileBytes, replace: true);
         home.SaveConfig(config with { RosterVersion = roster.Roster.Version });
         return roster;
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Reporting.Format.IO;
 using Reporting.Report.Home;
 
 namespace Reporting.Report.Outbox;
@@ -18,21 +19,21 @@ sealed class ReportOutbox(string directory)
     string DescriptionPath(string key) => Path.Combine(Directory, key + ".json");
 
     /// <summary>Adds an envelope already written (as ciphertext) to <paramref name="pending"/>, which this commits.</summary>
-    public void Add(OutboxEntry entry, AtomicFile.Pending pending)
+    public void Add(OutboxEntry entry, AtomicFile pending)
     {
         Save(entry);
         pending.Commit();
     }
 
     /// <summary>A pending file where the envelope for <paramref name="key"/> is sealed before it is added.</summary>
-    public AtomicFile.Pending CreateEnvelope(string key)
+    public AtomicFile CreateEnvelope(string key)
     {
         System.IO.Directory.CreateDirectory(Directory);
         return AtomicFile.Create(Path.Combine(Directory, key + ".age"));
     }
 
     public void Save(OutboxEntry entry) =>
-        AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json));
+        AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json), replace: true);
 
     public void Remove(OutboxEntry entry)
     {
@@ -46,7 +47,7 @@ sealed class ReportOutbox(string directory)
     {
         if (!System.IO.Directory.Exists(Directory))
             return [];
-        foreach (var stray in System.IO.Directory.EnumerateFiles(Directory, ".*.tmp"))
+        foreach (var stray in System.IO.Directory.EnumerateFiles(Directory, ".*.partial"))
             if (File.GetLastWriteTimeUtc(stray) < DateTime.UtcNow.AddHours(-1))
                 File.Delete(stray);
 

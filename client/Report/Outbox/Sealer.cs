@@ -1,6 +1,7 @@
 using Reporting.Format.Age;
 using Reporting.Format.Bundles;
 using Reporting.Format.Rosters;
+using Reporting.Format.IO;
 using Reporting.Report.Home;
 using Reporting.Report.Progress;
 using Reporting.Report.Text;
