@@ -69,7 +69,7 @@ public sealed class GuidedTests
     {
         using var server = ServerFixture.Start();
         using var source = new SourceMachine();
-        source.Init(server);
+        source.Init(server, null, "--roster", server.RosterFile);
         var (text, _) = source.TextFile();
 
         int exit;

@@ -74,7 +74,8 @@ static class CommonOptions
         return policy;
     }
 
-    /// <summary>Runs a command body, turning file-system failures into plain errors instead of stack traces.</summary>
+    /// <summary>Runs a command body, turning failures into plain errors: a frightened user at a borrowed
+    /// computer must never face a stack trace.</summary>
     public static int Guard(Func<int> body)
     {
         try
@@ -84,6 +85,10 @@ static class CommonOptions
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ToolException(e.Message);
+        }
+        catch (Exception e) when (e is not (ToolException or OperationCanceledException))
+        {
+            throw new ToolException(UiText.Format("Unexpected", e.GetType().Name, e.Message), UiText.Get("HintUnexpected"));
         }
     }
 
