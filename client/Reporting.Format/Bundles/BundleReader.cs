@@ -183,7 +183,7 @@ internal sealed class BundleReader(Stream input, string attachmentsDirectory, Bu
             var path = Path.GetFullPath(Path.Join(root, names.Claim(declaredName)));
             if (!string.Equals(Path.GetDirectoryName(path), root, StringComparison.Ordinal))
                 throw new InvalidOperationException("an attachment name escaped its folder"); // the name rules make this unreachable
-            if (Path.Exists(path) || File.ResolveLinkTarget(path, returnFinalTarget: false) is not null)
+            if (Path.Exists(path)) // true for links too, even dangling ones
                 continue;
             try
             {
