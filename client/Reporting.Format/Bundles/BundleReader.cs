@@ -28,7 +28,9 @@ internal sealed class BundleReader(Stream input, string attachmentsDirectory, Bu
         if (ReadEntries())
             ReadPadding();
         CompareWithDocument(document);
-        return new OpenedBundle(document, paths, warnings);
+        var saved = written.Select(w => new SavedAttachment(w.Path, w.EntryName, w.Size, w.Sha256,
+            document.Attachments.FirstOrDefault(a => a.Name == w.EntryName))).ToList();
+        return new OpenedBundle(document, paths, warnings) { Saved = saved };
     }
 
     ReportDocument ReadReportJson()

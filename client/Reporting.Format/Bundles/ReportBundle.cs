@@ -17,7 +17,15 @@ public sealed record BundleLimits
 }
 
 /// <summary>What was read from a bundle: the document and what was written where, plus problems skipped.</summary>
-public sealed record OpenedBundle(ReportDocument Document, IReadOnlyList<string> AttachmentPaths, IReadOnlyList<string> Warnings);
+public sealed record OpenedBundle(ReportDocument Document, IReadOnlyList<string> AttachmentPaths, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Each attachment written, in bundle order, with what report.json says about it (null when nothing).</summary>
+    public IReadOnlyList<SavedAttachment> Saved { get; init; } = [];
+}
+
+/// <summary>An attachment as it was written to disk: its path, the name the bundle gave it, its real size
+/// and SHA-256 (lowercase hex), and report.json's entry for that name when there is one.</summary>
+public sealed record SavedAttachment(string Path, string DeclaredName, long Size, string Sha256, ReportAttachment? Declared);
 
 /// <summary>The plaintext inside an envelope: a tar with scrubbed headers (report.json, then attachments/NAME),
 /// followed by zero bytes up to the Padmé length.</summary>
