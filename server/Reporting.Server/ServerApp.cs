@@ -6,7 +6,7 @@ using Reporting.Server.Hardening;
 using Reporting.Server.Health;
 using Reporting.Server.Mailboxes;
 using Reporting.Server.Reports;
-using Reporting.Server.Roster;
+using Reporting.Server.Rosters;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Reporting.Format.Protocol;
 using Reporting.Server.Challenges;
 using Reporting.Server.Hardening;
-using Reporting.Server.Roster;
+using Reporting.Server.Rosters;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
-using Reporting.Server.Roster;
+using Reporting.Server.Rosters;
 using Reporting.Server.Storage;
 
 namespace Reporting.Server.SignedRequests;

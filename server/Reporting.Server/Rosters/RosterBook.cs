@@ -3,7 +3,7 @@ using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
 using Reporting.Server.Storage;
 
-namespace Reporting.Server.Roster;
+namespace Reporting.Server.Rosters;
 
 /// <summary>The roster this server serves and the earlier versions it still accepts (D6). Loaded once at
 /// start-up from Reporting:RosterFile, verified against the pinned organisation key; a new roster takes

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reporting.Server.Hardening;
 
-namespace Reporting.Server.Roster;
+namespace Reporting.Server.Rosters;
 
 public static class RosterRoutes
 {
