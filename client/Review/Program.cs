@@ -7,4 +7,7 @@ var root = new RootCommand("review: reviewers' tool for the anonymous reporting 
 root.Subcommands.Add(FetchCommand.Create());
 root.Subcommands.Add(ReplyCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
+root.Subcommands.Add(KeygenCommand.Create());
+root.Subcommands.Add(OrgCommand.Create());
+root.Subcommands.Add(OpenCommand.Create());
 return ToolRunner.Run("review", root, args);

@@ -1,0 +1,82 @@
+using System.Buffers;
+
+namespace Reporting.Format.Age.Payload;
+
+/// <summary>Seals what is written to it, one 64 KiB chunk at a time. A full chunk is sealed only
+/// once more data arrives, because until then it might be the last one; disposing seals the last.</summary>
+internal sealed class PayloadWriter : System.IO.Stream
+{
+    private readonly System.IO.Stream sink;
+    private readonly bool ownsSink;
+    private readonly PayloadCipher cipher;
+    private readonly byte[] plain = ArrayPool<byte>.Shared.Rent(PayloadCipher.ChunkSize);
+    private readonly byte[] sealedChunk = ArrayPool<byte>.Shared.Rent(PayloadCipher.EncryptedChunkSize);
+    private int count;
+    private ulong counter;
+    private bool disposed;
+
+    /// <summary>Takes ownership of <paramref name="cipher"/>.</summary>
+    public PayloadWriter(System.IO.Stream sink, bool ownsSink, PayloadCipher cipher)
+    {
+        this.sink = sink;
+        this.ownsSink = ownsSink;
+        this.cipher = cipher;
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        while (buffer.Length > 0)
+        {
+            if (count == PayloadCipher.ChunkSize) SealChunk(last: false);
+            int n = Math.Min(buffer.Length, PayloadCipher.ChunkSize - count);
+            buffer[..n].CopyTo(plain.AsSpan(count));
+            count += n;
+            buffer = buffer[n..];
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    private void SealChunk(bool last)
+    {
+        cipher.Seal(counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
+        sink.Write(sealedChunk, 0, count + PayloadCipher.TagSize);
+        counter++;
+        count = 0;
+    }
+
+    /// <summary>Flushes what is sealed so far; the chunk being filled stays buffered.</summary>
+    public override void Flush() => sink.Flush();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !disposed)
+        {
+            disposed = true;
+            try
+            {
+                // The last chunk: may be short; empty only when the whole payload is empty.
+                SealChunk(last: true);
+                sink.Flush();
+            }
+            finally
+            {
+                cipher.Dispose();
+                ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+                ArrayPool<byte>.Shared.Return(sealedChunk);
+                if (ownsSink) sink.Dispose();
+            }
+        }
+        base.Dispose(disposing);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => !disposed;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
