@@ -59,7 +59,7 @@ internal sealed class PayloadReader : System.IO.Stream
         bool endsPayload = buffered <= PayloadCipher.EncryptedChunkSize;
         int length = Math.Min(buffered, PayloadCipher.EncryptedChunkSize);
         plainStart = 0;
-        plainEnd = cipher.Open(counter, sealedChunk.AsSpan(0, length), endsPayload, plain);
+        plainEnd = cipher.Open(0, counter, sealedChunk.AsSpan(0, length), endsPayload, plain);
         counter++;
         if (endsPayload)
         {

@@ -40,7 +40,7 @@ internal sealed class PayloadWriter : System.IO.Stream
 
     private void SealChunk(bool last)
     {
-        cipher.Seal(counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
+        cipher.Seal(0, counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
         sink.Write(sealedChunk, 0, count + PayloadCipher.TagSize);
         counter++;
         count = 0;
