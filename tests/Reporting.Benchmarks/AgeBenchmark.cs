@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
 using Reporting.Format.Age;
 
@@ -48,7 +49,7 @@ internal static class AgeBenchmark
             string recipient = identity.Recipient.ToString();
 
             Console.WriteLine($"age benchmark: {sizeMib} MiB file to file in {work}, {runs} interleaved runs, {Environment.ProcessorCount} cores");
-            var results = new Dictionary<string, List<(double Seconds, long PeakKib)>>();
+            var results = new Dictionary<string, List<(double Seconds, long PeakKib, double CpuSeconds)>>();
             string ours = Path.Combine(work, "ours.age"), theirs = Path.Combine(work, "age.age");
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
@@ -67,12 +68,13 @@ internal static class AgeBenchmark
                 File.Delete(theirsOut);
             }
 
-            Console.WriteLine($"{"",-10} {"MiB/s",8} {"peak RSS",10}   (median of {runs})");
+            Console.WriteLine($"{"",-10} {"MiB/s",8} {"peak RSS",11} {"CPU s",6}   (medians of {runs}; CPU = user + sys, all threads)");
             foreach (var (name, samples) in results)
             {
                 double seconds = Median(samples.Select(s => s.Seconds));
                 long peak = samples.Max(s => s.PeakKib);
-                Console.WriteLine($"{name,-10} {sizeMib / seconds,8:F0} {peak / 1024.0,7:F1} MiB   runs: {string.Join(", ", samples.Select(s => (sizeMib / s.Seconds).ToString("F0")))}");
+                double cpu = Median(samples.Select(s => s.CpuSeconds));
+                Console.WriteLine($"{name,-10} {sizeMib / seconds,8:F0} {peak / 1024.0,7:F1} MiB {cpu,6:F2}   MiB/s per run: {string.Join(", ", samples.Select(s => (sizeMib / s.Seconds).ToString("F0")))}");
             }
             double sealRatio = Median(results["age seal"].Select(s => s.Seconds)) / Median(results["ours seal"].Select(s => s.Seconds));
             double openRatio = Median(results["age open"].Select(s => s.Seconds)) / Median(results["ours open"].Select(s => s.Seconds));
@@ -113,22 +115,24 @@ internal static class AgeBenchmark
             : [host, .. args];
     }
 
-    private static void Measure(Dictionary<string, List<(double, long)>> results, string name, string[] command)
+    private static void Measure(Dictionary<string, List<(double Seconds, long PeakKib, double CpuSeconds)>> results, string name, string[] command)
     {
         string timeFile = Path.GetTempFileName();
         try
         {
             var start = new ProcessStartInfo(GnuTime) { RedirectStandardError = true };
-            foreach (string a in new[] { "-f", "%M", "-o", timeFile }.Concat(command)) start.ArgumentList.Add(a);
+            foreach (string a in new[] { "-f", "%M %U %S", "-o", timeFile }.Concat(command)) start.ArgumentList.Add(a);
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start)!;
             string stderr = process.StandardError.ReadToEnd();
             process.WaitForExit();
             double seconds = clock.Elapsed.TotalSeconds;
             if (process.ExitCode != 0) throw new InvalidOperationException($"{name} failed: {stderr}");
-            long peakKib = long.Parse(File.ReadAllText(timeFile).Trim().Split('\n')[^1]);
+            string[] measured = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
+            long peakKib = long.Parse(measured[0]);
+            double cpu = double.Parse(measured[1], CultureInfo.InvariantCulture) + double.Parse(measured[2], CultureInfo.InvariantCulture);
             if (!results.TryGetValue(name, out var list)) results[name] = list = [];
-            list.Add((seconds, peakKib));
+            list.Add((seconds, peakKib, cpu));
         }
         finally
         {

@@ -2,111 +2,94 @@ using System.Buffers;
 
 namespace Reporting.Format.Age.Payload;
 
-/// <summary>Seals and opens whole payloads stream to stream: a batch of chunks at a time, spread
-/// over every core (chunks are independent given their counter), while the previous batch is
-/// being written. Memory is three pooled batch buffers, whatever the payload's size.</summary>
+/// <summary>Seals and opens whole payloads stream to stream. A three-stage pipeline: while one batch
+/// of chunks is transformed on every core (chunks are independent given their counter), the next
+/// batch is read and the previous one written. Memory is four pooled batch buffers (8 MiB on two
+/// cores, at most 32 MiB), whatever the payload's size.</summary>
 internal static class ParallelPayload
 {
     public static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 64);
-    /// <summary>Several chunks per worker per batch, and at most 8 MiB a buffer (three buffers: ≤ 24 MiB).</summary>
-    private static int BatchChunks => Math.Clamp(Workers * 8, 32, 128);
 
-    public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher)
+    /// <summary>2^k − 1 chunks a batch (several per worker): a sealed batch (n × 65552 bytes) then
+    /// still fits the same 2^(k+16)-byte pool bucket as a plaintext batch, instead of twice that.</summary>
+    private static int BatchChunks => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Workers * 16), 32, 128) - 1;
+
+    private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
+
+    public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher) =>
+        Run(input, sink, cipher, PayloadCipher.ChunkSize, PayloadCipher.EncryptedChunkSize, clearInput: true,
+            (lane, counter, last, plain, sealedChunk) =>
+            {
+                int length = plain.Length + PayloadCipher.TagSize;
+                cipher.Seal(lane, counter, last, plain, sealedChunk[..length]);
+                return length;
+            });
+
+    /// <summary>Every chunk of a batch is authenticated before any of the batch is written.</summary>
+    public static void Open(System.IO.Stream payload, System.IO.Stream output, PayloadCipher cipher) =>
+        Run(payload, output, cipher, PayloadCipher.EncryptedChunkSize, PayloadCipher.ChunkSize, clearInput: false,
+            (lane, counter, endsPayload, sealedChunk, plain) => cipher.Open(lane, counter, sealedChunk, endsPayload, plain));
+
+    private static void Run(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
+        int inChunk, int outChunk, bool clearInput, ChunkTransform transform)
     {
         int batch = BatchChunks;
-        int batchBytes = batch * PayloadCipher.ChunkSize;
-        // One batch of plaintext and the first byte of the next: it tells whether this batch holds the last chunk.
-        byte[] plain = ArrayPool<byte>.Shared.Rent(batchBytes + 1);
-        byte[][] sealedBatches = [ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.EncryptedChunkSize),
-                                  ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.EncryptedChunkSize)];
+        int batchBytes = batch * inChunk;
+        var pool = ArrayPool<byte>.Shared;
+        // Each input buffer holds a batch and the first byte of the next: that byte tells whether
+        // the batch holds the payload's last chunk.
+        byte[][] inputs = [pool.Rent(batchBytes + 1), pool.Rent(batchBytes + 1)];
+        byte[][] outputs = [pool.Rent(batch * outChunk), pool.Rent(batch * outChunk)];
+        Task<int> reading = Task.FromResult(0);
         Task writing = Task.CompletedTask;
         try
         {
-            int buffered = 0, slot = 0;
+            reading = StartRead(input, inputs[0], 0, batchBytes + 1);
             ulong counter = 0;
-            while (true)
+            for (int slot = 0; ; slot ^= 1)
             {
-                buffered += input.ReadAtLeast(plain.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
+                byte[] inBatch = inputs[slot], outBatch = outputs[slot];
+                int buffered = reading.GetAwaiter().GetResult();
                 bool endsPayload = buffered <= batchBytes;
+                if (!endsPayload)
+                {
+                    inputs[slot ^ 1][0] = inBatch[batchBytes];
+                    reading = StartRead(input, inputs[slot ^ 1], 1, batchBytes + 1);
+                }
                 int length = Math.Min(buffered, batchBytes);
-                // An empty payload is one empty last chunk.
-                int chunks = Math.Max(1, (length + PayloadCipher.ChunkSize - 1) / PayloadCipher.ChunkSize);
+                // An empty payload is one empty last chunk (and, sealed, one bare tag).
+                int chunks = Math.Max(1, (length + inChunk - 1) / inChunk);
                 ulong first = counter;
-                byte[] sealedBatch = sealedBatches[slot];
+                int lastLength = 0;
                 ForEachChunk(cipher, chunks, (lane, i) =>
                 {
-                    int start = i * PayloadCipher.ChunkSize;
-                    int size = Math.Min(PayloadCipher.ChunkSize, length - start);
-                    cipher.Seal(lane, first + (ulong)i, endsPayload && i == chunks - 1, plain.AsSpan(start, size),
-                        sealedBatch.AsSpan(i * PayloadCipher.EncryptedChunkSize, size + PayloadCipher.TagSize));
+                    int start = i * inChunk;
+                    int n = transform(lane, first + (ulong)i, endsPayload && i == chunks - 1,
+                        inBatch.AsSpan(start, Math.Min(inChunk, length - start)), outBatch.AsSpan(i * outChunk, outChunk));
+                    if (i == chunks - 1) lastLength = n;
                 });
                 counter += (ulong)chunks;
                 writing.GetAwaiter().GetResult();
-                int total = length + chunks * PayloadCipher.TagSize;
-                writing = Task.Run(() => sink.Write(sealedBatch, 0, total));
-                slot ^= 1;
+                int total = (chunks - 1) * outChunk + lastLength;
+                writing = Task.Run(() => output.Write(outBatch, 0, total));
                 if (endsPayload) break;
-                plain[0] = plain[batchBytes];
-                buffered = 1;
             }
             writing.GetAwaiter().GetResult();
         }
         finally
         {
+            // No read or write may still use a buffer that goes back to the pool.
+            WaitQuietly(reading);
             WaitQuietly(writing);
-            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
-            foreach (byte[] b in sealedBatches) ArrayPool<byte>.Shared.Return(b);
+            foreach (byte[] b in inputs) pool.Return(b, clearArray: clearInput);
+            foreach (byte[] b in outputs) pool.Return(b, clearArray: !clearInput);
         }
     }
 
-    public static void Open(System.IO.Stream payload, System.IO.Stream output, PayloadCipher cipher)
-    {
-        int batch = BatchChunks;
-        int batchBytes = batch * PayloadCipher.EncryptedChunkSize;
-        byte[] sealedBatch = ArrayPool<byte>.Shared.Rent(batchBytes + 1);
-        byte[][] plainBatches = [ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.ChunkSize),
-                                 ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.ChunkSize)];
-        Task writing = Task.CompletedTask;
-        try
-        {
-            int buffered = 0, slot = 0;
-            ulong counter = 0;
-            while (true)
-            {
-                buffered += payload.ReadAtLeast(sealedBatch.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
-                bool endsPayload = buffered <= batchBytes;
-                int length = Math.Min(buffered, batchBytes);
-                int chunks = Math.Max(1, (length + PayloadCipher.EncryptedChunkSize - 1) / PayloadCipher.EncryptedChunkSize);
-                ulong first = counter;
-                byte[] plain = plainBatches[slot];
-                int lastSize = 0;
-                // Every chunk of the batch is authenticated before any of it is written.
-                ForEachChunk(cipher, chunks, (lane, i) =>
-                {
-                    int start = i * PayloadCipher.EncryptedChunkSize;
-                    int size = Math.Min(PayloadCipher.EncryptedChunkSize, length - start);
-                    int opened = cipher.Open(lane, first + (ulong)i, sealedBatch.AsSpan(start, size), endsPayload && i == chunks - 1,
-                        plain.AsSpan(i * PayloadCipher.ChunkSize, PayloadCipher.ChunkSize));
-                    if (i == chunks - 1) lastSize = opened;
-                });
-                counter += (ulong)chunks;
-                writing.GetAwaiter().GetResult();
-                int total = (chunks - 1) * PayloadCipher.ChunkSize + lastSize;
-                writing = Task.Run(() => output.Write(plain, 0, total));
-                slot ^= 1;
-                if (endsPayload) break;
-                sealedBatch[0] = sealedBatch[batchBytes];
-                buffered = 1;
-            }
-            writing.GetAwaiter().GetResult();
-        }
-        finally
-        {
-            WaitQuietly(writing);
-            ArrayPool<byte>.Shared.Return(sealedBatch);
-            foreach (byte[] b in plainBatches) ArrayPool<byte>.Shared.Return(b, clearArray: true);
-        }
-    }
+    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> up to <paramref name="end"/>
+    /// (or the end of input) in the background; the result is how many bytes the buffer then holds.</summary>
+    private static Task<int> StartRead(System.IO.Stream input, byte[] buffer, int offset, int end) =>
+        Task.Run(() => offset + input.ReadAtLeast(buffer.AsSpan(offset, end - offset), end - offset, throwOnEndOfStream: false));
 
     /// <summary>Runs <paramref name="work"/>(lane, chunk) for every chunk of a batch, one lane per worker.</summary>
     private static void ForEachChunk(PayloadCipher cipher, int chunks, Action<int, int> work)
@@ -130,13 +113,13 @@ internal static class ParallelPayload
         }
     }
 
-    /// <summary>Before a buffer goes back to the pool, no write may still read it. A write's own
-    /// failure was already thrown, or is moot because another failure is on its way out.</summary>
-    private static void WaitQuietly(Task writing)
+    /// <summary>Waits for a background read or write without throwing: its own failure was already
+    /// thrown, or is moot because another failure is on its way out.</summary>
+    private static void WaitQuietly(Task task)
     {
         try
         {
-            writing.Wait();
+            task.Wait();
         }
         catch (AggregateException)
         {
