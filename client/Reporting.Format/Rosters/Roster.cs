@@ -1,9 +1,60 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Reporting.Format.Age;
+using Reporting.Format.Keys;
+
 namespace Reporting.Format.Rosters;
 
 /// <summary>One reviewer as the roster lists them.</summary>
 /// <param name="Recipient">age X25519 recipient, <c>age1…</c>.</param>
 /// <param name="AccessKey">Ed25519 access public key, <c>reportaccess1…</c>.</param>
-public sealed record RosterEntry(string Name, string Recipient, string AccessKey);
+public sealed partial record RosterEntry(string Name, string Recipient, string AccessKey)
+{
+    /// <summary>Names become file names (<c>NAME.identity</c>) and appear in reports' paths and logs:
+    /// lowercase letters, digits, <c>-</c> and <c>_</c>, at most 32, starting with a letter or digit.</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
+    /// <summary>Reads a <c>NAME.entry.json</c> as <c>review keygen</c> writes it; throws FormatException.</summary>
+    public static RosterEntry Parse(ReadOnlySpan<byte> json)
+    {
+        RosterEntry? entry;
+        try
+        {
+            entry = JsonSerializer.Deserialize<RosterEntry>(json, RosterJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"not a roster entry: {e.Message}");
+        }
+        if (entry is null)
+            throw new FormatException("not a roster entry: it is empty (null)");
+        var problem = entry.Problem();
+        return problem is null ? entry : throw new FormatException(problem);
+    }
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RosterJson.Indented);
+
+    /// <summary>What is wrong with this entry, or null.</summary>
+    internal string? Problem()
+    {
+        if (!IsValidName(Name))
+            return $"the reviewer name \"{Name}\" is not allowed: use 1 to 32 lowercase letters, digits, - or _";
+        try
+        {
+            X25519Recipient.Parse(Recipient);
+        }
+        catch (Exception e) when (e is AgeException or FormatException or ArgumentException)
+        {
+            return $"the recipient of {Name} is not a valid age1… key";
+        }
+        if (!PublicSigningKey.TryParse(AccessKey, out var access) || access!.Kind != SigningKeyKind.Access)
+            return $"the access key of {Name} is not a valid reportaccess1… key";
+        return null;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    private static partial Regex NamePattern();
+}
 
 /// <summary>Whom to encrypt to, and whose requests to honour.</summary>
 public sealed record Roster(
@@ -11,4 +62,38 @@ public sealed record Roster(
     DateOnly Issued,
     DateOnly Expires,
     string Organisation,
-    IReadOnlyList<RosterEntry> Reviewers);
+    IReadOnlyList<RosterEntry> Reviewers)
+{
+    /// <summary>What is wrong with this roster, or null. A roster signed despite one of these is still refused.</summary>
+    internal string? Problem()
+    {
+        if (Version < 1)
+            return $"the version is {Version}; versions start at 1";
+        if (Expires <= Issued)
+            return $"it expires ({Expires:yyyy-MM-dd}) no later than it is issued ({Issued:yyyy-MM-dd})";
+        if (!PublicSigningKey.TryParse(Organisation, out var organisation) || organisation!.Kind != SigningKeyKind.Organisation)
+            return "the organisation is not a valid reportorg1… key";
+        if (Reviewers is null || Reviewers.Count == 0)
+            return "it lists no reviewers: nobody could read a report";
+        foreach (var entry in Reviewers)
+        {
+            if (entry is null)
+                return "a reviewer entry is empty (null)";
+            if (entry.Problem() is { } problem)
+                return problem;
+        }
+        if (Duplicate(Reviewers.Select(r => r.Name)) is { } name)
+            return $"the name {name} appears twice";
+        if (Duplicate(Reviewers.Select(r => r.Recipient)) is not null)
+            return "two reviewers share one recipient";
+        if (Duplicate(Reviewers.Select(r => r.AccessKey)) is not null)
+            return "two reviewers share one access key";
+        return null;
+    }
+
+    static string? Duplicate(IEnumerable<string> values)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return values.FirstOrDefault(value => !seen.Add(value));
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Age;
+using Reporting.Format.IO;
+
+namespace Reporting.Report.Commands;
+
+/// <summary><c>report seal</c>: encrypt anything to age recipients, as a plain age file.</summary>
+static class SealCommand
+{
+    public static Command Create()
+    {
+        var recipients = new Option<string[]>("--recipient", "-r") { Description = "An age1… recipient; repeat for several", Required = true };
+        var armor = new Option<bool>("--armor", "-a") { Description = "Write ASCII armor (text that survives chat and e-mail)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this new file (only if everything is sealed); default: standard output" };
+        var input = new Argument<string?>("IN") { Description = "The file to seal; default: standard input", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("seal", "Encrypt a file to recipients, as a standard age file anyone can carry") { recipients, armor, output, input };
+        command.SetAction(result =>
+        {
+            var parsed = Parse(result.GetValue(recipients) ?? []);
+            var armored = result.GetValue(armor);
+            using var destination = CommandFiles.CreateOutput(result.GetValue(output), AtomicFile.Public);
+            if (!armored && destination.IsTerminal)
+                throw new ToolException("refusing to write binary ciphertext to the terminal", "use -o FILE, or -a for text");
+            using var source = CommandFiles.OpenInput(result.GetValue(input));
+            AgeFile.Seal(source, destination.Stream, parsed, armored);
+            destination.Commit();
+            return 0;
+        });
+        return command;
+    }
+
+    static List<IRecipient> Parse(string[] recipients)
+    {
+        List<IRecipient> parsed = [];
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            var text = recipients[i].Trim();
+            // Never repeat what was typed: it might be a secret key pasted by mistake.
+            if (text.StartsWith("AGE-SECRET-KEY-", StringComparison.OrdinalIgnoreCase))
+                throw new ToolException($"recipient {i + 1} is a secret key, not a recipient",
+                    "never share that key; give the age1… recipient that belongs to it");
+            try
+            {
+                parsed.Add(X25519Recipient.Parse(text));
+            }
+            catch (Exception e) when (e is AgeException or FormatException or ArgumentException)
+            {
+                throw new ToolException($"recipient {i + 1} is not a valid age1… recipient",
+                    "copy it again from the reviewer's entry: one wrong character breaks its checksum");
+            }
+        }
+        return parsed;
+    }
+}

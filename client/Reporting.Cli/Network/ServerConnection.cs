@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
+
+namespace Reporting.Cli.Network;
+
+/// <summary>An HTTP connection to the reporting server, directly or through a SOCKS5 (Tor) or HTTP proxy.</summary>
+public static class ServerConnection
+{
+    /// <summary>Builds a client for <paramref name="server"/>. Refuses an onion address without a proxy:
+    /// the request would leak the address to the local resolver and fail anyway.</summary>
+    public static HttpClient Create(Uri server, Uri? proxy, TimeSpan? timeout = null)
+    {
+        if (server.Scheme is not ("http" or "https"))
+            throw new ToolException($"the server address {server} is not http or https");
+        if (proxy is null && server.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase))
+            throw new ToolException("an .onion server needs Tor", "add --proxy socks5://127.0.0.1:9050 (Tor's SOCKS port)");
+        if (proxy is not null && proxy.Scheme is not ("socks5" or "socks5h" or "http"))
+            throw new ToolException($"unsupported proxy {proxy.Scheme}://", "use socks5://HOST:PORT (Tor) or http://HOST:PORT");
+
+        var handler = new SocketsHttpHandler
+        {
+            // No cookies, no redirects: nothing the server or a middlebox sets follows a source around.
+            UseCookies = false,
+            AllowAutoRedirect = false,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        };
+        if (proxy is not null)
+        {
+            handler.Proxy = new WebProxy(proxy);
+            handler.UseProxy = true;
+        }
+        else
+        {
+            // Never pick up a system proxy silently: the user decides which channel a report takes.
+            handler.UseProxy = false;
+        }
+        var client = new HttpClient(handler) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        // A fixed, generic user agent: the same for every copy of the tool.
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("reporting", "1"));
+        return client;
+    }
+
+    /// <summary>Sends a request signed with <paramref name="key"/> (D10).</summary>
+    public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    {
+        var signed = RequestSignature.Sign(key, method.Method, pathAndQuery, body ?? [], DateTimeOffset.UtcNow);
+        var request = new HttpRequestMessage(method, pathAndQuery);
+        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
+        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
+        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        }
+        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    /// <summary>Turns a refused response into a message the user can act on.</summary>
+    public static void EnsureAccepted(HttpResponseMessage response, string what)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var status = (int)response.StatusCode;
+        throw response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ToolException(
+                $"the server refused to {what} ({status})",
+                "check that this access key is in the current roster and that this machine's clock is right"),
+            HttpStatusCode.NotFound => new ToolException($"the server has nothing to {what} ({status})"),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable => new ToolException(
+                $"the server is busy and could not {what} ({status})", "try again in a few minutes"),
+            _ => new ToolException($"the server could not {what} ({status})"),
+        };
+    }
+
+    /// <summary>Wraps network failures (refused, reset, timed out, proxy down) in a plain message.</summary>
+    public static async Task<T> Network<T>(Uri server, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new ToolException($"could not reach {server.GetLeftPart(UriPartial.Authority)}: {e.Message}",
+                "check the address, your connection and the proxy (--proxy)");
+        }
+        catch (TaskCanceledException)
+        {
+            throw new ToolException($"{server.GetLeftPart(UriPartial.Authority)} did not answer in time", "try again later, or through another channel");
+        }
+    }
+
+    public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+}

@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+
+namespace Reporting.Format.IO;
+
+/// <summary>A new file that appears whole or not at all: written beside its destination under a
+/// temporary name, flushed to disk, then linked into place only on <see cref="Commit"/>. Disposing
+/// it uncommitted deletes the temporary file. It never replaces an existing file.</summary>
+public sealed class AtomicFile : IDisposable
+{
+    /// <summary>Secrets and plaintext: readable by the owner only.</summary>
+    public const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    /// <summary>Public material (roster, roster entries).</summary>
+    public const UnixFileMode Public = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    readonly string path;
+    readonly string temporary;
+    readonly FileStream stream;
+    bool committed;
+
+    AtomicFile(string path, string temporary, FileStream stream)
+    {
+        this.path = path;
+        this.temporary = temporary;
+        this.stream = stream;
+    }
+
+    /// <summary>Throws IOException when <paramref name="path"/> already exists.</summary>
+    public static AtomicFile Create(string path, UnixFileMode mode = Private)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full) || Directory.Exists(full))
+            throw new IOException($"{path} already exists");
+        var folder = Path.GetDirectoryName(full) ?? throw new IOException($"{path} has no folder");
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = mode; // set at creation: there is no moment when others could open it
+        return new AtomicFile(full, temporary, new FileStream(temporary, options));
+    }
+
+    /// <summary>Writes <paramref name="content"/> to a new file at <paramref name="path"/>, atomically.</summary>
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode = Private)
+    {
+        using var file = Create(path, mode);
+        file.Stream.Write(content);
+        file.Commit();
+    }
+
+    public Stream Stream => stream;
+
+    public void Commit()
+    {
+        stream.Flush(flushToDisk: true);
+        stream.Dispose();
+        // Without overwrite, .NET links the file into place, which fails if the destination appeared meanwhile.
+        File.Move(temporary, path, overwrite: false);
+        committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (committed)
+            return;
+        stream.Dispose();
+        try
+        {
+            File.Delete(temporary);
+        }
+        catch (IOException)
+        {
+            // Best effort: the partial file carries a name no reader picks up.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Reporting.Format.Rosters;
+
+/// <summary>How roster files and roster entries are read and written. Strict on purpose: the bytes
+/// are signed, so anything the reader does not understand is refused rather than guessed at
+/// (no comments, trailing commas, duplicate or unknown members, numbers in strings, missing members).
+/// A new member therefore needs a new roster version marker, as PROTOCOL.md requires of any change.</summary>
+static class RosterJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = false,
+        NumberHandling = JsonNumberHandling.Strict,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        MaxDepth = 8,
+    };
+
+    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
+
+    /// <summary>The outer file: the payload's exact bytes and the signature over them.</summary>
+    public sealed record SignedFile(string Payload, string? Signature = null);
+}

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Age;
+using Reporting.Format.IO;
+using Reporting.Format.Keys;
+using Reporting.Format.Rosters;
+
+namespace Reporting.Review.Commands;
+
+/// <summary><c>review keygen</c>: a reviewer's decryption identity, access key and public roster entry.</summary>
+static class KeygenCommand
+{
+    public static Command Create()
+    {
+        var name = new Option<string>("--name") { Description = "Your name in the roster: lowercase letters, digits, - or _ (e.g. alice)", Required = true };
+        var output = new Option<string>("--out") { Description = "Folder for NAME.identity, NAME.access and NAME.entry.json", Required = true };
+        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the new passphrase from this file instead of asking (twice)" };
+        var command = new Command("keygen", "Make your keys: NAME.identity (offline machine), NAME.access (online), NAME.entry.json (for the organisation)")
+        {
+            name, output, passphraseFile,
+        };
+        command.SetAction(result => Run(result.GetValue(name)!, result.GetValue(output)!, result.GetValue(passphraseFile)));
+        return command;
+    }
+
+    static int Run(string name, string folder, string? passphraseFile)
+    {
+        if (!RosterEntry.IsValidName(name))
+            throw new ToolException($"the name \"{name}\" is not allowed",
+                "use 1 to 32 lowercase letters, digits, - or _, starting with a letter or digit (e.g. alice)");
+        string identityPath = Path.Combine(folder, name + ".identity"),
+            accessPath = Path.Combine(folder, name + ".access"),
+            entryPath = Path.Combine(folder, name + ".entry.json");
+        string[] paths = [identityPath, accessPath, entryPath];
+        // Checked before the passphrase is asked: nobody types a passphrase twice for nothing.
+        foreach (var path in paths.Where(p => File.Exists(p) || Directory.Exists(p)))
+            throw new ToolException($"{path} already exists", "keys are never overwritten: choose another --name or --out");
+
+        CreateFolder(folder);
+        var passphrase = Passphrase.Read(passphraseFile, "Passphrase for your new keys: ", confirm: true);
+        try
+        {
+            using var identity = X25519Identity.Generate();
+            using var access = SigningKey.Generate(SigningKeyKind.Access);
+            var entry = new RosterEntry(name, identity.Recipient.ToString(), access.PublicKey.ToString());
+            try
+            {
+                KeyFile.WriteIdentity(identityPath, identity, passphrase);
+                KeyFile.WriteSigningKey(accessPath, access, passphrase);
+                AtomicFile.Write(entryPath, entry.ToJson(), AtomicFile.Public);
+            }
+            catch (Exception e)
+            {
+                // All or nothing: these paths were free when we started, so whatever is there now is ours.
+                foreach (var path in paths)
+                    File.Delete(path);
+                if (e is IOException or UnauthorizedAccessException)
+                    throw new ToolException($"cannot write the keys to {folder}: {e.Message}");
+                throw;
+            }
+
+            Console.Out.WriteLine(entry.Recipient);
+            Console.Error.WriteLine($"review: wrote {identityPath} (keep it on the offline machine)");
+            Console.Error.WriteLine($"review: wrote {accessPath} (for the online workstation)");
+            Console.Error.WriteLine($"review: wrote {entryPath} (send it to whoever signs the roster)");
+            Console.Error.WriteLine("review: both key files are sealed with your passphrase; age -d -i also opens the identity");
+            return 0;
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+    }
+
+    static void CreateFolder(string folder)
+    {
+        try
+        {
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(folder);
+            else
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ToolException($"cannot create the folder {folder}: {e.Message}");
+        }
+    }
+}

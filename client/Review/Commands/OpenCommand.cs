@@ -1,0 +1,110 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Age;
+
+namespace Reporting.Review.Commands;
+
+/// <summary><c>review open</c>: decrypt any age file, with identity files or a passphrase.</summary>
+static class OpenCommand
+{
+    public static Command Create()
+    {
+        var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-1…) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the plaintext to this new file (only if everything decrypts); default: standard output" };
+        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the passphrase (of the identity files, or of the file) from this file instead of asking" };
+        var input = new Argument<string?>("IN") { Description = "The age file (binary or armored); default: standard input", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("open", "Decrypt an age file, e.g. one that came by USB or chat") { identities, output, passphraseFile, input };
+        command.SetAction(result => Run(result.GetValue(identities) ?? [], result.GetValue(output), result.GetValue(passphraseFile), result.GetValue(input)));
+        return command;
+    }
+
+    static int Run(string[] identityFiles, string? outputPath, string? passphraseFile, string? inputPath)
+    {
+        var what = inputPath is null or "-" ? "the input" : inputPath;
+        // Fail before any passphrase is asked: the output must be free and the input readable.
+        using var output = CommandFiles.CreateOutput(outputPath);
+        using var input = CommandFiles.OpenInput(inputPath);
+
+        List<X25519Identity> loaded = [];
+        try
+        {
+            foreach (var file in identityFiles)
+                loaded.AddRange(Identities.Load(file, passphraseFile));
+            var types = new StanzaTypes();
+            var passphrase = new AskedPassphrase(passphraseFile, $"Passphrase for {Path.GetFileName(what)}: ");
+            List<IIdentity> candidates = [types, .. loaded];
+            if (identityFiles.Length == 0)
+                candidates.Add(passphrase);
+            try
+            {
+                AgeFile.Open(input, output.Stream, candidates);
+                output.Commit();
+                return 0;
+            }
+            catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched)
+            {
+                throw NoMatch(what, identityFiles.Length > 0, types.Seen);
+            }
+            catch (AgeException e)
+            {
+                throw Explain.Age(e, what);
+            }
+            finally
+            {
+                passphrase.Dispose();
+            }
+        }
+        finally
+        {
+            foreach (var identity in loaded)
+                identity.Dispose();
+        }
+    }
+
+    /// <summary>Says which of three different mistakes the user made.</summary>
+    static ToolException NoMatch(string what, bool withIdentities, IReadOnlySet<string> stanzaTypes)
+    {
+        var passphraseEncrypted = stanzaTypes.Contains("scrypt");
+        if (withIdentities && passphraseEncrypted)
+            return new ToolException($"{what} is encrypted with a passphrase, not to an identity", "run review open without --identity");
+        if (withIdentities)
+            return new ToolException($"none of the identities given can open {what}",
+                "it was sealed to other recipients: check that you gave the right identity file");
+        if (passphraseEncrypted)
+            return new ToolException($"wrong passphrase for {what}");
+        return new ToolException($"{what} is not encrypted with a passphrase", "give the identity it was sealed to: review open --identity FILE");
+    }
+
+    /// <summary>Opens nothing; notes which stanza types the header holds, to explain a failure.</summary>
+    sealed class StanzaTypes : IIdentity
+    {
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
+        public byte[]? Unwrap(IReadOnlyList<Stanza> stanzas)
+        {
+            foreach (var stanza in stanzas)
+                Seen.Add(stanza.Type);
+            return null;
+        }
+    }
+
+    /// <summary>A passphrase identity that asks for the passphrase only when the file has a scrypt stanza.</summary>
+    sealed class AskedPassphrase(string? passphraseFile, string prompt) : IIdentity, IDisposable
+    {
+        byte[]? passphrase;
+
+        public byte[]? Unwrap(IReadOnlyList<Stanza> stanzas)
+        {
+            if (!stanzas.Any(s => s.Type == "scrypt"))
+                return null;
+            passphrase ??= Passphrase.Read(passphraseFile, prompt);
+            return new ScryptIdentity(passphrase).Unwrap(stanzas);
+        }
+
+        public void Dispose()
+        {
+            if (passphrase is not null)
+                Array.Clear(passphrase);
+        }
+    }
+}

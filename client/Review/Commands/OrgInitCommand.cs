@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Keys;
+
+namespace Reporting.Review.Commands;
+
+/// <summary><c>review org init</c>: the organisation's signing key, sealed with a passphrase.</summary>
+static class OrgInitCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--out") { Description = "The new organisation key file (keep it offline)", Required = true };
+        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the new passphrase from this file instead of asking (twice)" };
+        var command = new Command("init", "Make the organisation key that signs rosters; prints its public key (reportorg1…)") { output, passphraseFile };
+        command.SetAction(result =>
+        {
+            var path = result.GetValue(output)!;
+            if (File.Exists(path) || Directory.Exists(path))
+                throw new ToolException($"{path} already exists", "an organisation key is never overwritten: choose another --out");
+            var passphrase = Passphrase.Read(result.GetValue(passphraseFile), "Passphrase for the organisation key: ", confirm: true);
+            try
+            {
+                using var key = SigningKey.Generate(SigningKeyKind.Organisation);
+                try
+                {
+                    KeyFile.WriteSigningKey(path, key, passphrase);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new ToolException($"cannot write {path}: {e.Message}");
+                }
+                Console.Out.WriteLine(key.PublicKey.ToString());
+                Console.Error.WriteLine($"review: wrote {path}; keep it offline, it signs every roster");
+                Console.Error.WriteLine("review: publish the public key above: sources pin it with report init --org-key");
+                return 0;
+            }
+            finally
+            {
+                Array.Clear(passphrase);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Age;
+using Reporting.Format.IO;
+using Reporting.Format.Keys;
+using Reporting.Format.Rosters;
+
+namespace Reporting.Review.Commands;
+
+/// <summary><c>review org sign</c>: a roster of reviewers, signed with the organisation key.</summary>
+static class OrgSignCommand
+{
+    /// <summary>A roster must be renewed: a stolen or outdated one stops working by itself.</summary>
+    const int DefaultValidDays = 90;
+    const int MaxValidDays = 366;
+
+    public static Command Create()
+    {
+        var orgKey = new Option<string>("--org-key") { Description = "The organisation key file (from review org init)", Required = true };
+        var entries = new Option<string[]>("--entry") { Description = "A reviewer's NAME.entry.json (from review keygen); repeat for each reviewer", Required = true };
+        var version = new Option<int>("--version") { Description = "The roster's version: higher than any roster signed before", Required = true };
+        var validDays = new Option<int>("--valid-days") { Description = "Days until the roster expires", DefaultValueFactory = _ => DefaultValidDays };
+        var output = new Option<string>("--out") { Description = "The signed roster file to write (roster.json)", Required = true };
+        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the organisation key's passphrase from this file instead of asking" };
+        var command = new Command("sign", "Sign the roster: who reports are sealed to and whose requests the server honours")
+        {
+            orgKey, entries, version, validDays, output, passphraseFile,
+        };
+        command.SetAction(result =>
+        {
+            var days = result.GetValue(validDays);
+            var number = result.GetValue(version);
+            if (number < 1)
+                throw new ToolException("--version must be 1 or more", "each new roster takes a higher version than the last");
+            if (days is < 1 or > MaxValidDays)
+                throw new ToolException($"--valid-days must be between 1 and {MaxValidDays}");
+            var path = result.GetValue(output)!;
+            using var file = CommandFiles.CreateNew(path, AtomicFile.Public);
+
+            var reviewers = result.GetValue(entries)!.Select(ReadEntry).ToList();
+            if (reviewers.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new ToolException($"the name {twice.Key} appears in two entries", "each reviewer needs a name of their own");
+
+            using var organisation = ReadOrganisationKey(result.GetValue(orgKey)!, result.GetValue(passphraseFile));
+            var issued = DateOnly.FromDateTime(DateTime.UtcNow);
+            var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers);
+            SignedRoster signed;
+            try
+            {
+                signed = SignedRoster.Sign(roster, organisation);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ToolException(e.Message);
+            }
+            file.Stream.Write(signed.FileBytes);
+            file.Commit();
+
+            Console.Error.WriteLine($"review: signed roster version {number} for {string.Join(", ", reviewers.Select(r => r.Name))}");
+            Console.Error.WriteLine($"review: valid from {issued:yyyy-MM-dd} until {roster.Expires:yyyy-MM-dd}; wrote {path}");
+            return 0;
+        });
+        return command;
+    }
+
+    static RosterEntry ReadEntry(string path)
+    {
+        try
+        {
+            return RosterEntry.Parse(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ToolException($"no entry file at {path}", "each reviewer makes one with: review keygen --name NAME --out DIR");
+        }
+        catch (FormatException e)
+        {
+            throw new ToolException($"{path}: {e.Message}", "use the NAME.entry.json that review keygen wrote, unchanged");
+        }
+    }
+
+    static SigningKey ReadOrganisationKey(string path, string? passphraseFile)
+    {
+        if (!File.Exists(path))
+            throw new ToolException($"no organisation key at {path}", "make one with: review org init --out FILE");
+        var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ");
+        try
+        {
+            return KeyFile.ReadSigningKey(path, passphrase, SigningKeyKind.Organisation);
+        }
+        catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched)
+        {
+            throw new ToolException($"wrong passphrase for {Path.GetFileName(path)}");
+        }
+        catch (AgeException e)
+        {
+            throw Explain.Age(e, path);
+        }
+        catch (FormatException e)
+        {
+            throw new ToolException($"{path} is not an organisation key file: {e.Message}");
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Format.Keys;
+
+namespace Reporting.Review.Commands;
+
+/// <summary>Options the online commands share: where the server is, how to reach it, which access key signs.</summary>
+sealed class ReviewerOptions
+{
+    public Option<Uri> Server { get; } = new("--server") { Description = "The reporting server's address", Required = true };
+    public Option<FileInfo> AccessKey { get; } = new("--access-key") { Description = "Your access key file (NAME.access from review keygen)", Required = true };
+    public Option<Uri?> Proxy { get; } = new("--proxy") { Description = "socks5://HOST:PORT (Tor) or http://HOST:PORT" };
+    public Option<FileInfo?> PassphraseFile { get; } = new("--passphrase-file") { Description = "Read the access key's passphrase from this file instead of asking" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Server);
+        command.Options.Add(AccessKey);
+        command.Options.Add(Proxy);
+        command.Options.Add(PassphraseFile);
+    }
+
+    public SigningKey ReadAccessKey(ParseResult result)
+    {
+        var file = result.GetValue(AccessKey)!;
+        if (!file.Exists)
+            throw new ToolException($"no access key at {file.FullName}", "create one with: review keygen --name NAME --out DIR");
+        var passphrase = Passphrase.Read(result.GetValue(PassphraseFile)?.FullName, $"Passphrase for {file.Name}: ");
+        try
+        {
+            return KeyFile.ReadSigningKey(file.FullName, passphrase, SigningKeyKind.Access);
+        }
+        catch (Reporting.Format.Age.AgeException e) when (e.Failure == Reporting.Format.Age.AgeFailure.NoIdentityMatched)
+        {
+            throw new ToolException($"wrong passphrase for {file.Name}");
+        }
+        catch (Exception e) when (e is Reporting.Format.Age.AgeException or FormatException)
+        {
+            throw new ToolException($"{file.Name} is not an access key: {e.Message}");
+        }
+        finally
+        {
+            Array.Clear(passphrase);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The whole flow on loopback with SQLite and throwaway DEMO keys: never use these keys for real reports.
+# A reviewer team makes keys and signs a roster; the server starts; a source submits a sample report
+# from seeds/; the reviewers fetch it (online), decrypt it (offline), answer; the source reads the answer.
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Building the tools (Release)"
+dotnet build Reporting.sln -c Release -nologo -v quiet >/dev/null
+bin() { echo "$root/$1/bin/Release/net10.0"; }
+review="$(bin client/Review)/review"
+report="$(bin client/Report)/report"
+server_dll="$(bin server/Reporting.Server)/Reporting.Server.dll"
+
+demo=$(mktemp -d -t reporting-demo-XXXXXX)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$demo"
+}
+trap cleanup EXIT
+mkdir -p "$demo"/{org,online,offline,source}
+# Demo passphrases live in files only so the script needs no typing; real users type them at a prompt.
+printf 'demo organisation passphrase\n' > "$demo/org/passphrase"
+printf 'demo reviewer passphrase\n' > "$demo/offline/passphrase"
+
+step "Organisation key (offline): review org init"
+org=$("$review" org init --out "$demo/org/org.key" --passphrase-file "$demo/org/passphrase")
+echo "organisation public key: $org"
+
+step "Reviewer keys: review keygen --name demo-reviewer"
+"$review" keygen --name demo-reviewer --out "$demo/offline" --passphrase-file "$demo/offline/passphrase"
+cp "$demo/offline/demo-reviewer.access" "$demo/online/"   # the access key lives on the online workstation
+
+step "Signed roster, version 1: review org sign"
+"$review" org sign --org-key "$demo/org/org.key" --passphrase-file "$demo/org/passphrase" \
+  --entry "$demo/offline/demo-reviewer.entry.json" --version 1 --out "$demo/online/roster.json"
+
+step "Server on loopback with SQLite"
+port=$(( 20000 + RANDOM % 20000 ))
+url="http://127.0.0.1:$port"
+Reporting__DataDir="$demo/server" Reporting__RosterFile="$demo/online/roster.json" Reporting__OrgKey="$org" \
+  Reporting__PowDifficulty=16 dotnet "$server_dll" --urls "$url" > "$demo/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fsS "$url/healthz" >/dev/null || { cat "$demo/server.log"; exit 1; }
+echo "listening on $url"
+
+step "Source: report init (pins the server and the organisation key, checks the roster)"
+"$report" --home "$demo/source" init --server "$url" --org-key "$org" --language en
+
+step "Source: report submit (sample report from seeds/)"
+seed=$(ls seeds/*.en.txt | head -1)
+echo "submitting $seed"
+"$report" --home "$demo/source" submit --category illness --region "Jilin province" --when "2023-02" \
+  --text-file "$seed" --yes | tee "$demo/submit.out"
+# The codename is shown once to the source; the demo keeps it in a file only to read the answer later.
+grep -i -A1 'codename' "$demo/submit.out" | tail -1 | sed 's/^ *//' > "$demo/source/codename"
+
+step "Reviewers, online machine: review fetch"
+"$review" fetch --server "$url" --access-key "$demo/online/demo-reviewer.access" \
+  --passphrase-file "$demo/offline/passphrase" --out "$demo/online/inbox"
+ls -l "$demo/online/inbox"
+
+step "Carried by USB to the offline machine: review decrypt"
+cp -r "$demo/online/inbox" "$demo/offline/inbox"
+"$review" decrypt --identity "$demo/offline/demo-reviewer.identity" --passphrase-file "$demo/offline/passphrase" \
+  --in "$demo/offline/inbox" --out "$demo/offline/reports"
+report_dir=$(find "$demo/offline/reports" -mindepth 1 -maxdepth 1 -type d | head -1)
+echo "--- $report_dir/report.txt"
+cat "$report_dir/report.txt"
+
+step "Offline: review reply"
+printf 'We received your report. Stay safe; we are looking for a clinic that will see you.\n' > "$demo/offline/answer.txt"
+"$review" reply --identity "$demo/offline/demo-reviewer.identity" --passphrase-file "$demo/offline/passphrase" \
+  --report "$report_dir" --text-file "$demo/offline/answer.txt" --out "$demo/offline/answers"
+
+step "Carried back online: review push"
+cp -r "$demo/offline/answers" "$demo/online/answers"
+"$review" push --server "$url" --access-key "$demo/online/demo-reviewer.access" \
+  --passphrase-file "$demo/offline/passphrase" --in "$demo/online/answers"
+
+step "Source: report replies (proves the codename's mailbox key, decrypts the answer)"
+"$report" --home "$demo/source" replies --codename-file "$demo/source/codename"
+
+step "Done: the server's data folder holds only ciphertext; cleaning up"

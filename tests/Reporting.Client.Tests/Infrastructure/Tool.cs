@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Reporting.Client.Tests.Infrastructure;
+
+public sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the real built <c>report</c> and <c>review</c> tools (copied beside this test assembly)
+/// as child processes, the way a user would.</summary>
+public static class Tool
+{
+    public static ToolResult Report(params string[] args) => Run("report", args);
+    public static ToolResult Review(params string[] args) => Run("review", args);
+
+    public static ToolResult Run(string tool, IEnumerable<string> args, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, tool))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        // A test never inherits the developer's own report home.
+        start.Environment.Remove("REPORT_HOME");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+            process.StandardInput.Write(stdin);
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish in time");
+        }
+        return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>A temporary folder removed when the test ends.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("reporting-test-").FullName;
+
+    public string this[string relative] => System.IO.Path.Combine(Path, relative);
+
+    /// <summary>Writes a file (e.g. a passphrase file) and returns its path.</summary>
+    public string Write(string relative, string content)
+    {
+        var path = this[relative];
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

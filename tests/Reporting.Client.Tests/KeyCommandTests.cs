@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using Reporting.Client.Tests.Infrastructure;
+using Reporting.Format.Age;
+using Reporting.Format.Keys;
+using Reporting.Format.Rosters;
+using Xunit;
+
+namespace Reporting.Client.Tests;
+
+/// <summary>review keygen / org init / org sign / open and report seal, run as the real built tools.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class KeyCommandTests : IDisposable
+{
+    const string Pass = "a long enough test passphrase";
+    readonly TempDir dir = new();
+    readonly string passFile;
+
+    public KeyCommandTests() => passFile = dir.Write("pass", Pass + "\n");
+
+    public void Dispose() => dir.Dispose();
+
+    /// <summary>review keygen in DIR/keys; returns the printed recipient.</summary>
+    string Keygen(string name = "alice")
+    {
+        var result = Tool.Review("keygen", "--name", name, "--out", dir["keys"], "--passphrase-file", passFile);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result.Stdout.Trim();
+    }
+
+    static void Succeeds(ToolResult result) => Assert.True(result.ExitCode == 0, result.ToString());
+
+    static void FailsSaying(ToolResult result, string tool, string message)
+    {
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.StartsWith($"{tool}: error: ", result.Stderr);
+        Assert.Contains(message, result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr); // no stack trace
+    }
+
+    /// <summary>Leaves no file at <paramref name="path"/>, nor a temporary file beside it.</summary>
+    static void NothingAt(string path)
+    {
+        Assert.False(File.Exists(path), $"{path} was left behind");
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*"));
+    }
+
+    static byte[] Bytes(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 % 251)).ToArray();
+
+    [Fact]
+    public void Keygen_WritesIdentityAccessKeyAndEntry_AndPrintsTheRecipient()
+    {
+        var recipient = Keygen();
+
+        Assert.StartsWith("age1", recipient);
+        var entry = RosterEntry.Parse(File.ReadAllBytes(dir["keys/alice.entry.json"]));
+        Assert.Equal(new RosterEntry("alice", recipient, entry.AccessKey), entry);
+        Assert.StartsWith("reportaccess1", entry.AccessKey);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir["keys/alice.identity"]));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir["keys/alice.access"]));
+
+        using var access = KeyFile.ReadSigningKey(dir["keys/alice.access"], Encoding.UTF8.GetBytes(Pass), SigningKeyKind.Access);
+        Assert.Equal(entry.AccessKey, access.PublicKey.ToString());
+        var identity = Assert.Single(IdentityFile.Open(File.ReadAllBytes(dir["keys/alice.identity"]), Encoding.UTF8.GetBytes(Pass)));
+        Assert.Equal(recipient, identity.Recipient.ToString());
+    }
+
+    [Fact]
+    public void Keygen_Identity_OpensWithStockAge()
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["message.txt"], "seen by the stock age tool");
+        var seal = Run("age", $"-r {recipient} -o {dir["message.age"]} {dir["message.txt"]}");
+        Assert.True(seal.ExitCode == 0, seal.ToString());
+
+        // Stock age reads the passphrase from a terminal only: give it a pseudo-terminal.
+        var open = Run("bash", "-c", $"(sleep 1; printf '{Pass}\\n') | script -qfc \"age -d -i {dir["keys/alice.identity"]} -o {dir["opened.txt"]} {dir["message.age"]}\" /dev/null");
+
+        Assert.True(File.Exists(dir["opened.txt"]), open.ToString());
+        Assert.Equal("seen by the stock age tool", File.ReadAllText(dir["opened.txt"]));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("Alice")]
+    [InlineData("a b")]
+    public void Keygen_WithAnUnsafeName_IsRefused(string name)
+    {
+        var result = Tool.Review("keygen", "--name", name, "--out", dir["keys"], "--passphrase-file", passFile);
+
+        FailsSaying(result, "review", "is not allowed");
+        Assert.False(Directory.Exists(dir["keys"]) && Directory.EnumerateFileSystemEntries(dir["keys"]).Any());
+    }
+
+    [Fact]
+    public void Keygen_NeverOverwritesKeys()
+    {
+        Keygen();
+        var before = File.ReadAllBytes(dir["keys/alice.identity"]);
+
+        var again = Tool.Review("keygen", "--name", "alice", "--out", dir["keys"], "--passphrase-file", passFile);
+
+        FailsSaying(again, "review", "already exists");
+        Assert.Equal(before, File.ReadAllBytes(dir["keys/alice.identity"]));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SealedByReport_OpenedByReview(bool armor)
+    {
+        var recipient = Keygen();
+        var plaintext = Bytes(200_000); // several 64 KiB chunks
+        File.WriteAllBytes(dir["plain.bin"], plaintext);
+        string[] seal = ["seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]];
+
+        Succeeds(Tool.Report(armor ? [.. seal, "-a"] : seal));
+        Succeeds(Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.bin"], dir["sealed.age"]));
+
+        Assert.Equal(armor, File.ReadAllText(dir["sealed.age"]).StartsWith("-----BEGIN AGE ENCRYPTED FILE-----"));
+        Assert.Equal(plaintext, File.ReadAllBytes(dir["opened.bin"]));
+    }
+
+    [Fact]
+    public void Seal_ToSeveralRecipients_FromStandardInput_OpensWithStockAgeAndPlainIdentity()
+    {
+        var alice = Keygen("alice");
+        File.WriteAllText(dir["bob.key"], "# plain identity, as age-keygen writes it\n" + X25519IdentityText(out var bob) + "\n");
+
+        Succeeds(Tool.Run("report", ["seal", "-r", alice, "-r", bob, "-a", "-o", dir["sealed.age"]], stdin: "from standard input"));
+        var opened = Tool.Review("open", "-i", dir["bob.key"], dir["sealed.age"]);
+        var stock = Run("age", $"-d -i {dir["bob.key"]} {dir["sealed.age"]}");
+
+        Succeeds(opened);
+        Assert.Equal("from standard input", opened.Stdout);
+        Assert.Equal("from standard input", stock.Stdout);
+    }
+
+    static string X25519IdentityText(out string recipient)
+    {
+        using var identity = X25519Identity.Generate();
+        recipient = identity.Recipient.ToString();
+        return identity.Export();
+    }
+
+    [Fact]
+    public void Open_WithTheWrongPassphrase_SaysSo_AndLeavesNothing()
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["plain.txt"], "secret");
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.txt"]));
+        var wrong = dir.Write("wrong", "not the passphrase\n");
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", wrong, "-o", dir["opened.txt"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "wrong passphrase");
+        NothingAt(dir["opened.txt"]);
+    }
+
+    [Fact]
+    public void Open_WithAnotherIdentity_SaysNoIdentityMatches_AndLeavesNothing()
+    {
+        Keygen("alice");
+        var bob = Keygen("bob");
+        File.WriteAllText(dir["plain.txt"], "for bob only");
+        Succeeds(Tool.Report("seal", "-r", bob, "-o", dir["sealed.age"], dir["plain.txt"]));
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.txt"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "none of the identities");
+        NothingAt(dir["opened.txt"]);
+    }
+
+    [Fact]
+    public void Open_OfAFileCorruptInItsLastChunk_LeavesNothing()
+    {
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["plain.bin"], Bytes(300_000));
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]));
+        var sealedBytes = File.ReadAllBytes(dir["sealed.age"]);
+        sealedBytes[^5] ^= 0x40; // the first chunks still authenticate and could already be written out
+        File.WriteAllBytes(dir["sealed.age"], sealedBytes);
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.bin"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "corrupt");
+        NothingAt(dir["opened.bin"]);
+    }
+
+    [Fact]
+    public void Open_OfATruncatedFile_SaysSo_AndLeavesNothing()
+    {
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["plain.bin"], Bytes(150_000));
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]));
+        var sealedBytes = File.ReadAllBytes(dir["sealed.age"]);
+        File.WriteAllBytes(dir["sealed.age"], sealedBytes[..(sealedBytes.Length - 70_000)]);
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.bin"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "truncated");
+        NothingAt(dir["opened.bin"]);
+    }
+
+    [Fact]
+    public void Open_WithoutIdentity_OpensAPassphraseFile_AndTellsAWrongPassphraseApart()
+    {
+        using (var file = File.Create(dir["sealed.age"]))
+        using (var sealing = AgeFile.Seal(file, [new ScryptRecipient(Encoding.UTF8.GetBytes(Pass), workFactor: 10)]))
+            sealing.Write("passphrase protected"u8);
+        var wrong = dir.Write("wrong", "nope\n");
+
+        var opened = Tool.Review("open", "--passphrase-file", passFile, dir["sealed.age"]);
+        var refused = Tool.Review("open", "--passphrase-file", wrong, "-o", dir["opened.txt"], dir["sealed.age"]);
+
+        Succeeds(opened);
+        Assert.Equal("passphrase protected", opened.Stdout);
+        FailsSaying(refused, "review", "wrong passphrase");
+        NothingAt(dir["opened.txt"]);
+    }
+
+    [Fact]
+    public void Open_WithoutIdentity_OfAFileSealedToARecipient_SaysAnIdentityIsNeeded()
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["plain.txt"], "x");
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.txt"]));
+
+        var result = Tool.Review("open", "--passphrase-file", passFile, dir["sealed.age"]);
+
+        FailsSaying(result, "review", "not encrypted with a passphrase");
+        Assert.Contains("--identity", result.Stderr);
+    }
+
+    [Fact]
+    public void Open_OfSomethingThatIsNotAgeAtAll_SaysSo()
+    {
+        Keygen();
+        File.WriteAllText(dir["plain.txt"], "just text\n");
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.txt"], dir["plain.txt"]);
+
+        FailsSaying(result, "review", "not an age file");
+        NothingAt(dir["opened.txt"]);
+    }
+
+    [Fact]
+    public void Open_NeverOverwritesItsOutput()
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["plain.txt"], "new");
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.txt"]));
+        File.WriteAllText(dir["opened.txt"], "precious");
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.txt"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "already exists");
+        Assert.Equal("precious", File.ReadAllText(dir["opened.txt"]));
+    }
+
+    [Fact]
+    public void Seal_WithASecretKeyForARecipient_RefusesWithoutRepeatingIt()
+    {
+        var secret = X25519IdentityText(out _);
+
+        var result = Tool.Run("report", ["seal", "-r", secret, "-o", dir["sealed.age"]], stdin: "x");
+
+        FailsSaying(result, "report", "secret key");
+        Assert.DoesNotContain(secret[16..], result.Stderr);
+        NothingAt(dir["sealed.age"]);
+    }
+
+    [Fact]
+    public void Seal_WithATypoInTheRecipient_IsRefused()
+    {
+        var recipient = Keygen();
+        var typo = recipient[..^2] + (recipient[^2] == 'q' ? 'p' : 'q') + recipient[^1];
+
+        var result = Tool.Run("report", ["seal", "-r", typo, "-o", dir["sealed.age"]], stdin: "x");
+
+        FailsSaying(result, "report", "not a valid age1");
+        NothingAt(dir["sealed.age"]);
+    }
+
+    [Fact]
+    public void OrgInitAndSign_MakeARosterThatVerifiesUnderThePrintedKey()
+    {
+        var init = Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile);
+        Succeeds(init);
+        var alice = Keygen("alice");
+        var bob = Keygen("bob");
+
+        var sign = Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", passFile,
+            "--entry", dir["keys/alice.entry.json"], "--entry", dir["keys/bob.entry.json"], "--version", "7", "--out", dir["roster.json"]);
+
+        Succeeds(sign);
+        var organisation = PublicSigningKey.Parse(init.Stdout.Trim(), SigningKeyKind.Organisation);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var roster = SignedRoster.Verify(File.ReadAllBytes(dir["roster.json"]), organisation, today, minimumVersion: 7).Roster;
+        Assert.Equal(7, roster.Version);
+        Assert.Equal(today, roster.Issued);
+        Assert.Equal(today.AddDays(90), roster.Expires);
+        Assert.Equal([alice, bob], roster.Reviewers.Select(r => r.Recipient));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dir["org.key"]));
+    }
+
+    [Fact]
+    public void OrgSign_ValidDays_SetsTheExpiry()
+    {
+        var init = Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile);
+        Keygen();
+
+        Succeeds(Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", passFile,
+            "--entry", dir["keys/alice.entry.json"], "--version", "1", "--valid-days", "10", "--out", dir["roster.json"]));
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var organisation = PublicSigningKey.Parse(init.Stdout.Trim(), SigningKeyKind.Organisation);
+        var failure = Assert.Throws<RosterException>(() => SignedRoster.Verify(File.ReadAllBytes(dir["roster.json"]), organisation, today.AddDays(10)));
+        Assert.Equal(RosterFailure.Expired, failure.Failure);
+    }
+
+    [Fact]
+    public void OrgSign_WithTheWrongPassphrase_SaysSo_AndWritesNothing()
+    {
+        Succeeds(Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile));
+        Keygen();
+        var wrong = dir.Write("wrong", "nope\n");
+
+        var result = Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", wrong,
+            "--entry", dir["keys/alice.entry.json"], "--version", "1", "--out", dir["roster.json"]);
+
+        FailsSaying(result, "review", "wrong passphrase");
+        NothingAt(dir["roster.json"]);
+    }
+
+    [Fact]
+    public void OrgSign_WithAnAccessKeyForTheOrganisationKey_IsRefused()
+    {
+        Keygen();
+
+        var result = Tool.Review("org", "sign", "--org-key", dir["keys/alice.access"], "--passphrase-file", passFile,
+            "--entry", dir["keys/alice.entry.json"], "--version", "1", "--out", dir["roster.json"]);
+
+        FailsSaying(result, "review", "not an organisation key");
+        NothingAt(dir["roster.json"]);
+    }
+
+    [Fact]
+    public void OrgSign_WithAnEditedEntry_IsRefused()
+    {
+        Succeeds(Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile));
+        Keygen();
+        var entry = JsonNode.Parse(File.ReadAllText(dir["keys/alice.entry.json"]))!;
+        entry["recipient"] = "age1notarecipient";
+        File.WriteAllText(dir["edited.json"], entry.ToJsonString());
+
+        var result = Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", passFile,
+            "--entry", dir["edited.json"], "--version", "1", "--out", dir["roster.json"]);
+
+        FailsSaying(result, "review", "recipient");
+        NothingAt(dir["roster.json"]);
+    }
+
+    [Theory]
+    [InlineData("review", "keygen")]
+    [InlineData("review", "org")]
+    [InlineData("review", "org init")]
+    [InlineData("review", "org sign")]
+    [InlineData("review", "open")]
+    [InlineData("report", "seal")]
+    public void EveryCommand_HasHelp(string tool, string command)
+    {
+        var result = Tool.Run(tool, [.. command.Split(' '), "--help"]);
+
+        Succeeds(result);
+        Assert.Contains("Usage:", result.Stdout);
+        Assert.Contains(command.Split(' ')[^1], result.Stdout);
+    }
+
+    static ToolResult Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (args.Length == 1)
+            start.Arguments = args[0];
+        else
+            foreach (var arg in args)
+                start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(1)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} did not finish in time");
+        }
+        return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
