@@ -7,7 +7,9 @@ namespace Reporting.Format.Age;
 public static class AgeFile
 {
     /// <summary>A writable stream: bytes written are sealed to <paramref name="destination"/>;
-    /// disposing it writes the final chunk (and the armor footer). A scrypt recipient must be alone.</summary>
+    /// disposing it writes the final chunk (and the armor footer). A scrypt recipient must be alone.
+    /// Disposing always finishes the file, so if producing the plaintext fails half-way, discard
+    /// the destination: it would otherwise be a valid file of the first half.</summary>
     public static System.IO.Stream Seal(System.IO.Stream destination, IReadOnlyList<IRecipient> recipients, bool armor = false, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -16,7 +18,8 @@ public static class AgeFile
         return new PayloadWriter(sink, ownsSink: armor || !leaveOpen, cipher);
     }
 
-    /// <summary>Seals all of <paramref name="input"/> into <paramref name="output"/>, using every core.</summary>
+    /// <summary>Seals all of <paramref name="input"/> into <paramref name="output"/>, using every core
+    /// (input is read and output written from pool threads, one call at a time).</summary>
     public static void Seal(System.IO.Stream input, System.IO.Stream output, IReadOnlyList<IRecipient> recipients, bool armor = false)
     {
         ArgumentNullException.ThrowIfNull(input);

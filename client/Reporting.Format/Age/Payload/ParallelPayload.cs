@@ -5,14 +5,15 @@ namespace Reporting.Format.Age.Payload;
 /// <summary>Seals and opens whole payloads stream to stream. A three-stage pipeline: while one batch
 /// of chunks is transformed on every core (chunks are independent given their counter), the next
 /// batch is read and the previous one written. Memory is four pooled batch buffers (8 MiB on two
-/// cores, at most 32 MiB), whatever the payload's size.</summary>
+/// cores, at most 16 MiB), whatever the payload's size.</summary>
 internal static class ParallelPayload
 {
     public static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 64);
 
-    /// <summary>2^k − 1 chunks a batch (several per worker): a sealed batch (n × 65552 bytes) then
-    /// still fits the same 2^(k+16)-byte pool bucket as a plaintext batch, instead of twice that.</summary>
-    private static int BatchChunks => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Workers * 16), 32, 128) - 1;
+    /// <summary>2^k − 1 chunks a batch, about eight per worker, 31 to 63: a sealed batch (n × 65552
+    /// bytes) then still fits the same 2^(k+16)-byte pool bucket as a plaintext batch, instead of
+    /// twice that; and four buffers of at most 4 MiB keep peak memory well under 64 MiB.</summary>
+    private static int BatchChunks => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Workers * 8), 32, 64) - 1;
 
     private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
 
