@@ -36,8 +36,7 @@ internal static class AgeBenchmark
             }
         }
 
-        string work = Directory.CreateTempSubdirectory("age-bench-").FullName;
-        if (dir != Path.GetTempPath()) work = Directory.CreateDirectory(Path.Combine(dir, Path.GetFileName(work))).FullName;
+        string work = Directory.CreateDirectory(Path.Combine(dir, "age-bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)))).FullName;
         try
         {
             string plain = Path.Combine(work, "plain");
