@@ -1,129 +1,178 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace Reporting.Format.Age.Payload;
 
-/// <summary>Seals and opens whole payloads stream to stream. A three-stage pipeline: while one batch
-/// of chunks is transformed on every core (chunks are independent given their counter), the next
-/// batch is read and the previous one written. Memory is four pooled batch buffers (8 MiB on two
-/// cores, at most 16 MiB), whatever the payload's size.</summary>
+/// <summary>Seals and opens whole payloads stream to stream on every core. Chunks are independent
+/// given their counter, so each worker takes whole batches of chunks in turn: it reads its batch
+/// (reads happen in file order, one at a time), transforms it on its own, then writes it (writes
+/// in file order too). While one worker reads or writes, the others compute; no worker waits on a
+/// scheduler hand-off between stages, which keeps throughput up even on a busy machine. Memory is
+/// two pooled buffers per worker, about 8 MiB in all, whatever the payload's size.</summary>
 internal static class ParallelPayload
 {
-    public static int Workers => Math.Clamp(Environment.ProcessorCount, 1, 64);
+    /// <summary>At least two, so that reading and writing overlap computing even on one core.</summary>
+    public static int Workers => Math.Clamp(Environment.ProcessorCount, 2, 64);
 
-    /// <summary>2^k − 1 chunks a batch, about eight per worker, 31 to 63: a sealed batch (n × 65552
-    /// bytes) then still fits the same 2^(k+16)-byte pool bucket as a plaintext batch, instead of
-    /// twice that; and four buffers of at most 4 MiB keep peak memory well under 64 MiB.</summary>
-    private static int BatchChunks => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Workers * 8), 32, 64) - 1;
+    /// <summary>2^k − 1 chunks a batch, buffers of about 2 MiB on two cores and less on more (8 MiB
+    /// in all): a sealed batch (n × 65552 bytes) then still fits the same 2^(k+16)-byte pool bucket
+    /// as a plaintext batch, instead of twice that.</summary>
+    private static int BatchChunks(int workers) =>
+        Math.Max(1, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(128 / (2 * workers))) - 1);
 
     private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
 
     public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher) =>
-        Run(input, sink, cipher, PayloadCipher.ChunkSize, PayloadCipher.EncryptedChunkSize, clearInput: true,
+        new Pipeline(input, sink, cipher, PayloadCipher.ChunkSize, PayloadCipher.EncryptedChunkSize, clearInput: true,
             (lane, counter, last, plain, sealedChunk) =>
             {
                 int length = plain.Length + PayloadCipher.TagSize;
                 cipher.Seal(lane, counter, last, plain, sealedChunk[..length]);
                 return length;
-            });
+            }).Run();
 
-    /// <summary>Every chunk of a batch is authenticated before any of the batch is written.</summary>
+    /// <summary>Every chunk of a batch is authenticated before any of the batch is written; batches
+    /// after a failed one are never written.</summary>
     public static void Open(System.IO.Stream payload, System.IO.Stream output, PayloadCipher cipher) =>
-        Run(payload, output, cipher, PayloadCipher.EncryptedChunkSize, PayloadCipher.ChunkSize, clearInput: false,
-            (lane, counter, endsPayload, sealedChunk, plain) => cipher.Open(lane, counter, sealedChunk, endsPayload, plain));
+        new Pipeline(payload, output, cipher, PayloadCipher.EncryptedChunkSize, PayloadCipher.ChunkSize, clearInput: false,
+            (lane, counter, endsPayload, sealedChunk, plain) => cipher.Open(lane, counter, sealedChunk, endsPayload, plain)).Run();
 
-    private static void Run(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
+    private sealed class Pipeline(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
         int inChunk, int outChunk, bool clearInput, ChunkTransform transform)
     {
-        int batch = BatchChunks;
-        int batchBytes = batch * inChunk;
-        var pool = ArrayPool<byte>.Shared;
-        // Each input buffer holds a batch and the first byte of the next: that byte tells whether
-        // the batch holds the payload's last chunk.
-        byte[][] inputs = [pool.Rent(batchBytes + 1), pool.Rent(batchBytes + 1)];
-        byte[][] outputs = [pool.Rent(batch * outChunk), pool.Rent(batch * outChunk)];
-        Task<int> reading = Task.FromResult(0);
-        Task writing = Task.CompletedTask;
-        try
+        private readonly int workers = Math.Min(Workers, cipher.Lanes);
+        private readonly object gate = new();
+        // Guarded by gate: whose turn it is to read and to write (batch numbers), and how it ended.
+        private int readTurn, writeTurn;
+        private bool inputEnded;
+        private int failedBatch = int.MaxValue;
+        private ExceptionDispatchInfo? failure;
+        // Owned by the worker whose turn it is to read: the first byte of the next batch, read ahead
+        // to learn whether the batch just read holds the payload's last chunk.
+        private byte carry;
+        private bool hasCarry;
+
+        public void Run()
         {
-            reading = StartRead(input, inputs[0], 0, batchBytes + 1);
-            ulong counter = 0;
-            for (int slot = 0; ; slot ^= 1)
+            var others = new Task[workers - 1];
+            for (int w = 1; w < workers; w++)
             {
-                byte[] inBatch = inputs[slot], outBatch = outputs[slot];
-                int buffered = reading.GetAwaiter().GetResult();
-                bool endsPayload = buffered <= batchBytes;
-                if (!endsPayload)
-                {
-                    inputs[slot ^ 1][0] = inBatch[batchBytes];
-                    reading = StartRead(input, inputs[slot ^ 1], 1, batchBytes + 1);
-                }
-                int length = Math.Min(buffered, batchBytes);
-                // An empty payload is one empty last chunk (and, sealed, one bare tag).
-                int chunks = Math.Max(1, (length + inChunk - 1) / inChunk);
-                ulong first = counter;
-                int lastLength = 0;
-                ForEachChunk(cipher, chunks, (lane, i) =>
-                {
-                    int start = i * inChunk;
-                    int n = transform(lane, first + (ulong)i, endsPayload && i == chunks - 1,
-                        inBatch.AsSpan(start, Math.Min(inChunk, length - start)), outBatch.AsSpan(i * outChunk, outChunk));
-                    if (i == chunks - 1) lastLength = n;
-                });
-                counter += (ulong)chunks;
-                writing.GetAwaiter().GetResult();
-                int total = (chunks - 1) * outChunk + lastLength;
-                writing = Task.Run(() => output.Write(outBatch, 0, total));
-                if (endsPayload) break;
+                int lane = w;
+                others[w - 1] = Task.Factory.StartNew(() => Work(lane), TaskCreationOptions.LongRunning);
             }
-            writing.GetAwaiter().GetResult();
+            Work(0);
+            Task.WaitAll(others);
+            failure?.Throw();
         }
-        finally
-        {
-            // No read or write may still use a buffer that goes back to the pool.
-            WaitQuietly(reading);
-            WaitQuietly(writing);
-            foreach (byte[] b in inputs) pool.Return(b, clearArray: clearInput);
-            foreach (byte[] b in outputs) pool.Return(b, clearArray: !clearInput);
-        }
-    }
 
-    /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/> up to <paramref name="end"/>
-    /// (or the end of input) in the background; the result is how many bytes the buffer then holds.</summary>
-    private static Task<int> StartRead(System.IO.Stream input, byte[] buffer, int offset, int end) =>
-        Task.Run(() => offset + input.ReadAtLeast(buffer.AsSpan(offset, end - offset), end - offset, throwOnEndOfStream: false));
-
-    /// <summary>Runs <paramref name="work"/>(lane, chunk) for every chunk of a batch, one lane per worker.</summary>
-    private static void ForEachChunk(PayloadCipher cipher, int chunks, Action<int, int> work)
-    {
-        int workers = Math.Min(Math.Min(cipher.Lanes, Workers), chunks);
-        if (workers == 1)
+        private void Work(int lane)
         {
-            for (int i = 0; i < chunks; i++) work(0, i);
-            return;
-        }
-        try
-        {
-            Parallel.For(0, workers, lane =>
+            int batchChunks = BatchChunks(workers);
+            int batchBytes = batchChunks * inChunk;
+            var pool = ArrayPool<byte>.Shared;
+            byte[] inBatch = pool.Rent(batchBytes + 1);
+            byte[] outBatch = pool.Rent(batchChunks * outChunk);
+            int batch = lane;
+            try
             {
-                for (int i = lane; i < chunks; i += workers) work(lane, i);
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.OfType<AgeException>().FirstOrDefault() is { } failure)
-        {
-            throw failure;
-        }
-    }
+                for (; ; batch += workers)
+                {
+                    if (!WaitToRead(batch)) return;
+                    int length;
+                    bool endsPayload;
+                    try
+                    {
+                        int buffered = 0;
+                        if (hasCarry) inBatch[buffered++] = carry;
+                        buffered += input.ReadAtLeast(inBatch.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
+                        endsPayload = buffered <= batchBytes;
+                        length = Math.Min(buffered, batchBytes);
+                        hasCarry = !endsPayload;
+                        if (hasCarry) carry = inBatch[batchBytes];
+                    }
+                    finally
+                    {
+                        PassTurn(ref readTurn, batch, ended: true);
+                    }
 
-    /// <summary>Waits for a background read or write without throwing: its own failure was already
-    /// thrown, or is moot because another failure is on its way out.</summary>
-    private static void WaitQuietly(Task task)
-    {
-        try
-        {
-            task.Wait();
+                    // Every batch before the last is full, so chunk counters follow from the batch number.
+                    ulong first = (ulong)batch * (ulong)batchChunks;
+                    // An empty payload is one empty last chunk (and, sealed, one bare tag).
+                    int chunks = Math.Max(1, (length + inChunk - 1) / inChunk);
+                    int total = 0;
+                    for (int i = 0; i < chunks; i++)
+                    {
+                        int start = i * inChunk;
+                        total += transform(lane, first + (ulong)i, endsPayload && i == chunks - 1,
+                            inBatch.AsSpan(start, Math.Min(inChunk, length - start)), outBatch.AsSpan(i * outChunk, outChunk));
+                    }
+
+                    if (!WaitToWrite(batch)) return;
+                    try
+                    {
+                        output.Write(outBatch, 0, total);
+                    }
+                    finally
+                    {
+                        PassTurn(ref writeTurn, batch, ended: false);
+                    }
+                    if (endsPayload) return;
+                }
+            }
+            catch (Exception e)
+            {
+                Fail(batch, e);
+            }
+            finally
+            {
+                pool.Return(inBatch, clearArray: clearInput);
+                pool.Return(outBatch, clearArray: !clearInput);
+            }
         }
-        catch (AggregateException)
+
+        /// <summary>Waits for <paramref name="batch"/>'s turn to read; false when there is nothing left
+        /// to do: a failure, or an earlier batch held the payload's end.</summary>
+        private bool WaitToRead(int batch)
         {
+            lock (gate)
+            {
+                while (readTurn != batch && failure is null && !inputEnded) Monitor.Wait(gate);
+                return failure is null && !inputEnded;
+            }
+        }
+
+        /// <summary>Waits for <paramref name="batch"/>'s turn to write; false after a failure.</summary>
+        private bool WaitToWrite(int batch)
+        {
+            lock (gate)
+            {
+                while (writeTurn != batch && failure is null) Monitor.Wait(gate);
+                return failure is null;
+            }
+        }
+
+        private void PassTurn(ref int turn, int batch, bool ended)
+        {
+            lock (gate)
+            {
+                if (ended && !hasCarry) inputEnded = true;
+                turn = batch + 1;
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        /// <summary>Records a failure; the earliest batch's wins, since later batches may only fail because of it.</summary>
+        private void Fail(int batch, Exception e)
+        {
+            lock (gate)
+            {
+                if (batch < failedBatch)
+                {
+                    failedBatch = batch;
+                    failure = ExceptionDispatchInfo.Capture(e);
+                }
+                Monitor.PulseAll(gate);
+            }
         }
     }
 }
