@@ -42,7 +42,9 @@ static class DecryptCommand
         int decrypted = 0, already = 0, failed = 0;
         try
         {
-            output.Create();
+            // Plaintext lives here: only the reviewer's account may list or read it.
+            if (!output.Exists)
+                CreatePrivateDirectory(output.FullName);
             var outputFolder = output.FullName;
             var known = KnownEnvelopes(outputFolder);
             foreach (var envelope in envelopes)
