@@ -46,6 +46,7 @@ static class DecryptCommand
             if (!output.Exists)
                 CreatePrivateDirectory(output.FullName);
             var outputFolder = output.FullName;
+            RemoveLeftovers(outputFolder);
             var known = KnownEnvelopes(outputFolder);
             foreach (var envelope in envelopes)
             {
@@ -74,7 +75,14 @@ static class DecryptCommand
                     Console.Error.WriteLine($"review: {shown}: skipped: {VisibleText.Escape(Failure(e))}");
                 }
             }
-            ReportIndex.Write(outputFolder, labels);
+            try
+            {
+                ReportIndex.Write(outputFolder, labels);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ToolException($"the reports were decrypted, but the index could not be written: {e.Message}");
+            }
         }
         finally
         {
@@ -128,6 +136,13 @@ static class DecryptCommand
             if (candidate is not ("index.csv" or "index.html") && !Path.Exists(Path.Combine(outputFolder, candidate)))
                 return candidate;
         }
+    }
+
+    /// <summary>A run that was killed may have left a half-decrypted report (plaintext) behind: remove it.</summary>
+    static void RemoveLeftovers(string outputFolder)
+    {
+        foreach (var leftover in Directory.EnumerateDirectories(outputFolder, ".partial-*"))
+            Directory.Delete(leftover, recursive: true);
     }
 
     /// <summary>SHA-256 of each envelope already decrypted into the output folder, and where.</summary>

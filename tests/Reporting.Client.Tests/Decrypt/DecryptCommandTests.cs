@@ -237,6 +237,20 @@ public sealed class DecryptCommandTests : IDisposable
     }
 
     [Fact]
+    public void Decrypt_RemovesWhatAnInterruptedRunLeftHalfWritten()
+    {
+        PutSeeds();
+        var leftover = Path.Combine(output, ".partial-0123456789abcdef", "attachments");
+        Directory.CreateDirectory(leftover);
+        File.WriteAllText(Path.Combine(leftover, "half.txt"), "plaintext from a killed run");
+
+        Assert.Equal(0, Decrypt().ExitCode);
+
+        Assert.Empty(Directory.GetDirectories(output, ".partial-*"));
+        Assert.Equal(6, Directory.GetDirectories(output).Length);
+    }
+
+    [Fact]
     public void Decrypt_EmptyInbox_IsAnError_AndWritesNothing()
     {
         var result = Decrypt();
