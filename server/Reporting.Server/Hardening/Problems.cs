@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Reporting.Server.Hardening;
+
+/// <summary>Every refusal the routes give, as RFC 9457 problem details with generic text: enough for an
+/// honest client to know what to do, nothing about the server's internals or other users.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not well formed.");
+
+    public static ProblemHttpResult ProofOfWorkRequired() =>
+        TypedResults.Problem("Request a new challenge at /api/v1/challenges, solve it, and send the solution in the Reporting-Pow header.",
+            statusCode: StatusCodes.Status403Forbidden, title: "A valid, unused proof of work is required.");
+
+    public static ProblemHttpResult NotSigned() =>
+        TypedResults.Problem("Sign the request with a key that may use this route; check the clock.",
+            statusCode: StatusCodes.Status401Unauthorized, title: "The request signature is not accepted.");
+
+    public static ProblemHttpResult RosterNotAccepted() =>
+        TypedResults.Problem("Fetch the current roster from /api/v1/roster and seal the report again.",
+            statusCode: StatusCodes.Status409Conflict, title: "The roster version is not accepted.");
+
+    public static ProblemHttpResult NotAnEnvelope(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The envelope is not acceptable.");
+
+    public static ProblemHttpResult BodyRefused(int status) => status == StatusCodes.Status413PayloadTooLarge
+        ? TypedResults.Problem("The body exceeds this server's size limit.", statusCode: status, title: "Too large.")
+        : TypedResults.Problem("The body ended early or arrived too slowly; nothing was kept. Send it again.",
+            statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
+
+    public static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.");
+}

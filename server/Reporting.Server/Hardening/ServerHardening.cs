@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Reporting.Server.Hardening;
+
+/// <summary>What the server says about itself and how much it lets a client take: response headers,
+/// Kestrel limits, error bodies and what may be logged.</summary>
+public static class ServerHardening
+{
+    /// <summary>Bodies of routes that do not raise it (only submissions and replies do).</summary>
+    const long DefaultMaxBodyBytes = 64 << 10;
+
+    /// <summary>Tor circuits can crawl at a few kB/s; 256 B/s sustained after a 30 s grace keeps those
+    /// while a slow-loris client holding a connection with a trickle is cut off.</summary>
+    static readonly MinDataRate MinimumRate = new(bytesPerSecond: 256, gracePeriod: TimeSpan.FromSeconds(30));
+
+    public static void ConfigureKestrel(KestrelServerOptions kestrel)
+    {
+        kestrel.AddServerHeader = false;
+        var limits = kestrel.Limits;
+        limits.MaxConcurrentConnections = 1024;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.MaxRequestBodySize = DefaultMaxBodyBytes;
+        limits.MaxRequestHeaderCount = 40;
+        limits.MaxRequestHeadersTotalSize = 16 << 10;
+        limits.MaxRequestLineSize = 4 << 10;
+        // Generous for Tor's slow first bytes, finite for clients that never finish their headers.
+        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+        limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        limits.MinRequestBodyDataRate = MinimumRate;
+        limits.MinResponseDataRate = MinimumRate;
+        limits.Http2.MaxStreamsPerConnection = 16;
+    }
+
+    /// <summary>Every response, errors included (set as the response starts, after any handler cleared
+    /// headers): nothing may be framed, sniffed, cached, referred or embedded elsewhere.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var response = context.Response;
+        response.OnStarting(() =>
+        {
+            var headers = response.Headers;
+            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.CacheControl = "no-store";
+            headers["Cross-Origin-Resource-Policy"] = "same-origin";
+            headers.Remove("Server");
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+
+    /// <summary>Problem details carry the generic titles the routes chose and nothing else: no trace id,
+    /// no exception text.</summary>
+    public static IServiceCollection AddGenericProblemDetails(this IServiceCollection services) =>
+        services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.Remove("traceId");
+            context.ProblemDetails.Instance = null;
+            if (context.ProblemDetails.Status >= 500)
+            {
+                context.ProblemDetails.Title = "The server could not handle this request.";
+                context.ProblemDetails.Detail = "Nothing was kept. Try again later.";
+            }
+        });
+
+    /// <summary>D6: no access log and nothing below warning about requests. Only start-up messages and the
+    /// server's own counts are kept at information level; this overrides any Logging configuration, so
+    /// an operator cannot turn request logging (addresses, paths with mailbox keys) on by mistake.</summary>
+    public static ILoggingBuilder UseQuietLogging(this ILoggingBuilder logging)
+    {
+        logging.Services.PostConfigure<LoggerFilterOptions>(filter =>
+        {
+            filter.MinLevel = LogLevel.Warning;
+            filter.Rules.Clear();
+            filter.Rules.Add(new LoggerFilterRule(null, null, LogLevel.Warning, null));
+            filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.Hosting.Lifetime", LogLevel.Information, null));
+            filter.Rules.Add(new LoggerFilterRule(null, "Reporting.", LogLevel.Information, null));
+            // Warns on every start that keys are stored unencrypted: that is the documented choice
+            // (threat-model.md, the key ring protects only proof-of-work tokens).
+            filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection", LogLevel.Error, null));
+        });
+        logging.Services.Configure<SimpleConsoleFormatterOptions>(console =>
+        {
+            // Scopes would add the request path (mailbox keys) and connection ids to every line.
+            console.IncludeScopes = false;
+            console.SingleLine = true;
+        });
+        return logging;
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Reporting.Format.Keys;
+using Reporting.Server.Hardening;
+using Reporting.Server.Reports;
+using Reporting.Server.SignedRequests;
+using Reporting.Server.Storage;
+
+namespace Reporting.Server.Mailboxes;
+
+public sealed record PostedReply(string Id);
+public sealed record ListedReply(string Id, DateOnly Day, long Size);
+public sealed record ReplyList(IReadOnlyList<ListedReply> Replies);
+
+/// <summary>Replies (D5): a reviewer posts a sealed answer for a mailbox key; only whoever proves that key
+/// (a source holding the codename) lists, fetches and deletes them. The server never learns which
+/// report a mailbox belongs to.</summary>
+public static class MailboxRoutes
+{
+    /// <summary>Replies are sealed to the source's reply recipient and the replying reviewer's own.</summary>
+    const int MinReplyStanzas = 1, MaxReplyStanzas = 2;
+
+    public static RouteGroupBuilder MapMailboxes(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/mailboxes/{mailbox}/replies").ExcludeFromDescription();
+        group.MapPost("", Post).RequireRateLimiting(RateLimits.Uploads);
+        group.MapGet("", List).RequireRateLimiting(RateLimits.Reviewers);
+        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Reviewers);
+        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Reviewers);
+        return group;
+    }
+
+    static async Task<Results<Created<PostedReply>, ProblemHttpResult>> Post(
+        string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
+    {
+        if (check.Precheck(context, new Signer.Reviewer()) is not { } request)
+            return Problems.NotSigned();
+        if (ParseMailbox(mailbox) is not { } key)
+            return Problems.BadRequest("The mailbox is not a reportmailbox1… key.");
+        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxReplyBytes);
+        if (body is null)
+            return Problems.BodyRefused(status);
+        using (body)
+        {
+            if (!await check.VerifyAsync(context, request, body.Sha256))
+                return Problems.NotSigned();
+            if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
+                return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var reply = new NewReply(RandomId.New(), key.ToString(), today, body.Length, today.AddDays(options.Value.RetentionDays));
+            await store.AddReplyAsync(reply, body.Content, CancellationToken.None);
+            return TypedResults.Created((string?)null, new PostedReply(reply.Id));
+        }
+    }
+
+    static async Task<Results<Ok<ReplyList>, ProblemHttpResult>> List(string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+            return Problems.NotSigned();
+        var replies = await store.ListRepliesAsync(key.ToString(), context.RequestAborted);
+        return TypedResults.Ok(new ReplyList([.. replies.Select(r => new ListedReply(r.Id, r.Day, r.Size))]));
+    }
+
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string mailbox, string id, HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+            return Problems.NotSigned();
+        if (!RandomId.IsValid(id) || await store.OpenReplyAsync(key.ToString(), id, context.RequestAborted) is not { } blob)
+            return Problems.NotFound();
+        context.Response.ContentLength = blob.Length;
+        return TypedResults.Stream(blob.Content, "application/octet-stream");
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string mailbox, string id, HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+            return Problems.NotSigned();
+        return RandomId.IsValid(id) && await store.DeleteReplyAsync(key.ToString(), id, CancellationToken.None)
+            ? TypedResults.NoContent()
+            : Problems.NotFound();
+    }
+
+    static PublicSigningKey? ParseMailbox(string mailbox) =>
+        mailbox.Length <= 128 && PublicSigningKey.TryParse(mailbox, out var key) && key is { Kind: SigningKeyKind.Mailbox } ? key : null;
+}

@@ -1,0 +1,125 @@
+using Reporting.Format.Age;
+
+namespace Reporting.Server.Reports;
+
+public enum ShapeProblem
+{
+    None,
+    /// <summary>Not an age v1 binary header (armored, garbage, or cut inside the header).</summary>
+    MalformedHeader,
+    /// <summary>A stanza other than a well-formed X25519 one (scrypt, a plugin, …).</summary>
+    ForeignStanza,
+    /// <summary>Not exactly one stanza per reviewer of the roster version named (or, for a reply, not one
+    /// or two).</summary>
+    WrongStanzaCount,
+    /// <summary>The payload cannot be an age STREAM of any content (cut inside a chunk, or empty).</summary>
+    MalformedPayload,
+}
+
+/// <summary>The shape checks of D6, done before anything is kept. The server holds no key, so it cannot
+/// tell which reviewer a stanza is for; it can insist that the envelope is age, is sealed only with
+/// X25519 to as many recipients as the roster names (no passphrase stanza a server operator could
+/// brute-force, no extra recipient), and that the payload's length is possible.</summary>
+public static class EnvelopeShape
+{
+    /// <summary>Header bytes read at most: a few hundred stanzas, far beyond any real roster, so a
+    /// hostile "header" cannot make the parser read the whole upload.</summary>
+    public const int MaxHeaderBytes = 64 << 10;
+
+    // age STREAM: a 16-byte nonce, then 64 KiB chunks each followed by a 16-byte Poly1305 tag.
+    const long NonceBytes = 16;
+    const long TagBytes = 16;
+    const long ChunkBytes = 64 << 10;
+
+    // An X25519 stanza: one argument, the 32-byte ephemeral share as unpadded base64 (43 characters),
+    // and a 32-byte body (the wrapped 16-byte file key and its tag).
+    const int ShareBase64Length = 43;
+    const int StanzaBodyBytes = 32;
+
+    /// <param name="envelope">Seekable, positioned at the start.</param>
+    public static ShapeProblem Check(Stream envelope, long length, int reviewers) =>
+        Check(envelope, length, reviewers, reviewers);
+
+    /// <summary>As <see cref="Check(Stream, long, int)"/>, with between <paramref name="minStanzas"/> and
+    /// <paramref name="maxStanzas"/> X25519 stanzas.</summary>
+    public static ShapeProblem Check(Stream envelope, long length, int minStanzas, int maxStanzas)
+    {
+        AgeHeader header;
+        long headerLength;
+        try
+        {
+            var bounded = new BoundedReadStream(envelope, Math.Min(length, MaxHeaderBytes));
+            header = AgeHeader.Parse(bounded);
+            headerLength = bounded.Position;
+        }
+        catch (Exception e) when (e is AgeException or EndOfStreamException or FormatException or InvalidDataException)
+        {
+            return ShapeProblem.MalformedHeader;
+        }
+
+        foreach (var stanza in header.Stanzas)
+        {
+            if (stanza is not { Type: "X25519", Arguments: [{ Length: ShareBase64Length }], Body.Length: StanzaBodyBytes })
+                return ShapeProblem.ForeignStanza;
+        }
+        if (header.Stanzas.Count < minStanzas || header.Stanzas.Count > maxStanzas)
+            return ShapeProblem.WrongStanzaCount;
+        return IsPossiblePayloadLength(length - headerLength) ? ShapeProblem.None : ShapeProblem.MalformedPayload;
+    }
+
+    /// <summary>Every chunk but the last is full; the last holds 1 to 64 KiB (or 0 bytes if it is the
+    /// only one), and each carries a tag.</summary>
+    public static bool IsPossiblePayloadLength(long payload)
+    {
+        var chunks = payload - NonceBytes;
+        if (chunks < TagBytes)
+            return false;
+        var last = chunks % (ChunkBytes + TagBytes);
+        if (last == 0)
+            return true;
+        if (last < TagBytes)
+            return false;
+        // An empty final chunk is allowed only when it is the whole payload.
+        return last > TagBytes || chunks == TagBytes;
+    }
+
+    /// <summary>A read-only view of the first <c>limit</c> bytes of a stream; its position counts what the
+    /// parser consumed (parsers that buffer must seek back, which this passes through).</summary>
+    sealed class BoundedReadStream(Stream inner, long limit) : Stream
+    {
+        readonly long _start = inner.Position;
+
+        public override int Read(Span<byte> buffer)
+        {
+            var left = limit - Position;
+            if (left <= 0)
+                return 0;
+            return inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override long Seek(long offset, SeekOrigin origin)
+        {
+            var target = origin switch
+            {
+                SeekOrigin.Begin => offset,
+                SeekOrigin.Current => Position + offset,
+                _ => limit + offset,
+            };
+            if (target < 0 || target > limit)
+                throw new IOException("Seek outside the envelope header.");
+            inner.Position = _start + target;
+            return target;
+        }
+
+        public override long Position { get => inner.Position - _start; set => Seek(value, SeekOrigin.Begin); }
+        public override long Length => limit;
+        public override bool CanRead => true;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => false;
+        public override void Flush() { }
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Reporting.Format.Protocol;
+using Reporting.Server.Challenges;
+using Reporting.Server.Hardening;
+using Reporting.Server.Rosters;
+using Reporting.Server.SignedRequests;
+using Reporting.Server.Storage;
+
+namespace Reporting.Server.Reports;
+
+public sealed record SubmittedReport(string Id);
+public sealed record ListedReport(string Id, DateOnly Day, long Size, int RosterVersion);
+public sealed record ReportList(IReadOnlyList<ListedReport> Reports);
+
+/// <summary>Sources submit envelopes (public, proof of work); reviewers list, download and delete them
+/// (signed with an access key).</summary>
+public static class ReportRoutes
+{
+    public const string RosterVersionHeader = "Reporting-Roster-Version";
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapReports(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/reports");
+        group.MapPost("", Submit)
+            .RequireRateLimiting(RateLimits.Uploads)
+            .Accepts<Stream>("application/octet-stream")
+            .WithTags("Submission")
+            .WithSummary("Submit an age envelope sealed to the roster (headers Reporting-Pow, Reporting-Roster-Version, Idempotency-Key)");
+        group.MapGet("", List).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
+        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
+        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
+        return group;
+    }
+
+    static async Task<Results<Created<SubmittedReport>, ProblemHttpResult>> Submit(
+        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
+    {
+        // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing.
+        var headers = context.Request.Headers;
+        if (SingleHeader(headers, IdempotencyKeyHeader) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
+            return Problems.BadRequest("Send an Idempotency-Key header of 16 to 64 base64url characters.");
+        if (!int.TryParse(SingleHeader(headers, RosterVersionHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var rosterVersion))
+            return Problems.BadRequest("Send the roster version the envelope was sealed to in the Reporting-Roster-Version header.");
+        if (pow.Check(SingleHeader(headers, PowTokens.Header)) is not { } ticket)
+            return Problems.ProofOfWorkRequired();
+
+        // A retry after a lost answer gets the first answer, whatever its token (D8).
+        var keyHash = SHA256.HashData(Encoding.ASCII.GetBytes(idempotencyKey));
+        if (await store.FindByIdempotencyKeyAsync(keyHash) is { } earlier)
+            return Created(earlier);
+        if (await store.IsTokenSpentAsync(ticket.TokenId))
+            return Problems.ProofOfWorkRequired();
+        if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
+            return Problems.RosterNotAccepted();
+
+        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
+        if (body is null)
+            return Problems.BodyRefused(status);
+        using (body)
+        {
+            var problem = EnvelopeShape.Check(body.Content, body.Length, reviewers);
+            if (problem != ShapeProblem.None)
+                return Problems.NotAnEnvelope(Explain(problem));
+            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+            var report = new NewReport(RandomId.New(), today, body.Length, rosterVersion, today.AddDays(options.Value.RetentionDays),
+                keyHash, ticket.TokenId, ticket.ExpiresDay);
+            // Not cancelled by the client going away: the body is whole, so keep it and let a retry find it.
+            var result = await store.AddReportAsync(report, body.Content, CancellationToken.None);
+            return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(result.Id);
+        }
+    }
+
+    static async Task<Results<Ok<ReportList>, ProblemHttpResult>> List(HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
+            return Problems.NotSigned();
+        var reports = await store.ListReportsAsync(context.RequestAborted);
+        return TypedResults.Ok(new ReportList([.. reports.Select(r => new ListedReport(r.Id, r.Day, r.Size, r.RosterVersion))]));
+    }
+
+    static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string id, HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
+            return Problems.NotSigned();
+        if (!RandomId.IsValid(id) || await store.OpenReportAsync(id, context.RequestAborted) is not { } blob)
+            return Problems.NotFound();
+        context.Response.ContentLength = blob.Length;
+        return TypedResults.Stream(blob.Content, "application/octet-stream");
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext context, SignedRequestCheck check, IReportStore store)
+    {
+        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
+            return Problems.NotSigned();
+        return RandomId.IsValid(id) && await store.DeleteReportAsync(id, CancellationToken.None)
+            ? TypedResults.NoContent()
+            : Problems.NotFound();
+    }
+
+    static Created<SubmittedReport> Created(string id) => TypedResults.Created((string?)null, new SubmittedReport(id));
+
+    static string Explain(ShapeProblem problem) => problem switch
+    {
+        ShapeProblem.MalformedHeader => "The body is not a binary age v1 file.",
+        ShapeProblem.ForeignStanza => "Only X25519 recipients are accepted.",
+        ShapeProblem.WrongStanzaCount => "Seal to exactly the reviewers of the roster version named.",
+        _ => "The payload is incomplete.",
+    };
+
+    internal static string? SingleHeader(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
+}

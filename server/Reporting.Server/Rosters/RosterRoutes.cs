@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reporting.Server.Hardening;
+
+namespace Reporting.Server.Rosters;
+
+public static class RosterRoutes
+{
+    public static RouteGroupBuilder MapRoster(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1").WithTags("Roster").RequireRateLimiting(RateLimits.Reads);
+        group.MapGet("roster", Current)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("The current signed roster, byte for byte as the organisation signed it");
+        group.MapGet("rosters/{version:int}", ByVersion)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("An earlier roster this server served, by version");
+        return group;
+    }
+
+    static FileContentHttpResult Current(RosterBook roster) =>
+        TypedResults.File(roster.Current.FileBytes, "application/json");
+
+    static Results<FileContentHttpResult, ProblemHttpResult> ByVersion(int version, RosterBook roster) =>
+        roster.FileOf(version) is { } file ? TypedResults.File(file, "application/json") : Problems.NotFound();
+}

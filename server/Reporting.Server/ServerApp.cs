@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Reporting.Server.Challenges;
+using Reporting.Server.Hardening;
+using Reporting.Server.Health;
+using Reporting.Server.Mailboxes;
+using Reporting.Server.Reports;
+using Reporting.Server.Rosters;
+using Reporting.Server.SignedRequests;
+using Reporting.Server.Storage;
+
+namespace Reporting.Server;
+
+/// <summary>Composes the server. Program.cs runs it; tests and the benchmark build the same app with a few
+/// settings of their own (a data folder, a clock, a port).</summary>
+public static class ServerApp
+{
+    /// <summary>Loopback unless the operator says otherwise (--urls): exposure is a deliberate act,
+    /// usually through a Tor onion service pointing at this address.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        // No forwarded-header processing, whatever the environment says: client addresses are never
+        // wanted, and a header could otherwise make one up.
+        builder.Configuration.AddInMemoryCollection([new("ForwardedHeaders_Enabled", "false")]);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(ServerHardening.ConfigureKestrel);
+        builder.Logging.UseQuietLogging();
+
+        // Options, checked before anything listens.
+        builder.Services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReportingOptions>, ReportingOptionsValidator>();
+        var options = builder.Configuration.GetSection(ReportingOptions.Section).Get<ReportingOptions>() ?? new ReportingOptions();
+
+        // Storage and the features' state.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IReportStore>(services =>
+        {
+            var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
+            return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile));
+        });
+        builder.Services.AddSingleton<RosterBook>();
+        builder.Services.AddSingleton<PowTokens>();
+        builder.Services.AddSingleton<SignedRequestCheck>();
+        builder.Services.AddHostedService<Retention>();
+        builder.Services.AddSingleton(services => services.GetServices<IHostedService>().OfType<Retention>().Single());
+
+        // Data Protection protects proof-of-work tokens and nothing else; its key ring lives in the data
+        // folder so tokens survive a restart (and, with PostgreSQL, will be shared).
+        builder.Services.AddDataProtection()
+            .SetApplicationName("Reporting.Server")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
+
+        // Hardening.
+        builder.Services.AddGenericProblemDetails();
+        builder.Services.AddReportingRateLimits(options);
+        builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.GroupName is null);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseRouting();
+        app.UseRateLimiter();
+
+        app.MapHealth();
+        app.MapRoster();
+        app.MapChallenges();
+        app.MapReports();
+        app.MapMailboxes();
+        app.MapOpenApi("/openapi/{documentName}.json").RequireRateLimiting(RateLimits.Reads);
+        return app;
+    }
+
+    /// <summary>Validates the options, prepares the data folder and the store, and loads the roster.
+    /// Throws <see cref="OptionsValidationException"/> or <see cref="Reporting.Format.Rosters.RosterException"/>
+    /// with a message for the operator.</summary>
+    public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var options = app.Services.GetRequiredService<IOptions<ReportingOptions>>().Value;
+        DataFolder.Create(options.DataDir);
+        DataFolder.Create(Path.Combine(options.DataDir, DataFolder.KeysFolder));
+        IncomingBody.ClearLeftovers(options.DataDir);
+        await app.Services.GetRequiredService<IReportStore>().InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,87 @@
+namespace Reporting.Server.Storage;
+
+/// <summary>Everything the server keeps: ciphertext with the least metadata (D6), plus the one-time
+/// values that must be shared by every server instance (spent proof-of-work tokens, request nonces,
+/// idempotency keys) and the roster files served. Two implementations: SQLite (default) and
+/// PostgreSQL (several instances); one contract test suite runs against both.
+/// Days, never times: nothing here can date an event more precisely than the day.</summary>
+public interface IReportStore
+{
+    /// <summary>Creates the schema if needed. Called once at start-up.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a report, spends its proof-of-work token and records its idempotency key in one
+    /// transaction: either all three are durable when this returns <see cref="AddOutcome.Stored"/>, or
+    /// none is. <paramref name="ciphertext"/> is read to its end in chunks and must hold exactly
+    /// <see cref="NewReport.Size"/> bytes.</summary>
+    Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default);
+
+    /// <summary>The id stored under this idempotency key (a SHA-256 of the client's key), if any.</summary>
+    Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default);
+
+    Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A stream of the report's bytes, read chunk by chunk; null when there is no such report.</summary>
+    Task<StoredBlob?> OpenReportAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the report's row and bytes. False when there was none.</summary>
+    Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a reply for a mailbox; durable when this returns.</summary>
+    Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default);
+
+    Task<StoredBlob?> OpenReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Remembers a signed request's nonce. False when it was seen before: a replay.</summary>
+    Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a roster file as served, by version; the first day it was served is kept once.</summary>
+    Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default);
+
+    /// <summary>Every roster served so far, lowest version first.</summary>
+    Task<IReadOnlyList<StoredRoster>> ListRostersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes reports and replies whose expiry day has come, spent tokens and nonces that can no
+    /// longer be presented, and idempotency keys older than <paramref name="idempotencyCutoff"/>; then
+    /// makes sure the freed bytes are gone from disk. Returns how many reports and replies went.</summary>
+    Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default);
+}
+
+/// <param name="IdempotencyKeyHash">SHA-256 of the client's idempotency key: the raw key is never kept.</param>
+/// <param name="TokenId">The proof-of-work token's random id, spent by this submission.</param>
+/// <param name="TokenExpires">The day after which the token cannot be presented any more (so its id can go).</param>
+public sealed record NewReport(
+    string Id, DateOnly Day, long Size, int RosterVersion, DateOnly Expires,
+    byte[] IdempotencyKeyHash, string TokenId, DateOnly TokenExpires);
+
+public sealed record NewReply(string Id, string Mailbox, DateOnly Day, long Size, DateOnly Expires);
+
+public enum AddOutcome
+{
+    Stored,
+    /// <summary>The idempotency key was used before: nothing stored, <see cref="AddResult.Id"/> is the first answer.</summary>
+    Duplicate,
+    /// <summary>The proof-of-work token was spent by another submission: nothing stored.</summary>
+    TokenSpent,
+}
+
+public sealed record AddResult(AddOutcome Outcome, string Id);
+
+/// <param name="RosterVersion">For reports: the roster version it was sealed to; 0 for replies.</param>
+public sealed record StoredItem(string Id, DateOnly Day, long Size, int RosterVersion);
+
+public sealed record StoredRoster(int Version, byte[] FileBytes, DateOnly FirstServed);
+
+/// <summary>A stored ciphertext being read; dispose it.</summary>
+public sealed class StoredBlob(long length, Stream content) : IDisposable
+{
+    public long Length { get; } = length;
+    public Stream Content { get; } = content;
+    public void Dispose() => Content.Dispose();
+}

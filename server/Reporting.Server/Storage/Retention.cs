@@ -1,0 +1,39 @@
+namespace Reporting.Server.Storage;
+
+/// <summary>D13: expired reports and replies are deleted in the background, at start-up and then hourly,
+/// along with one-time values that can no longer be presented.</summary>
+public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Retention> log)
+    : BackgroundService
+{
+    /// <summary>Idempotency keys answer retries after a lost response; a week covers an outbox that
+    /// retries for days, and then the link between a key and a report id goes too.</summary>
+    public const int IdempotencyDays = 7;
+
+    static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError("Retention failed ({Kind}); it will be tried again in an hour.", e.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var deleted = await store.DeleteExpiredAsync(today, today.AddDays(-IdempotencyDays), cancellationToken);
+        if (deleted > 0)
+            log.LogInformation("Retention deleted {Count} expired reports and replies.", deleted);
+        return deleted;
+    }
+}

@@ -1,0 +1,422 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Reporting.Server.Storage;
+
+/// <summary>The default store: one SQLite file under the data folder. WAL for concurrent readers,
+/// <c>synchronous=FULL</c> because a 201 promises durability, <c>secure_delete</c> so deleted bytes are
+/// overwritten, and every table WITHOUT ROWID so no hidden counter records the order things arrived in.
+/// Ciphertext is kept in 1 MiB chunks: bodies stream through and SQLite's 1 GB blob limit never bites.</summary>
+public sealed class SqliteReportStore : IReportStore
+{
+    /// <summary>Large enough that a 64 KiB envelope is one row, small enough that a chunk in memory
+    /// (writing or reading) costs little.</summary>
+    public const int ChunkSize = 1 << 20;
+
+    const string DayFormat = "yyyy-MM-dd";
+
+    readonly string _connectionString;
+    readonly string _path;
+
+    /// <summary>SQLite has one writer at a time; waiting here is cheaper and fairer than SQLite's busy
+    /// retries (which sleep). Several processes on one file are not supported: that is PostgreSQL's job.</summary>
+    readonly SemaphoreSlim _writer = new(1, 1);
+
+    public SqliteReportStore(string databasePath)
+    {
+        _path = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string DatabasePath => _path;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(_path))
+        {
+            // Created by us first so that only the server's user may read it; SQLite gives the -wal
+            // and -shm files the same mode.
+            using var _ = new FileStream(_path, DataFolder.PrivateNewFile(FileAccess.Write));
+        }
+        await using var connection = await OpenAsync(cancellationToken);
+        // auto_vacuum must be chosen before the first table exists; incremental lets retention give
+        // freed pages back to the file system.
+        Execute(connection, """
+            PRAGMA auto_vacuum = INCREMENTAL;
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS reports (
+                id TEXT PRIMARY KEY, day TEXT NOT NULL, size INTEGER NOT NULL,
+                roster_version INTEGER NOT NULL, expires TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS replies (
+                id TEXT PRIMARY KEY, mailbox TEXT NOT NULL, day TEXT NOT NULL, size INTEGER NOT NULL,
+                expires TEXT NOT NULL) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS replies_by_mailbox ON replies (mailbox);
+            CREATE TABLE IF NOT EXISTS chunks (
+                owner TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+                PRIMARY KEY (owner, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS idempotency (
+                key_hash BLOB PRIMARY KEY, report_id TEXT NOT NULL, day TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS spent_tokens (
+                token_id TEXT PRIMARY KEY, expires TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS nonces (
+                nonce TEXT PRIMARY KEY, day TEXT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS rosters (
+                version INTEGER PRIMARY KEY, file BLOB NOT NULL, first_served TEXT NOT NULL) WITHOUT ROWID;
+            """);
+    }
+
+    public async Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            using var transaction = connection.BeginTransaction();
+            var existing = Scalar(connection, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", report.IdempotencyKeyHash));
+            if (existing is string id)
+                return new AddResult(AddOutcome.Duplicate, id);
+            if (Execute(connection, "INSERT OR IGNORE INTO spent_tokens (token_id, expires) VALUES ($t, $e)",
+                    ("$t", report.TokenId), ("$e", Day(report.TokenExpires))) == 0)
+                return new AddResult(AddOutcome.TokenSpent, "");
+            Execute(connection, "INSERT INTO reports (id, day, size, roster_version, expires) VALUES ($id, $d, $s, $v, $e)",
+                ("$id", report.Id), ("$d", Day(report.Day)), ("$s", report.Size), ("$v", report.RosterVersion), ("$e", Day(report.Expires)));
+            await WriteChunksAsync(connection, report.Id, report.Size, ciphertext, cancellationToken);
+            Execute(connection, "INSERT INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
+                ("$k", report.IdempotencyKeyHash), ("$id", report.Id), ("$d", Day(report.Day)));
+            transaction.Commit();
+            return new AddResult(AddOutcome.Stored, report.Id);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return Scalar(connection, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", keyHash)) as string;
+    }
+
+    public async Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return Scalar(connection, "SELECT 1 FROM spent_tokens WHERE token_id = $t", ("$t", tokenId)) is not null;
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return ReadItems(connection, "SELECT id, day, size, roster_version FROM reports ORDER BY day, id");
+    }
+
+    public async Task<StoredBlob?> OpenReportAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return Scalar(connection, "SELECT size FROM reports WHERE id = $id", ("$id", id)) is long size
+            ? new StoredBlob(size, new ChunkReader(this, id, size))
+            : null;
+    }
+
+    public async Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            int deleted;
+            using (var transaction = connection.BeginTransaction())
+            {
+                deleted = Execute(connection, "DELETE FROM reports WHERE id = $id", ("$id", id));
+                Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
+                Execute(connection, "DELETE FROM idempotency WHERE report_id = $id", ("$id", id));
+                transaction.Commit();
+            }
+            if (deleted > 0)
+                Purge(connection);
+            return deleted > 0;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
+                ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
+            await WriteChunksAsync(connection, reply.Id, reply.Size, ciphertext, cancellationToken);
+            transaction.Commit();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return ReadItems(connection, "SELECT id, day, size, 0 FROM replies WHERE mailbox = $m ORDER BY day, id", ("$m", mailbox));
+    }
+
+    public async Task<StoredBlob?> OpenReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return Scalar(connection, "SELECT size FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)) is long size
+            ? new StoredBlob(size, new ChunkReader(this, id, size))
+            : null;
+    }
+
+    public async Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            int deleted;
+            using (var transaction = connection.BeginTransaction())
+            {
+                deleted = Execute(connection, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox));
+                if (deleted > 0)
+                    Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
+                transaction.Commit();
+            }
+            if (deleted > 0)
+                Purge(connection);
+            return deleted > 0;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return Execute(connection, "INSERT OR IGNORE INTO nonces (nonce, day) VALUES ($n, $d)", ("$n", nonce), ("$d", Day(day))) == 1;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            Execute(connection, "INSERT OR IGNORE INTO rosters (version, file, first_served) VALUES ($v, $f, $d)",
+                ("$v", version), ("$f", fileBytes), ("$d", Day(day)));
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<StoredRoster>> ListRostersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = Command(connection, "SELECT version, file, first_served FROM rosters ORDER BY version");
+        using var reader = command.ExecuteReader();
+        var rosters = new List<StoredRoster>();
+        while (reader.Read())
+            rosters.Add(new StoredRoster(reader.GetInt32(0), reader.GetFieldValue<byte[]>(1), ParseDay(reader.GetString(2))));
+        return rosters;
+    }
+
+    public async Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            int deleted;
+            using (var transaction = connection.BeginTransaction())
+            {
+                var day = Day(today);
+                Execute(connection, """
+                    DELETE FROM chunks WHERE owner IN (SELECT id FROM reports WHERE expires <= $d);
+                    DELETE FROM idempotency WHERE report_id IN (SELECT id FROM reports WHERE expires <= $d);
+                    DELETE FROM chunks WHERE owner IN (SELECT id FROM replies WHERE expires <= $d);
+                    """, ("$d", day));
+                deleted = Execute(connection, "DELETE FROM reports WHERE expires <= $d", ("$d", day))
+                    + Execute(connection, "DELETE FROM replies WHERE expires <= $d", ("$d", day));
+                // A token's expiry day has passed: it can no longer be presented, so its id can go.
+                Execute(connection, "DELETE FROM spent_tokens WHERE expires < $d", ("$d", day));
+                // Nonces live minutes; keeping yesterday's covers a request signed just before midnight.
+                Execute(connection, "DELETE FROM nonces WHERE day < $y", ("$y", Day(today.AddDays(-1))));
+                Execute(connection, "DELETE FROM idempotency WHERE day < $c", ("$c", Day(idempotencyCutoff)));
+                transaction.Commit();
+            }
+            Purge(connection);
+            return deleted;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>After a deletion: secure_delete has zeroed the freed pages; hand them back to the file
+    /// system and empty the WAL, so the old ciphertext is in neither file any more.</summary>
+    static void Purge(SqliteConnection connection)
+    {
+        Execute(connection, "PRAGMA incremental_vacuum;");
+        Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    static async Task WriteChunksAsync(SqliteConnection connection, string owner, long size, Stream source, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            using var insert = Command(connection, "INSERT INTO chunks (owner, seq, data) VALUES ($o, $s, $d)");
+            insert.Parameters.AddWithValue("$o", owner);
+            var seqParameter = insert.Parameters.Add("$s", SqliteType.Integer);
+            var dataParameter = insert.Parameters.Add("$d", SqliteType.Blob);
+            long total = 0;
+            for (var seq = 0; ; seq++)
+            {
+                var filled = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
+                if (filled == 0)
+                    break;
+                total += filled;
+                if (total > size)
+                    throw new ArgumentException("The ciphertext is longer than its declared size.", nameof(source));
+                seqParameter.Value = seq;
+                dataParameter.Value = filled == buffer.Length ? buffer : buffer.AsSpan(0, filled).ToArray();
+                insert.ExecuteNonQuery();
+                if (filled < ChunkSize)
+                    break;
+            }
+            if (total != size)
+                throw new ArgumentException("The ciphertext is shorter than its declared size.", nameof(source));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal byte[]? ReadChunk(string owner, int seq)
+    {
+        using var connection = Open();
+        return Scalar(connection, "SELECT data FROM chunks WHERE owner = $o AND seq = $s", ("$o", owner), ("$s", seq)) as byte[];
+    }
+
+    static List<StoredItem> ReadItems(SqliteConnection connection, string sql, params (string, object)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var items = new List<StoredItem>();
+        while (reader.Read())
+            items.Add(new StoredItem(reader.GetString(0), ParseDay(reader.GetString(1)), reader.GetInt64(2), reader.GetInt32(3)));
+        return items;
+    }
+
+    /// <summary>Microsoft.Data.Sqlite does its I/O synchronously anyway; this only honours cancellation.</summary>
+    Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Open());
+    }
+
+    SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // Per-connection settings, so set on every open (pooled connections keep them; this is cheap).
+        // busy_timeout: another connection's checkpoint may briefly hold a lock; wait rather than fail.
+        Execute(connection, "PRAGMA secure_delete = ON; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    static int Execute(SqliteConnection connection, string sql, params (string, object)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    static object? Scalar(SqliteConnection connection, string sql, params (string, object)[] parameters)
+    {
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    static string Day(DateOnly day) => day.ToString(DayFormat, CultureInfo.InvariantCulture);
+    static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, DayFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a stored item chunk by chunk, each with a short query: no transaction stays open
+    /// while a slow client downloads.</summary>
+    sealed class ChunkReader(SqliteReportStore store, string owner, long length) : Stream
+    {
+        byte[] _chunk = [];
+        int _offset;
+        int _seq;
+        long _position;
+
+        public override int Read(Span<byte> destination)
+        {
+            if (_position == length || destination.IsEmpty)
+                return 0;
+            if (_offset == _chunk.Length)
+            {
+                _chunk = store.ReadChunk(owner, _seq++)
+                    ?? throw new IOException("The stored item was deleted while it was being read.");
+                _offset = 0;
+                if (_chunk.Length == 0)
+                    throw new IOException("The stored item is damaged.");
+            }
+            var count = Math.Min(destination.Length, _chunk.Length - _offset);
+            _chunk.AsSpan(_offset, count).CopyTo(destination);
+            _offset += count;
+            _position += count;
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Read(buffer.Span));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
+
+namespace Reporting.Server.Tests.Http;
+
+public sealed class ReviewerTests : IAsyncLifetime
+{
+    readonly TestWorld _world = new();
+    RunningServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_world);
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _world.Dispose();
+    }
+
+    [Fact]
+    public async Task Reviewer_ListsDownloadsAndDeletes()
+    {
+        var envelope = _server.SealForRoster("report"u8.ToArray());
+        var id = await _server.SubmitOkAsync(envelope);
+
+        Assert.Equal(envelope, await _server.DownloadAsync(id));
+        using var deleted = await _server.SendSignedAsync(_world.Reviewers[1].AccessKey, HttpMethod.Delete, $"/api/v1/reports/{id}");
+        using var again = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Empty(await _server.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task Download_OfAnUnknownOrMalformedId_IsNotFound()
+    {
+        using var unknown = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{Reporting.Server.Storage.RandomId.New()}");
+        using var malformed = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports/..%2f..%2fetc");
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WithBadSignature_IsRejected()
+    {
+        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports", tamper: request =>
+        {
+            var signature = Convert.FromBase64String(request.Headers.GetValues(RequestSignature.SignatureHeader).Single());
+            signature[10] ^= 1;
+            request.Headers.Remove(RequestSignature.SignatureHeader);
+            request.Headers.Add(RequestSignature.SignatureHeader, Convert.ToBase64String(signature));
+        });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_SignedForAnotherPath_IsRejected()
+    {
+        var id = await _server.SubmitOkAsync(_server.SealForRoster("x"u8.ToArray()));
+        // A captured "list" signature replayed against "delete this report".
+        var signed = RequestSignature.Sign(_server.ReviewerKey, "GET", "/api/v1/reports", [], _world.Clock.GetUtcNow());
+
+        using var response = await SendAsync(HttpMethod.Delete, $"/api/v1/reports/{id}", signed);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Single(await _server.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task Request_Replayed_IsRejected()
+    {
+        var signed = RequestSignature.Sign(_server.ReviewerKey, "GET", "/api/v1/reports", [], _world.Clock.GetUtcNow());
+
+        using var first = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
+        using var replay = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WithStaleTimestamp_IsRejected()
+    {
+        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports",
+            at: _world.Clock.GetUtcNow() - TimeSpan.FromMinutes(6));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_WithUnknownAccessKey_IsRejected()
+    {
+        using var stranger = SigningKey.Generate(SigningKeyKind.Access);
+        using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
+
+        using var unknown = await _server.SendSignedAsync(stranger, HttpMethod.Get, "/api/v1/reports");
+        using var wrongKind = await _server.SendSignedAsync(mailbox, HttpMethod.Get, "/api/v1/reports");
+        using var unsigned = await _server.Client.GetAsync("/api/v1/reports");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKind.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+    }
+
+    [Fact]
+    public async Task Reviewer_RemovedFromTheRoster_LosesAccessAtRestart()
+    {
+        await _server.DisposeAsync();
+        _world.SignRoster(version: 2, [_world.Reviewers[1]]);
+        _server = await RunningServer.StartAsync(_world);
+
+        using var removed = await _server.SendSignedAsync(_world.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        using var kept = await _server.SendSignedAsync(_world.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+    }
+
+    Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, SignedHeaders signed)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
+        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
+        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
+        return _server.Client.SendAsync(request);
+    }
+}

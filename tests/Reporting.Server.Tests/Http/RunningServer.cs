@@ -1,0 +1,147 @@
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
+
+namespace Reporting.Server.Tests.Http;
+
+/// <summary>The real server on a loopback port (Kestrel, real SQLite file in the world's data folder),
+/// and a client that talks to it. Clients connect from 127.0.0.3 so a test can look for that address.</summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    /// <summary>Where test clients connect from; distinct from the address the server listens on, so
+    /// finding it anywhere means a client address was recorded.</summary>
+    public static readonly IPAddress ClientAddress = IPAddress.Parse("127.0.0.3");
+
+    public required WebApplication App { get; init; }
+    public required Uri Address { get; init; }
+    public required HttpClient Client { get; init; }
+    public required CapturedLogs Logs { get; init; }
+    public required TestWorld World { get; init; }
+
+    public static async Task<RunningServer> StartAsync(TestWorld world, Action<Dictionary<string, string?>>? adjust = null)
+    {
+        var settings = world.Settings();
+        adjust?.Invoke(settings);
+        var logs = new CapturedLogs();
+        var app = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddSingleton<TimeProvider>(world.Clock);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
+        });
+        await ServerApp.PrepareAsync(app);
+        await app.StartAsync();
+        var address = new Uri(app.Urls.First());
+        return new RunningServer { App = app, Address = address, Client = NewClient(address), Logs = logs, World = world };
+    }
+
+    public static HttpClient NewClient(Uri address) => new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            socket.Bind(new IPEndPoint(ClientAddress, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = address };
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    // ---- Sources: challenges and submissions ----
+
+    public sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
+
+    public async Task<ChallengeAnswer> GetChallengeAsync()
+    {
+        using var response = await Client.PostAsync("/api/v1/challenges", null);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ChallengeAnswer>())!;
+    }
+
+    /// <summary>A fresh challenge, solved: the value of a Reporting-Pow header.</summary>
+    public async Task<string> SolvedPowAsync()
+    {
+        var challenge = await GetChallengeAsync();
+        var nonce = ProofOfWork.Solve(Encoding.ASCII.GetBytes(challenge.Challenge), challenge.Difficulty);
+        return $"{challenge.Challenge}:{nonce}";
+    }
+
+    public static string NewIdempotencyKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+
+    public async Task<HttpResponseMessage> SubmitAsync(byte[] envelope, string? pow = null, int? rosterVersion = null, string? idempotencyKey = null, bool withPow = true)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new ByteArrayContent(envelope) };
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        if (withPow)
+            request.Headers.Add("Reporting-Pow", pow ?? await SolvedPowAsync());
+        request.Headers.Add("Reporting-Roster-Version", (rosterVersion ?? World.RosterVersion).ToString());
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? NewIdempotencyKey());
+        return await Client.SendAsync(request);
+    }
+
+    public byte[] SealForRoster(byte[] plaintext) => AgeTool.Seal(plaintext, World.Reviewers.Select(r => r.Recipient));
+
+    public async Task<string> SubmitOkAsync(byte[] envelope)
+    {
+        using var response = await SubmitAsync(envelope);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<IdAnswer>())!.Id;
+    }
+
+    public sealed record IdAnswer(string Id);
+
+    // ---- Signed requests (reviewers and mailboxes) ----
+
+    public async Task<HttpResponseMessage> SendSignedAsync(SigningKey key, HttpMethod method, string path, byte[]? body = null, DateTimeOffset? at = null, Action<HttpRequestMessage>? tamper = null)
+    {
+        var signed = RequestSignature.Sign(key, method.Method, path, body ?? [], at ?? World.Clock.GetUtcNow());
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
+        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
+        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new("application/octet-stream");
+        }
+        tamper?.Invoke(request);
+        return await Client.SendAsync(request);
+    }
+
+    public SigningKey ReviewerKey => World.Reviewers[0].AccessKey;
+
+    public sealed record ListedReport(string Id, string Day, long Size, int RosterVersion);
+    public sealed record ReportList(List<ListedReport> Reports);
+
+    public async Task<List<ListedReport>> ListReportsAsync()
+    {
+        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, "/api/v1/reports");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<ReportList>())!.Reports;
+    }
+
+    public async Task<byte[]> DownloadAsync(string id)
+    {
+        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+}

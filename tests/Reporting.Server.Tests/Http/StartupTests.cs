@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Reporting.Format.Keys;
+
+namespace Reporting.Server.Tests.Http;
+
+public sealed class StartupTests : IDisposable
+{
+    readonly TestWorld _world = new();
+
+    public void Dispose() => _world.Dispose();
+
+    async Task<string> StartupFailureAsync(Action<Dictionary<string, string?>> adjust)
+    {
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => RunningServer.StartAsync(_world, adjust));
+        return string.Join("\n", failure.Failures);
+    }
+
+    [Fact]
+    public async Task Start_WithoutRoster_SaysHowToMakeOne()
+    {
+        var message = await StartupFailureAsync(s => s["Reporting:RosterFile"] = _world.Folder["missing.json"]);
+
+        Assert.Contains("Reporting:RosterFile", message);
+        Assert.Contains("review org sign", message);
+    }
+
+    [Fact]
+    public async Task Start_WithRosterOfAnotherOrganisation_SaysSo()
+    {
+        using var other = SigningKey.Generate(SigningKeyKind.Organisation);
+
+        var message = await StartupFailureAsync(s => s["Reporting:OrgKey"] = other.PublicKey.ToString());
+
+        Assert.Contains("not signed by the organisation key in Reporting:OrgKey", message);
+    }
+
+    [Fact]
+    public async Task Start_WithMistypedOrgKey_SaysSo()
+    {
+        var key = _world.Organisation.PublicKey.ToString();
+        var typo = key[..^3] + (key[^3] == 'q' ? 'p' : 'q') + key[^2..];
+
+        var message = await StartupFailureAsync(s => s["Reporting:OrgKey"] = typo);
+
+        Assert.Contains("Reporting:OrgKey is not an organisation public key", message);
+    }
+
+    [Fact]
+    public async Task Start_WithUnwritableDataDir_SaysSo()
+    {
+        File.WriteAllText(_world.Folder["a-file"], "");
+
+        var message = await StartupFailureAsync(s => s["Reporting:DataDir"] = Path.Combine(_world.Folder["a-file"], "data"));
+
+        Assert.Contains("is not writable", message);
+    }
+
+    [Fact]
+    public async Task Start_WithOutOfRangeNumbers_SaysWhichAndWhat()
+    {
+        var message = await StartupFailureAsync(s =>
+        {
+            s["Reporting:PowDifficulty"] = "40";
+            s["Reporting:RetentionDays"] = "0";
+        });
+
+        Assert.Contains("Reporting:PowDifficulty must be between 0 and 32", message);
+        Assert.Contains("Reporting:RetentionDays must be between 1 and 3650", message);
+    }
+
+    [Fact]
+    public void ServerProcess_WithBadConfiguration_PrintsOperatorErrors_AndExits1()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { dll, "--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0" })
+            start.ArgumentList.Add(argument);
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit(30_000);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("reporting-server: error: ", stderr);
+        Assert.Contains("Reporting:OrgKey is not set", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+}

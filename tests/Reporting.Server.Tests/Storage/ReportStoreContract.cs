@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using Reporting.Server.Storage;
+
+namespace Reporting.Server.Tests.Storage;
+
+/// <summary>What every <see cref="IReportStore"/> must do. Each implementation gets a subclass that
+/// creates a real, empty store (SQLite file now; PostgreSQL database later).</summary>
+public abstract class ReportStoreContract : IAsyncLifetime
+{
+    protected static readonly DateOnly Today = new(2026, 11, 27);
+
+    protected IReportStore Store { get; private set; } = null!;
+
+    protected abstract Task<IReportStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        Store = await CreateStoreAsync();
+        await Store.InitializeAsync();
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    protected static NewReport Report(long size, string? idempotencyKey = null, string? tokenId = null, int retentionDays = 90) => new(
+        RandomId.New(), Today, size, RosterVersion: 3, Today.AddDays(retentionDays),
+        SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(idempotencyKey ?? RandomId.New())),
+        tokenId ?? RandomId.New(), Today);
+
+    protected static byte[] RandomBytes(int count) => RandomNumberGenerator.GetBytes(count);
+
+    static async Task<byte[]> ReadAllAsync(StoredBlob blob)
+    {
+        using (blob)
+        {
+            using var copy = new MemoryStream();
+            await blob.Content.CopyToAsync(copy);
+            return copy.ToArray();
+        }
+    }
+
+    [Fact]
+    public async Task AddedReport_IsListed_AndReadsBackByteForByte_AcrossChunks()
+    {
+        var bytes = RandomBytes(SqliteReportStore.ChunkSize * 2 + 12345);
+        var report = Report(bytes.Length);
+
+        var result = await Store.AddReportAsync(report, new MemoryStream(bytes));
+
+        Assert.Equal(new AddResult(AddOutcome.Stored, report.Id), result);
+        var listed = Assert.Single(await Store.ListReportsAsync());
+        Assert.Equal(new StoredItem(report.Id, Today, bytes.Length, 3), listed);
+        var blob = await Store.OpenReportAsync(report.Id);
+        Assert.NotNull(blob);
+        Assert.Equal(bytes.Length, blob.Length);
+        Assert.Equal(bytes, await ReadAllAsync(blob));
+    }
+
+    [Fact]
+    public async Task SameIdempotencyKey_StoresOnce_AndAnswersWithTheFirstId()
+    {
+        var first = Report(100, idempotencyKey: "retry-key-0123456789");
+        var retry = Report(100, idempotencyKey: "retry-key-0123456789");
+
+        await Store.AddReportAsync(first, new MemoryStream(RandomBytes(100)));
+        var again = await Store.AddReportAsync(retry, new MemoryStream(RandomBytes(100)));
+
+        Assert.Equal(new AddResult(AddOutcome.Duplicate, first.Id), again);
+        Assert.Equal(first.Id, await Store.FindByIdempotencyKeyAsync(first.IdempotencyKeyHash));
+        Assert.Single(await Store.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task SpentToken_CannotStoreASecondReport()
+    {
+        await Store.AddReportAsync(Report(10, tokenId: "token-a"), new MemoryStream(RandomBytes(10)));
+
+        var second = await Store.AddReportAsync(Report(10, tokenId: "token-a"), new MemoryStream(RandomBytes(10)));
+
+        Assert.Equal(AddOutcome.TokenSpent, second.Outcome);
+        Assert.True(await Store.IsTokenSpentAsync("token-a"));
+        Assert.False(await Store.IsTokenSpentAsync("token-b"));
+        Assert.Single(await Store.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task FailedAdd_LeavesNothingListed_AndDoesNotSpendTheToken()
+    {
+        var report = Report(SqliteReportStore.ChunkSize * 3, tokenId: "token-broken");
+        var source = new BreaksAfter(new MemoryStream(RandomBytes(SqliteReportStore.ChunkSize * 3)), SqliteReportStore.ChunkSize + 10);
+
+        await Assert.ThrowsAsync<IOException>(() => Store.AddReportAsync(report, source));
+
+        Assert.Empty(await Store.ListReportsAsync());
+        Assert.Null(await Store.OpenReportAsync(report.Id));
+        Assert.False(await Store.IsTokenSpentAsync("token-broken"));
+        Assert.Null(await Store.FindByIdempotencyKeyAsync(report.IdempotencyKeyHash));
+    }
+
+    [Fact]
+    public async Task ShorterStreamThanDeclared_IsRefused_AndNothingListed()
+    {
+        var report = Report(1000);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.AddReportAsync(report, new MemoryStream(RandomBytes(999))));
+
+        Assert.Empty(await Store.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task DeletedReport_IsGone()
+    {
+        var report = Report(50);
+        await Store.AddReportAsync(report, new MemoryStream(RandomBytes(50)));
+
+        Assert.True(await Store.DeleteReportAsync(report.Id));
+
+        Assert.Empty(await Store.ListReportsAsync());
+        Assert.Null(await Store.OpenReportAsync(report.Id));
+        Assert.False(await Store.DeleteReportAsync(report.Id));
+    }
+
+    [Fact]
+    public async Task Replies_AreSeenOnlyThroughTheirMailbox()
+    {
+        var bytes = RandomBytes(300);
+        var reply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, bytes.Length, Today.AddDays(90));
+        await Store.AddReplyAsync(reply, new MemoryStream(bytes));
+
+        Assert.Equal([new StoredItem(reply.Id, Today, 300, 0)], await Store.ListRepliesAsync("reportmailbox1aaa"));
+        Assert.Empty(await Store.ListRepliesAsync("reportmailbox1bbb"));
+        Assert.Null(await Store.OpenReplyAsync("reportmailbox1bbb", reply.Id));
+        Assert.False(await Store.DeleteReplyAsync("reportmailbox1bbb", reply.Id));
+        Assert.Equal(bytes, await ReadAllAsync((await Store.OpenReplyAsync("reportmailbox1aaa", reply.Id))!));
+        Assert.True(await Store.DeleteReplyAsync("reportmailbox1aaa", reply.Id));
+        Assert.Empty(await Store.ListRepliesAsync("reportmailbox1aaa"));
+    }
+
+    [Fact]
+    public async Task Nonce_CanBeUsedOnce()
+    {
+        Assert.True(await Store.TryUseNonceAsync("nonce-0123456789abcdef", Today));
+        Assert.False(await Store.TryUseNonceAsync("nonce-0123456789abcdef", Today));
+        Assert.True(await Store.TryUseNonceAsync("nonce-fedcba9876543210", Today));
+    }
+
+    [Fact]
+    public async Task Rosters_AreKeptByVersion_WithTheirFirstDay()
+    {
+        await Store.RememberRosterAsync(2, [1, 2], Today);
+        await Store.RememberRosterAsync(3, [3], Today.AddDays(5));
+        await Store.RememberRosterAsync(2, [9, 9], Today.AddDays(9));
+
+        var rosters = await Store.ListRostersAsync();
+
+        Assert.Equal([2, 3], rosters.Select(r => r.Version));
+        Assert.Equal([1, 2], rosters[0].FileBytes);
+        Assert.Equal(Today, rosters[0].FirstServed);
+        Assert.Equal(Today.AddDays(5), rosters[1].FirstServed);
+    }
+
+    [Fact]
+    public async Task Expiry_DeletesWhatIsDue_AndKeepsTheRest()
+    {
+        var due = Report(10, retentionDays: 1, tokenId: "old-token");
+        var kept = Report(10, retentionDays: 90);
+        var dueReply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, 10, Today.AddDays(1));
+        await Store.AddReportAsync(due, new MemoryStream(RandomBytes(10)));
+        await Store.AddReportAsync(kept, new MemoryStream(RandomBytes(10)));
+        await Store.AddReplyAsync(dueReply, new MemoryStream(RandomBytes(10)));
+        await Store.TryUseNonceAsync("old-nonce-0123456789", Today);
+
+        var deleted = await Store.DeleteExpiredAsync(Today.AddDays(2), idempotencyCutoff: Today.AddDays(2).AddDays(-7));
+
+        Assert.Equal(2, deleted);
+        Assert.Equal([kept.Id], (await Store.ListReportsAsync()).Select(r => r.Id));
+        Assert.Empty(await Store.ListRepliesAsync("reportmailbox1aaa"));
+        Assert.Null(await Store.FindByIdempotencyKeyAsync(due.IdempotencyKeyHash));
+        // The token expired on the day it was issued and the nonce was used then: two days later both are forgotten.
+        Assert.False(await Store.IsTokenSpentAsync("old-token"));
+        Assert.True(await Store.TryUseNonceAsync("old-nonce-0123456789", Today));
+    }
+
+    /// <summary>A source that fails part-way, as a broken-off upload would.</summary>
+    sealed class BreaksAfter(Stream inner, long limit) : Stream
+    {
+        long _read;
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_read >= limit)
+                throw new IOException("connection reset");
+            var n = inner.Read(buffer, offset, (int)Math.Min(count, limit - _read + 1));
+            _read += n;
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
