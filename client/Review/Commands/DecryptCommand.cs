@@ -4,6 +4,7 @@ using System.Text;
 using Reporting.Cli;
 using Reporting.Format.Age;
 using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 using Reporting.Review.Decrypting;
 
 namespace Reporting.Review.Commands;
@@ -112,8 +113,8 @@ static class DecryptCommand
                 opened = ReportBundle.Read(plaintext, attachments, new BundleLimits());
 
             var folder = FreeFolderName(outputFolder, Path.GetFileNameWithoutExtension(envelope));
-            File.WriteAllBytes(Path.Combine(partial, "report.json"), opened.Document.ToJson(indented: true));
-            File.WriteAllText(Path.Combine(partial, "report.txt"), ReportText.Render(folder, opened, labels), new UTF8Encoding(false));
+            AtomicFile.Write(Path.Combine(partial, "report.json"), opened.Document.ToJson(indented: true));
+            AtomicFile.Write(Path.Combine(partial, "report.txt"), Encoding.UTF8.GetBytes(ReportText.Render(folder, opened, labels)));
             new DecryptionRecord(Path.GetFileName(envelope), sha256, opened.Warnings).Save(partial);
             Directory.Move(partial, Path.Combine(outputFolder, folder));
             return (folder, opened);
