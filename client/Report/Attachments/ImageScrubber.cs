@@ -63,7 +63,10 @@ static class ImageScrubber
             ImageKind.WebP => (SKEncodedImageFormat.Webp, Quality),
             _ => (SKEncodedImageFormat.Png, 100),
         };
-        using var encoded = upright.Encode(format, quality) ?? throw new InvalidDataException("the image could not be encoded");
+        // The pixels are sRGB already; encoding them without a colour space writes no ICC profile at all
+        // (viewers assume sRGB), so not even a generic profile is left to describe where they came from.
+        using var pixels = new SKPixmap(upright.Info.WithColorSpace(null), upright.GetPixels(), upright.RowBytes);
+        using var encoded = pixels.Encode(format, quality) ?? throw new InvalidDataException("the image could not be encoded");
         return encoded.ToArray();
     }
 
