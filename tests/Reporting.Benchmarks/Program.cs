@@ -1,3 +1,17 @@
 // Benchmarks: each prints what it measured beside its baseline, measured in the same run.
-Console.WriteLine("usage: dotnet run -c Release --project tests/Reporting.Benchmarks -- <benchmark>");
-return 2;
+using Reporting.Benchmarks;
+
+return args.FirstOrDefault() switch
+{
+    "age" => AgeBenchmark.Run(args[1..]),
+    // Internal: the child processes the age benchmark measures.
+    "age-seal" or "age-open" => AgeBenchmark.Child(args[0], args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.WriteLine("usage: dotnet run -c Release --project tests/Reporting.Benchmarks -- <benchmark>");
+    Console.WriteLine("  age [--size-mib N] [--runs R] [--dir DIR]   seal/open N MiB (default 1024) beside /usr/bin/age");
+    return 2;
+}
