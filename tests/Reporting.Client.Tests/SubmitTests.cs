@@ -160,6 +160,26 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void Submit_ThroughAnHttpProxy_ReachesAServerOnlyTheProxyCanReach()
+    {
+        using var server = ServerFixture.Start();
+        // A plain relay to the server: the client speaks proxy-style HTTP (absolute URIs), which the
+        // server accepts; the name below resolves nowhere, so only the proxy path can work.
+        using var proxy = new FlakyProxy(server.Url, seed: 3, faultRate: 0);
+        using var source = new SourceMachine();
+        var init = source.Report("init", "--server", "http://reports.invalid/", "--org-key", server.OrganisationKey, "--proxy", proxy.Url.ToString().TrimEnd('/'));
+        Assert.True(init.ExitCode == 0, init.ToString());
+        var (text, canary) = source.TextFile();
+
+        var result = source.Report("submit", "--category", "arrest", "--text-file", text, "--yes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(proxy.Connections > 0);
+        using var api = server.ReviewerApi();
+        Assert.Contains(canary, StockAge.OpenReport(api.Fetch(SourceMachine.IdOf(result)!), server.Reviewers[0]).Text);
+    }
+
+    [Fact]
     public void OnionServerWithoutProxy_IsRefusedWithAHint()
     {
         using var source = new SourceMachine();
