@@ -52,13 +52,17 @@ echo "listening on $url"
 step "Source: report init (pins the server and the organisation key, checks the roster)"
 "$report" --home "$demo/source" init --server "$url" --org-key "$org" --language en
 
-step "Source: report submit (sample report from seeds/)"
-seed=$(ls seeds/*.en.txt | head -1)
-echo "submitting $seed"
-"$report" --home "$demo/source" submit --category illness --region "Jilin province" --when "2023-02" \
-  --text-file "$seed" --yes | tee "$demo/submit.out"
+step "Source: report submit (sample reports from seeds/, one in English with a codename, one in Korean without)"
+"$report" --home "$demo/source" --language en submit --category illness --region "Jilin province" --when 2022-12 \
+  --text-file seeds/01-fever-without-care.en.txt --yes | tee "$demo/submit.out"
 # The codename is shown once to the source; the demo keeps it in a file only to read the answer later.
-grep -i -A1 'codename' "$demo/submit.out" | tail -1 | sed 's/^ *//' > "$demo/source/codename"
+grep -A1 '^codename:' "$demo/submit.out" | tail -1 | sed 's/^ *//' > "$demo/source/codename"
+"$report" --home "$demo/source" --language ko submit --category needs-help --region "랴오닝성" --when 2023-01 \
+  --text-file seeds/02-no-papers-no-vaccine.ko.txt --no-reply --yes
+
+step "What the server keeps: ciphertext, a day, a size (no word of the reports)"
+if grep -rqa -e "identity card" -e "clinic" "$demo/server"; then echo "plaintext found on the server!"; exit 1; fi
+echo "searched $demo/server for words of the reports: none found"
 
 step "Reviewers, online machine: review fetch"
 "$review" fetch --server "$url" --access-key "$demo/online/demo-reviewer.access" \
@@ -69,9 +73,11 @@ step "Carried by USB to the offline machine: review decrypt"
 cp -r "$demo/online/inbox" "$demo/offline/inbox"
 "$review" decrypt --identity "$demo/offline/demo-reviewer.identity" --passphrase-file "$demo/offline/passphrase" \
   --in "$demo/offline/inbox" --out "$demo/offline/reports"
-report_dir=$(find "$demo/offline/reports" -mindepth 1 -maxdepth 1 -type d | head -1)
+report_dir=$(dirname "$(grep -l 'Jilin province' "$demo"/offline/reports/*/report.txt | head -1)")
 echo "--- $report_dir/report.txt"
 cat "$report_dir/report.txt"
+echo "--- index of all reports: $demo/offline/reports/index.html (and index.csv)"
+cat "$demo/offline/reports/index.csv"
 
 step "Offline: review reply"
 printf 'We received your report. Stay safe; we are looking for a clinic that will see you.\n' > "$demo/offline/answer.txt"

@@ -4,6 +4,7 @@ using System.Text;
 using Reporting.Format.Age;
 using Reporting.Format.Codenames;
 using Reporting.Format.Protocol;
+using Reporting.Format.Replies;
 
 namespace Reporting.Report.Replies;
 
@@ -44,7 +45,7 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
             var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
             try
             {
-                return Render(bytes);
+                return ReplyText.Read(bytes);
             }
             finally
             {
@@ -55,24 +56,6 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         {
             return null;
         }
-    }
-
-    /// <summary>Drops the Padmé zero padding and escapes control characters: the text comes from outside.</summary>
-    public static string Render(ReadOnlySpan<byte> plaintext)
-    {
-        var end = plaintext.Length;
-        while (end > 0 && plaintext[end - 1] == 0)
-            end--;
-        var text = new UTF8Encoding(false, throwOnInvalidBytes: false).GetString(plaintext[..end]);
-        var shown = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is '\n' or '\t' || !char.IsControl(c) && c is not ('\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069'))
-                shown.Append(c);
-            else if (c != '\r')
-                shown.Append($"\\u{(int)c:x4}");
-        }
-        return shown.ToString();
     }
 
     async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken token)

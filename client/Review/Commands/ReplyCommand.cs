@@ -7,15 +7,13 @@ using Reporting.Format.Age;
 using Reporting.Format.Bundles;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
+using Reporting.Format.Replies;
 
 namespace Reporting.Review.Commands;
 
 /// <summary><c>review reply</c> (offline): seal an answer to the source of one decrypted report.</summary>
 static class ReplyCommand
 {
-    /// <summary>An answer is a message, not a file transfer; a bound keeps it easy to carry and to pad.</summary>
-    const int MaxReplyBytes = 64 * 1024;
-
     public static Command Create()
     {
         var identity = new Option<FileInfo>("--identity") { Description = "Your identity file (the team also reads back the sealed answer with it)", Required = true };
@@ -83,8 +81,8 @@ static class ReplyCommand
     {
         if (!file.Exists)
             throw new ToolException($"no answer text at {file.FullName}");
-        if (file.Length > MaxReplyBytes)
-            throw new ToolException($"the answer is longer than {MaxReplyBytes / 1024} KiB", "shorten it");
+        if (file.Length > ReplyText.MaxBytes)
+            throw new ToolException($"the answer is longer than {ReplyText.MaxBytes / 1024} KiB", "shorten it");
         var bytes = File.ReadAllBytes(file.FullName);
         try
         {
@@ -99,14 +97,13 @@ static class ReplyCommand
         return bytes;
     }
 
-    /// <summary>The text, then zero bytes to its Padmé length (PROTOCOL.md, Replies), sealed.</summary>
+    /// <summary>The padded answer (PROTOCOL.md, Replies), sealed; the file appears whole or not at all.</summary>
     static void Seal(byte[] text, IReadOnlyList<IRecipient> recipients, string path)
     {
         using var file = AtomicFile.Create(path);
         using (var sealing = AgeFile.Seal(file.Stream, recipients, leaveOpen: true))
         {
-            sealing.Write(text);
-            sealing.Write(new byte[Padme.PaddedLength(text.Length) - text.Length]);
+            sealing.Write(ReplyText.Pad(text));
         }
         file.Commit();
     }
