@@ -56,19 +56,24 @@ static class ImageScrubber
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"the image could not be decoded ({result})");
 
-        using var upright = Upright(decoded, codec.EncodedOrigin);
+        using var turned = Upright(decoded, codec.EncodedOrigin);
+        var upright = turned ?? decoded;
         var (format, quality) = kind switch
         {
             ImageKind.Jpeg => (SKEncodedImageFormat.Jpeg, Quality),
             ImageKind.WebP => (SKEncodedImageFormat.Webp, Quality),
             _ => (SKEncodedImageFormat.Png, 100),
         };
-        using var encoded = upright.Encode(format, quality) ?? throw new InvalidDataException("the image could not be encoded");
+        // The pixels are sRGB already; encoding them without a colour space writes no ICC profile at all
+        // (viewers assume sRGB), so not even a generic profile is left to describe where they came from.
+        using var pixels = new SKPixmap(upright.Info.WithColorSpace(null), upright.GetPixels(), upright.RowBytes);
+        using var encoded = pixels.Encode(format, quality) ?? throw new InvalidDataException("the image could not be encoded");
         return encoded.ToArray();
     }
 
-    /// <summary>Applies the EXIF orientation to the pixels (the matrices of Skia's SkEncodedOriginToMatrix).</summary>
-    static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin)
+    /// <summary>Applies the EXIF orientation to the pixels (the matrices of Skia's SkEncodedOriginToMatrix);
+    /// null when the picture is upright already.</summary>
+    static SKBitmap? Upright(SKBitmap source, SKEncodedOrigin origin)
     {
         float w = source.Width, h = source.Height;
         SKMatrix? matrix = origin switch
@@ -83,7 +88,7 @@ static class ImageScrubber
             _ => null,
         };
         if (matrix is null)
-            return source.Copy();
+            return null;
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var info = source.Info.WithSize(swap ? source.Height : source.Width, swap ? source.Width : source.Height);
         var upright = new SKBitmap(info);

@@ -31,11 +31,13 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
             .Handle<SocketException>()
             .Handle<TimeoutRejectedException>()
             .HandleResult(IsTransient);
-        return new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        // Polly wants at least one retry; a single attempt simply has no retry strategy.
+        if (MaxAttempts > 1)
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient,
-                MaxRetryAttempts = Math.Max(0, MaxAttempts - 1),
+                MaxRetryAttempts = MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(1),
@@ -47,7 +49,8 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
+            });
+        return builder
             .AddPipeline(breaker)
             .AddTimeout(TimeoutFor(envelopeBytes))
             .Build();

@@ -19,7 +19,9 @@ public static class AttachmentName
     public static string Sanitize(string name)
     {
         var builder = new StringBuilder(name.Length);
-        foreach (var rune in name.Normalize(NormalizationForm.FormC).EnumerateRunes())
+        // Lone surrogates become U+FFFD first: Normalize throws on ill-formed UTF-16.
+        var wellFormed = string.Concat(name.EnumerateRunes().Select(r => r.ToString()));
+        foreach (var rune in wellFormed.Normalize(NormalizationForm.FormC).EnumerateRunes())
         {
             var category = Rune.GetUnicodeCategory(rune);
             var unsafeRune = category is UnicodeCategory.Control or UnicodeCategory.Format or

@@ -25,6 +25,8 @@ internal sealed class BundleReader(Stream input, string attachmentsDirectory, Bu
     public OpenedBundle Read()
     {
         var document = ReadReportJson();
+        if (!ReportDocument.Categories.Contains(document.Category))
+            warnings.Add($"report.json has a category this tool does not know: {VisibleText.Escape(document.Category)}");
         if (ReadEntries())
             ReadPadding();
         CompareWithDocument(document);

@@ -4,6 +4,7 @@ using System.Text;
 using Reporting.Cli;
 using Reporting.Format.Age;
 using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 using Reporting.Review.Decrypting;
 
 namespace Reporting.Review.Commands;
@@ -42,8 +43,11 @@ static class DecryptCommand
         int decrypted = 0, already = 0, failed = 0;
         try
         {
-            output.Create();
+            // Plaintext lives here: only the reviewer's account may list or read it.
+            if (!output.Exists)
+                CreatePrivateDirectory(output.FullName);
             var outputFolder = output.FullName;
+            RemoveLeftovers(outputFolder);
             var known = KnownEnvelopes(outputFolder);
             foreach (var envelope in envelopes)
             {
@@ -72,7 +76,14 @@ static class DecryptCommand
                     Console.Error.WriteLine($"review: {shown}: skipped: {VisibleText.Escape(Failure(e))}");
                 }
             }
-            ReportIndex.Write(outputFolder, labels);
+            try
+            {
+                ReportIndex.Write(outputFolder, labels);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ToolException($"the reports were decrypted, but the index could not be written: {e.Message}");
+            }
         }
         finally
         {
@@ -102,8 +113,8 @@ static class DecryptCommand
                 opened = ReportBundle.Read(plaintext, attachments, new BundleLimits());
 
             var folder = FreeFolderName(outputFolder, Path.GetFileNameWithoutExtension(envelope));
-            File.WriteAllBytes(Path.Combine(partial, "report.json"), opened.Document.ToJson(indented: true));
-            File.WriteAllText(Path.Combine(partial, "report.txt"), ReportText.Render(folder, opened, labels), new UTF8Encoding(false));
+            AtomicFile.Write(Path.Combine(partial, "report.json"), opened.Document.ToJson(indented: true));
+            AtomicFile.Write(Path.Combine(partial, "report.txt"), Encoding.UTF8.GetBytes(ReportText.Render(folder, opened, labels)));
             new DecryptionRecord(Path.GetFileName(envelope), sha256, opened.Warnings).Save(partial);
             Directory.Move(partial, Path.Combine(outputFolder, folder));
             return (folder, opened);
@@ -126,6 +137,13 @@ static class DecryptCommand
             if (candidate is not ("index.csv" or "index.html") && !Path.Exists(Path.Combine(outputFolder, candidate)))
                 return candidate;
         }
+    }
+
+    /// <summary>A run that was killed may have left a half-decrypted report (plaintext) behind: remove it.</summary>
+    static void RemoveLeftovers(string outputFolder)
+    {
+        foreach (var leftover in Directory.EnumerateDirectories(outputFolder, ".partial-*"))
+            Directory.Delete(leftover, recursive: true);
     }
 
     /// <summary>SHA-256 of each envelope already decrypted into the output folder, and where.</summary>

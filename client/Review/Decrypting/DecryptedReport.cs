@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 
 namespace Reporting.Review.Decrypting;
 
@@ -10,7 +11,7 @@ sealed record DecryptionRecord(string Envelope, string Sha256, IReadOnlyList<str
     public const string FileName = "decrypted.json";
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public void Save(string folder) => File.WriteAllBytes(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
+    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
     /// <summary>Null when the folder has no readable record (not one of ours, or damaged).</summary>
     public static DecryptionRecord? Load(string folder)

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 
 namespace Reporting.Review.Decrypting;
 
@@ -131,10 +132,11 @@ static partial class ReportIndex
         return html.ToString();
     }
 
+    /// <summary>A browser or spreadsheet open on the old index never sees half a new one. The CSV starts with
+    /// a byte-order mark so that spreadsheets read Korean and Chinese as UTF-8.</summary>
     static void WriteAtomically(string path, string content)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: path.EndsWith(".csv", StringComparison.Ordinal)));
-        File.Move(temporary, path, overwrite: true);
+        var preamble = path.EndsWith(".csv", StringComparison.Ordinal) ? Encoding.UTF8.Preamble : [];
+        AtomicFile.Write(path, [.. preamble, .. Encoding.UTF8.GetBytes(content)], replace: true);
     }
 }

@@ -220,20 +220,39 @@ public sealed class DecryptCommandTests : IDisposable
     }
 
     [Fact]
-    public void Decrypt_FileSealedByStockAge_WithPlainIdentityFile_IsRead()
+    public void Decrypt_FilesSealedByStockAge_BinaryOrArmored_WithPlainIdentityFile_AreRead()
     {
         var plainIdentity = work.Write("plain.identity", identity.Export() + "\n");
         var bundle = work["bundle.tar"];
         using (var file = File.Create(bundle))
             ReportBundle.Write(file, Seeds.Document(Seeds.All[1]), []);
-        var age = System.Diagnostics.Process.Start("age", ["-r", identity.Recipient.ToString(), "-o", Path.Combine(inbox, "by-usb.age"), bundle])!;
-        age.WaitForExit();
-        Assert.Equal(0, age.ExitCode);
+        foreach (var (name, armor) in new[] { ("by-usb", false), ("by-chat", true) })
+        {
+            string[] arguments = armor ? ["-a"] : [];
+            var age = System.Diagnostics.Process.Start("age", [.. arguments, "-r", identity.Recipient.ToString(), "-o", Path.Combine(inbox, name + ".age"), bundle])!;
+            age.WaitForExit();
+            Assert.Equal(0, age.ExitCode);
+        }
 
         var result = Tool.Review("decrypt", "--identity", plainIdentity, "--in", inbox, "--out", output);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("신분증이", File.ReadAllText(Path.Combine(output, "by-usb", "report.txt")));
+        Assert.Contains("신분증이", File.ReadAllText(Path.Combine(output, "by-chat", "report.txt")));
+    }
+
+    [Fact]
+    public void Decrypt_RemovesWhatAnInterruptedRunLeftHalfWritten()
+    {
+        PutSeeds();
+        var leftover = Path.Combine(output, ".partial-0123456789abcdef", "attachments");
+        Directory.CreateDirectory(leftover);
+        File.WriteAllText(Path.Combine(leftover, "half.txt"), "plaintext from a killed run");
+
+        Assert.Equal(0, Decrypt().ExitCode);
+
+        Assert.Empty(Directory.GetDirectories(output, ".partial-*"));
+        Assert.Equal(6, Directory.GetDirectories(output).Length);
     }
 
     [Fact]

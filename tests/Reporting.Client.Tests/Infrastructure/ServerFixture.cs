@@ -32,7 +32,7 @@ public sealed class TestReviewer(string name, X25519Identity identity, SigningKe
 /// (see <see cref="ReviewerApi"/>). Each test gets its own server: they share nothing.</para></summary>
 public sealed class ServerFixture : IDisposable
 {
-    readonly Process process;
+    Process process;
     readonly StringBuilder log = new();
     readonly TempDir folder;
 
@@ -58,6 +58,16 @@ public sealed class ServerFixture : IDisposable
 
         var port = FreePort();
         Url = new Uri($"http://127.0.0.1:{port}/");
+        this.powDifficulty = powDifficulty;
+        this.settings = settings;
+        process = StartProcess();
+    }
+
+    readonly int powDifficulty;
+    readonly IReadOnlyDictionary<string, string>? settings;
+
+    Process StartProcess()
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -66,7 +76,7 @@ public sealed class ServerFixture : IDisposable
         };
         start.ArgumentList.Add(ServerDll());
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"http://127.0.0.1:{Url.Port}");
         start.Environment["Reporting__DataDir"] = DataDir;
         start.Environment["Reporting__RosterFile"] = RosterFile;
         start.Environment["Reporting__OrgKey"] = OrganisationKey;
@@ -75,12 +85,42 @@ public sealed class ServerFixture : IDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             start.Environment[key.Replace(":", "__")] = value;
-        process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        WaitUntilHealthy();
+        var started = Process.Start(start)!;
+        started.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        started.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        WaitUntilHealthy(started);
+        return started;
+    }
+
+    /// <summary>Stops the server and starts it again on the same address and data folder, optionally
+    /// with a new roster (as an operator does after the organisation signs a new version).</summary>
+    public void Restart(SignedRoster? newRoster = null)
+    {
+        Stop();
+        if (newRoster is not null)
+        {
+            Roster = newRoster;
+            File.WriteAllBytes(RosterFile, newRoster.FileBytes);
+        }
+        process = StartProcess();
+    }
+
+    void Stop()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        process.Dispose();
     }
 
     /// <param name="reviewers">How many reviewers the roster lists.</param>
@@ -109,7 +149,7 @@ public sealed class ServerFixture : IDisposable
     /// <summary>Signed requests to the reviewer routes, as the first reviewer.</summary>
     public ReviewerApi ReviewerApi() => new(Url, Reviewers[0]);
 
-    void WaitUntilHealthy()
+    void WaitUntilHealthy(Process process)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -149,18 +189,7 @@ public sealed class ServerFixture : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        process.Dispose();
+        Stop();
         foreach (var reviewer in Reviewers)
             reviewer.Dispose();
         Organisation.Dispose();

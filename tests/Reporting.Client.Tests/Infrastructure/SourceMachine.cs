@@ -34,7 +34,8 @@ public sealed class SourceMachine : IDisposable
     /// <summary><c>report init</c> against <paramref name="server"/> (or another URL, e.g. a proxy in front of it).</summary>
     public ToolResult Init(ServerFixture server, Uri? url = null, params string[] more)
     {
-        var result = Report(["init", "--server", (url ?? server.Url).ToString(), "--org-key", server.OrganisationKey, "--language", "en", .. more]);
+        string[] language = more.Contains("--language") ? [] : ["--language", "en"];
+        var result = Report(["init", "--server", (url ?? server.Url).ToString(), "--org-key", server.OrganisationKey, .. language, .. more]);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }

@@ -308,6 +308,28 @@ public sealed class HostileBundleTests : IDisposable
     }
 
     [Fact]
+    public void Read_UnknownCategory_IsKept_WithAWarning()
+    {
+        var json = RawTar.ReportJson().Replace("\"illness\"", "\"<b>gossip</b>\\u001b\"", StringComparison.Ordinal);
+
+        var opened = Read(new RawTar().File("report.json", json).Finish());
+
+        Assert.Equal("<b>gossip</b>\u001b", opened.Document.Category);
+        Assert.Equal(["report.json has a category this tool does not know: <b>gossip</b>\\u{1B}"], opened.Warnings);
+    }
+
+    [Theory]
+    [InlineData("e\u0301te\u0301.txt", "\u00E9t\u00E9.txt")]
+    [InlineData("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j")]
+    [InlineData("name.   ", "name")]
+    public void Sanitize_MakesOneSafeSegment(string name, string expected) =>
+        Assert.Equal(expected, AttachmentName.Sanitize(name));
+
+    [Fact]
+    public void Sanitize_LoneSurrogate_DoesNotThrow() =>
+        Assert.Equal("_abc", AttachmentName.Sanitize(new string(['\uD800', 'a', 'b', 'c'])));
+
+    [Fact]
     public void Read_MangledBundles_NeverCrash_NeverWriteOutside()
     {
         var honest = Bundle().File("attachments/a.txt", "a").File("attachments/b.txt", new string('b', 3000)).Finish(padding: 300);
