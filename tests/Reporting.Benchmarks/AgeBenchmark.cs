@@ -53,10 +53,23 @@ internal static class AgeBenchmark
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
             {
-                Measure(results, "ours seal", Self("age-seal", recipient, plain, ours));
-                Measure(results, "age seal", [StockAge, "-r", recipient, "-o", theirs, plain]);
-                Measure(results, "ours open", Self("age-open", identityFile, ours, oursOut));
-                Measure(results, "age open", [StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs]);
+                // Who goes first alternates, so that neither always meets the other's write-back.
+                var seals = new[]
+                {
+                    ("ours seal", Self("age-seal", recipient, plain, ours)),
+                    ("age seal", new[] { StockAge, "-r", recipient, "-o", theirs, plain }),
+                };
+                var opens = new[]
+                {
+                    ("ours open", Self("age-open", identityFile, ours, oursOut)),
+                    ("age open", new[] { StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs }),
+                };
+                if (run % 2 == 1)
+                {
+                    Array.Reverse(seals);
+                    Array.Reverse(opens);
+                }
+                foreach (var (name, command) in seals.Concat(opens)) Measure(results, name, command);
                 if (run == 0)
                 {
                     // Correctness once: each opened what it sealed, and age opens ours too.
@@ -68,7 +81,7 @@ internal static class AgeBenchmark
             }
 
             Console.WriteLine($"{"",-10} {"MiB/s",8} {"peak RSS",11} {"CPU s",6}   (medians of {runs}; CPU = user + sys, all threads)");
-            foreach (var (name, samples) in results)
+            foreach (var (name, samples) in results.OrderBy(r => r.Key.Contains("open")).ThenBy(r => !r.Key.StartsWith("ours")))
             {
                 double seconds = Median(samples.Select(s => s.Seconds));
                 long peak = samples.Max(s => s.PeakKib);
@@ -116,6 +129,8 @@ internal static class AgeBenchmark
 
     private static void Measure(Dictionary<string, List<(double Seconds, long PeakKib, double CpuSeconds)>> results, string name, string[] command)
     {
+        // Each starts with no dirty pages of an earlier step still being written back.
+        using (var sync = Process.Start("sync")) sync.WaitForExit();
         string timeFile = Path.GetTempFileName();
         try
         {

@@ -8,17 +8,18 @@ namespace Reporting.Format.Age.Payload;
 /// (reads happen in file order, one at a time), transforms it on its own, then writes it (writes
 /// in file order too). While one worker reads or writes, the others compute; no worker waits on a
 /// scheduler hand-off between stages, which keeps throughput up even on a busy machine. Memory is
-/// two pooled buffers per worker, about 8 MiB in all, whatever the payload's size.</summary>
+/// two pooled buffers per worker, at most about 12 MiB in all, whatever the payload's size.</summary>
 internal static class ParallelPayload
 {
-    /// <summary>At least two, so that reading and writing overlap computing even on one core.</summary>
-    public static int Workers => Math.Clamp(Environment.ProcessorCount, 2, 64);
+    /// <summary>One more worker than cores: while one reads or writes (or waits for the disk), the
+    /// others keep every core computing; and at least two, so that I/O overlaps computing on one core.</summary>
+    public static int Workers => Math.Clamp(Environment.ProcessorCount + 1, 2, 65);
 
-    /// <summary>2^k − 1 chunks a batch, buffers of about 2 MiB on two cores and less on more (8 MiB
-    /// in all): a sealed batch (n × 65552 bytes) then still fits the same 2^(k+16)-byte pool bucket
-    /// as a plaintext batch, instead of twice that.</summary>
+    /// <summary>2^k − 1 chunks a batch, as many as fit in about 12 MiB for all buffers (two per worker;
+    /// 31 chunks, 2 MiB buffers, on two cores): a sealed batch (n × 65552 bytes) then still fits the
+    /// same 2^(k+16)-byte pool bucket as a plaintext batch, instead of twice that.</summary>
     private static int BatchChunks(int workers) =>
-        Math.Max(1, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(128 / (2 * workers))) - 1);
+        Math.Max(1, (1 << System.Numerics.BitOperations.Log2((uint)(192 / (2 * workers)))) - 1);
 
     private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
 

@@ -96,8 +96,9 @@ internal sealed class PayloadCipher : IDisposable
             if (!endsPayload) throw new InvalidOperationException("A short chunk was read before the end of the payload.");
             if (n == TagSize && counter != 0)
                 throw Failure(AgeFailure.PayloadCorrupt, "the last payload chunk is empty");
+            // A file cut inside a chunk looks exactly like a damaged last chunk: say both.
             if (!TryOpen(lane, counter, last: true, ciphertext, output))
-                throw Failure(AgeFailure.PayloadCorrupt, $"payload chunk {counter} does not authenticate");
+                throw Failure(AgeFailure.PayloadCorrupt, $"the last payload chunk ({counter}) does not authenticate: the file was damaged, altered or cut short");
             return output.Length;
         }
         if (endsPayload)
