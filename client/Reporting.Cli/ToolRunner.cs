@@ -19,6 +19,15 @@ public static class ToolRunner
         {
             return Fail(tool, "interrupted", []);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(tool, e.Message, ["check the path and its permissions"]);
+        }
+        catch (Exception e)
+        {
+            // A bug of ours: still no stack trace in front of the user, but enough to report it.
+            return Fail(tool, $"unexpected failure ({e.GetType().Name}): {e.Message}", ["nothing was sent or deleted by this failure; please report it"]);
+        }
     }
 
     public static int Fail(string tool, string message, IReadOnlyList<string> hints)

@@ -5,6 +5,7 @@ using Reporting.Review.Commands;
 // review: the reviewers' tool. Each subcommand lives in its own file under Commands/.
 var root = new RootCommand("review: reviewers' tool for the anonymous reporting service");
 root.Subcommands.Add(FetchCommand.Create());
+root.Subcommands.Add(DecryptCommand.Create());
 root.Subcommands.Add(ReplyCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(KeygenCommand.Create());

@@ -195,7 +195,9 @@ public sealed class KeyCommandTests : IDisposable
         File.WriteAllBytes(dir["plain.bin"], Bytes(150_000));
         Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]));
         var sealedBytes = File.ReadAllBytes(dir["sealed.age"]);
-        File.WriteAllBytes(dir["sealed.age"], sealedBytes[..(sealedBytes.Length - 70_000)]);
+        // Cut off the whole last chunk (150 000 - 2 × 64 KiB of plaintext + its 16-byte tag): what is left
+        // authenticates, chunk by chunk, but the final chunk is missing.
+        File.WriteAllBytes(dir["sealed.age"], sealedBytes[..(sealedBytes.Length - (150_000 - 2 * 65_536 + 16))]);
 
         var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.bin"], dir["sealed.age"]);
 
@@ -306,6 +308,31 @@ public sealed class KeyCommandTests : IDisposable
     }
 
     [Fact]
+    public void OrgVerify_ListsTheReviewers_AndRefusesATamperedRoster()
+    {
+        var organisation = Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile).Stdout.Trim();
+        var alice = Keygen();
+        Succeeds(Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", passFile,
+            "--entry", dir["keys/alice.entry.json"], "--version", "2", "--out", dir["roster.json"]));
+        var file = JsonNode.Parse(File.ReadAllText(dir["roster.json"]))!;
+        var payload = Convert.FromBase64String((string)file["payload"]!);
+        payload[payload.Length - 20] ^= 1;
+        file["payload"] = Convert.ToBase64String(payload);
+        File.WriteAllText(dir["tampered.json"], file.ToJsonString());
+
+        var verified = Tool.Review("org", "verify", "--org-key", organisation, dir["roster.json"]);
+        var rolledBack = Tool.Review("org", "verify", "--org-key", organisation, "--min-version", "3", dir["roster.json"]);
+        var tampered = Tool.Review("org", "verify", "--org-key", organisation, dir["tampered.json"]);
+
+        Succeeds(verified);
+        Assert.StartsWith("version 2, valid from ", verified.Stdout);
+        Assert.Contains($"alice {alice} reportaccess1", verified.Stdout);
+        FailsSaying(rolledBack, "review", "older than version 3");
+        FailsSaying(tampered, "review", "signature does not verify");
+        Assert.Contains("review: hint: do not use this roster", tampered.Stderr);
+    }
+
+    [Fact]
     public void OrgSign_ValidDays_SetsTheExpiry()
     {
         var init = Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile);
@@ -367,6 +394,7 @@ public sealed class KeyCommandTests : IDisposable
     [InlineData("review", "org")]
     [InlineData("review", "org init")]
     [InlineData("review", "org sign")]
+    [InlineData("review", "org verify")]
     [InlineData("review", "open")]
     [InlineData("report", "seal")]
     public void EveryCommand_HasHelp(string tool, string command)

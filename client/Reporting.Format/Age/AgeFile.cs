@@ -7,16 +7,19 @@ namespace Reporting.Format.Age;
 public static class AgeFile
 {
     /// <summary>A writable stream: bytes written are sealed to <paramref name="destination"/>;
-    /// disposing it writes the final chunk (and the armor footer). A scrypt recipient must be alone.</summary>
+    /// disposing it writes the final chunk (and the armor footer). A scrypt recipient must be alone.
+    /// Disposing always finishes the file, so if producing the plaintext fails half-way, discard
+    /// the destination: it would otherwise be a valid file of the first half.</summary>
     public static System.IO.Stream Seal(System.IO.Stream destination, IReadOnlyList<IRecipient> recipients, bool armor = false, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(destination);
         System.IO.Stream sink = armor ? new ArmorWriter(destination, leaveOpen) : destination;
-        var cipher = WriteHeader(sink, recipients);
+        var cipher = WriteHeader(sink, recipients, lanes: 1);
         return new PayloadWriter(sink, ownsSink: armor || !leaveOpen, cipher);
     }
 
-    /// <summary>Seals all of <paramref name="input"/> into <paramref name="output"/>, using every core.</summary>
+    /// <summary>Seals all of <paramref name="input"/> into <paramref name="output"/>, using every core
+    /// (input is read and output written from pool threads, one call at a time).</summary>
     public static void Seal(System.IO.Stream input, System.IO.Stream output, IReadOnlyList<IRecipient> recipients, bool armor = false)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -24,7 +27,7 @@ public static class AgeFile
         System.IO.Stream sink = armor ? new ArmorWriter(output, leaveOpen: true) : output;
         try
         {
-            using var cipher = WriteHeader(sink, recipients);
+            using var cipher = WriteHeader(sink, recipients, ParallelPayload.Workers);
             ParallelPayload.Seal(input, sink, cipher);
         }
         finally
@@ -40,7 +43,7 @@ public static class AgeFile
     public static System.IO.Stream Open(System.IO.Stream source, IReadOnlyList<IIdentity> identities, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var (payload, cipher) = ReadHeader(source, identities);
+        var (payload, cipher) = ReadHeader(source, identities, lanes: 1);
         return new PayloadReader(payload, cipher, leaveOpen ? null : source);
     }
 
@@ -52,7 +55,7 @@ public static class AgeFile
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        var (payload, cipher) = ReadHeader(input, identities);
+        var (payload, cipher) = ReadHeader(input, identities, ParallelPayload.Workers);
         using (cipher)
             ParallelPayload.Open(payload, output, cipher);
         output.Flush();
@@ -60,7 +63,7 @@ public static class AgeFile
 
     /// <summary>Wraps a fresh file key to every recipient, writes header and payload nonce,
     /// and returns the payload cipher.</summary>
-    private static PayloadCipher WriteHeader(System.IO.Stream sink, IReadOnlyList<IRecipient> recipients)
+    private static PayloadCipher WriteHeader(System.IO.Stream sink, IReadOnlyList<IRecipient> recipients, int lanes)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         if (recipients.Count == 0) throw new ArgumentException("At least one recipient is needed.", nameof(recipients));
@@ -77,7 +80,7 @@ public static class AgeFile
             sink.Write(AgeHeader.Encode(stanzas, fileKey));
             RandomNumberGenerator.Fill(nonce);
             sink.Write(nonce);
-            return new PayloadCipher(fileKey, nonce);
+            return new PayloadCipher(fileKey, nonce, lanes);
         }
         finally
         {
@@ -87,7 +90,7 @@ public static class AgeFile
 
     /// <summary>Detects armor, parses the header, finds the file key, checks the MAC and reads
     /// the payload nonce. Returns the stream positioned at the first chunk and the payload cipher.</summary>
-    private static (System.IO.Stream Payload, PayloadCipher Cipher) ReadHeader(System.IO.Stream source, IReadOnlyList<IIdentity> identities)
+    private static (System.IO.Stream Payload, PayloadCipher Cipher) ReadHeader(System.IO.Stream source, IReadOnlyList<IIdentity> identities, int lanes)
     {
         ArgumentNullException.ThrowIfNull(identities);
         if (identities.Count == 0) throw new ArgumentException("At least one identity is needed.", nameof(identities));
@@ -112,7 +115,7 @@ public static class AgeFile
             Span<byte> nonce = stackalloc byte[PayloadCipher.NonceSize];
             if (input.ReadAtLeast(nonce, nonce.Length, throwOnEndOfStream: false) != nonce.Length)
                 throw new AgeException(AgeFailure.MalformedHeader, "malformed age file: it ends before the payload nonce");
-            return (input, new PayloadCipher(fileKey, nonce));
+            return (input, new PayloadCipher(fileKey, nonce, lanes));
         }
         finally
         {

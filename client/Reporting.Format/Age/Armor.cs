@@ -20,7 +20,7 @@ internal static class Armor
 }
 
 /// <summary>Writes the armor around everything written to it; disposing writes the last line and the footer.</summary>
-internal sealed class ArmorWriter : System.IO.Stream
+internal sealed class ArmorWriter : WriteOnlyStream
 {
     private const int LinesPerBlock = 1024;
     private readonly System.IO.Stream inner;
@@ -74,8 +74,6 @@ internal sealed class ArmorWriter : System.IO.Stream
         return written;
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Flush() => inner.Flush();
 
     protected override void Dispose(bool disposing)
@@ -102,20 +100,11 @@ internal sealed class ArmorWriter : System.IO.Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => !disposed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 /// <summary>Reads the bytes inside an armored file, refusing anything not canonical
 /// (<see cref="AgeFailure.MalformedArmor"/>). Does not own its inner stream.</summary>
-internal sealed class ArmorReader(System.IO.Stream inner) : System.IO.Stream
+internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
 {
     // Longest line we look at: 64 columns and CRLF; anything longer is refused anyway.
     private const int MaxLine = Armor.MaxWhitespace + Armor.ColumnsPerLine + 2;
@@ -146,8 +135,6 @@ internal sealed class ArmorReader(System.IO.Stream inner) : System.IO.Stream
         }
         return total;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <summary>True when a whole line is buffered, so decoding it will not block on the inner stream.</summary>
     private bool LineAvailable() => input.AsSpan(inputStart, inputEnd - inputStart).Contains((byte)'\n');
@@ -270,14 +257,4 @@ internal sealed class ArmorReader(System.IO.Stream inner) : System.IO.Stream
         inputEnd += n;
         return true;
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -2,7 +2,7 @@ namespace Reporting.Format.Age;
 
 /// <summary>Replays a few bytes already read (to detect armor), then reads on from the source.
 /// Does not own the source.</summary>
-internal sealed class PrefixedStream(byte[] prefix, System.IO.Stream source) : System.IO.Stream
+internal sealed class PrefixedStream(byte[] prefix, System.IO.Stream source) : ReadOnlyStream
 {
     private int position;
 
@@ -19,14 +19,4 @@ internal sealed class PrefixedStream(byte[] prefix, System.IO.Stream source) : S
     }
 
     public override int ReadByte() => position < prefix.Length ? prefix[position++] : source.ReadByte();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -35,6 +35,29 @@ internal static class Primitives
         return aead.Decrypt(key, stackalloc byte[12] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, default, body, fileKey);
     }
 
+    /// <summary>Tries every stanza of <paramref name="type"/> in order (as age's multiUnwrap): the first
+    /// file key found, or null. <paramref name="unwrap"/> throws on a malformed stanza of that type.</summary>
+    public static byte[]? UnwrapFirst(IReadOnlyList<Stanza> stanzas, string type, Func<Stanza, byte[]?> unwrap)
+    {
+        ArgumentNullException.ThrowIfNull(stanzas);
+        foreach (var stanza in stanzas)
+        {
+            if (stanza.Type != type) continue;
+            byte[]? fileKey = unwrap(stanza);
+            if (fileKey is not null) return fileKey;
+        }
+        return null;
+    }
+
+    /// <summary>The file key wrapped in <paramref name="body"/>, or null when this wrapping key does not open it.</summary>
+    public static byte[]? UnwrapFileKey(ReadOnlySpan<byte> wrappingKey, ReadOnlySpan<byte> body)
+    {
+        var fileKey = new byte[FileKeySize];
+        if (TryUnwrapFileKey(wrappingKey, body, fileKey)) return fileKey;
+        CryptographicOperations.ZeroMemory(fileKey);
+        return null;
+    }
+
     /// <summary>Standard base64 without padding, as age writes stanza arguments, bodies and the MAC.</summary>
     public static string EncodeBase64(ReadOnlySpan<byte> data) => Convert.ToBase64String(data).TrimEnd('=');
 

@@ -27,13 +27,7 @@ public sealed class ScryptIdentity : IIdentity
         // hand the passphrase holder a file that looks passphrase-protected but is not.
         if (stanzas.Count != 1 && stanzas.Any(s => s.Type == ScryptRecipient.StanzaType))
             throw Malformed("an scrypt stanza must be the only one in the header");
-        foreach (var stanza in stanzas)
-        {
-            if (stanza.Type != ScryptRecipient.StanzaType) continue;
-            byte[]? fileKey = Unwrap(stanza);
-            if (fileKey is not null) return fileKey;
-        }
-        return null;
+        return Primitives.UnwrapFirst(stanzas, ScryptRecipient.StanzaType, Unwrap);
     }
 
     private byte[]? Unwrap(Stanza stanza)
@@ -50,13 +44,10 @@ public sealed class ScryptIdentity : IIdentity
             throw Malformed("an scrypt stanza body wraps a 16-byte file key");
 
         Span<byte> wrappingKey = stackalloc byte[Primitives.KeySize];
-        var fileKey = new byte[Primitives.FileKeySize];
         try
         {
             ScryptRecipient.DeriveWrappingKey(passphrase.Span, salt, workFactor, wrappingKey);
-            if (Primitives.TryUnwrapFileKey(wrappingKey, stanza.Body, fileKey)) return fileKey;
-            CryptographicOperations.ZeroMemory(fileKey);
-            return null;
+            return Primitives.UnwrapFileKey(wrappingKey, stanza.Body);
         }
         finally
         {

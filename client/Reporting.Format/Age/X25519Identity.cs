@@ -66,14 +66,7 @@ public sealed class X25519Identity : IIdentity, IDisposable
 
     public byte[]? Unwrap(IReadOnlyList<Stanza> stanzas)
     {
-        ArgumentNullException.ThrowIfNull(stanzas);
-        foreach (var stanza in stanzas)
-        {
-            if (stanza.Type != X25519Recipient.StanzaType) continue;
-            byte[]? fileKey = Unwrap(stanza);
-            if (fileKey is not null) return fileKey;
-        }
-        return null;
+        return Primitives.UnwrapFirst(stanzas, X25519Recipient.StanzaType, Unwrap);
     }
 
     private byte[]? Unwrap(Stanza stanza)
@@ -93,14 +86,11 @@ public sealed class X25519Identity : IIdentity, IDisposable
             ?? throw Malformed("the X25519 share is a low-order point");
 
         Span<byte> wrappingKey = stackalloc byte[Primitives.KeySize];
-        var fileKey = new byte[Primitives.FileKeySize];
         try
         {
             // The salt takes the share as written in the stanza, not NSec's re-export of it.
             X25519Recipient.DeriveWrappingKey(shared, share, recipient.PublicKeyBytes, wrappingKey);
-            if (Primitives.TryUnwrapFileKey(wrappingKey, stanza.Body, fileKey)) return fileKey;
-            CryptographicOperations.ZeroMemory(fileKey);
-            return null;
+            return Primitives.UnwrapFileKey(wrappingKey, stanza.Body);
         }
         finally
         {

@@ -1,3 +1,7 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+
 namespace Reporting.Format.Bundles;
 
 /// <summary>An attachment as report.json describes it.</summary>
@@ -27,4 +31,44 @@ public sealed record ReportDocument
 
     public static readonly IReadOnlyList<string> Categories =
         ["illness", "death", "arrest", "forced-return", "needs-help", "other"];
+
+    /// <summary>Strict: camelCase names, required fields present, no nulls where none belong, no duplicate
+    /// property (two parsers could pick different ones), no comments or trailing commas, shallow nesting.
+    /// Unknown properties are skipped so a newer client's additions do not make a report unreadable.</summary>
+    static readonly JsonSerializerOptions Strict = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+        MaxDepth = 8,
+        // Korean and Chinese stay readable (and three bytes, not six); HTML-sensitive and control characters are still escaped.
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    static readonly JsonSerializerOptions StrictIndented = new(Strict) { WriteIndented = true };
+
+    /// <summary>Parses report.json. Throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    public static ReportDocument Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        ReportDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<ReportDocument>(utf8Json, Strict);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"report.json is not valid: {e.Message}", e);
+        }
+        if (document is null)
+            throw new InvalidDataException("report.json is not valid: it is null");
+        if (document.Schema != CurrentSchema)
+            throw new InvalidDataException($"report.json has schema {document.Schema}; this tool reads schema {CurrentSchema}");
+        return document;
+    }
+
+    /// <summary>UTF-8 JSON as it goes into a bundle (compact) or onto a reviewer's disk (indented).</summary>
+    public byte[] ToJson(bool indented = false) =>
+        JsonSerializer.SerializeToUtf8Bytes(this, indented ? StrictIndented : Strict);
 }

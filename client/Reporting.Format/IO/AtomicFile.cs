@@ -4,7 +4,8 @@ namespace Reporting.Format.IO;
 
 /// <summary>A new file that appears whole or not at all: written beside its destination under a
 /// temporary name, flushed to disk, then linked into place only on <see cref="Commit"/>. Disposing
-/// it uncommitted deletes the temporary file. It never replaces an existing file.</summary>
+/// it uncommitted deletes the temporary file. It never replaces an existing file, unless created with
+/// <c>replace: true</c> (settings that are rewritten whole).</summary>
 public sealed class AtomicFile : IDisposable
 {
     /// <summary>Secrets and plaintext: readable by the owner only.</summary>
@@ -15,33 +16,35 @@ public sealed class AtomicFile : IDisposable
     readonly string path;
     readonly string temporary;
     readonly FileStream stream;
+    readonly bool replace;
     bool committed;
 
-    AtomicFile(string path, string temporary, FileStream stream)
+    AtomicFile(string path, string temporary, FileStream stream, bool replace)
     {
         this.path = path;
         this.temporary = temporary;
         this.stream = stream;
+        this.replace = replace;
     }
 
-    /// <summary>Throws IOException when <paramref name="path"/> already exists.</summary>
-    public static AtomicFile Create(string path, UnixFileMode mode = Private)
+    /// <summary>Throws IOException when <paramref name="path"/> already exists, unless <paramref name="replace"/>.</summary>
+    public static AtomicFile Create(string path, UnixFileMode mode = Private, bool replace = false)
     {
         var full = Path.GetFullPath(path);
-        if (File.Exists(full) || Directory.Exists(full))
+        if (Directory.Exists(full) || !replace && File.Exists(full))
             throw new IOException($"{path} already exists");
         var folder = Path.GetDirectoryName(full) ?? throw new IOException($"{path} has no folder");
         var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = mode; // set at creation: there is no moment when others could open it
-        return new AtomicFile(full, temporary, new FileStream(temporary, options));
+        return new AtomicFile(full, temporary, new FileStream(temporary, options), replace);
     }
 
     /// <summary>Writes <paramref name="content"/> to a new file at <paramref name="path"/>, atomically.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode = Private)
+    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode = Private, bool replace = false)
     {
-        using var file = Create(path, mode);
+        using var file = Create(path, mode, replace);
         file.Stream.Write(content);
         file.Commit();
     }
@@ -53,7 +56,8 @@ public sealed class AtomicFile : IDisposable
         stream.Flush(flushToDisk: true);
         stream.Dispose();
         // Without overwrite, .NET links the file into place, which fails if the destination appeared meanwhile.
-        File.Move(temporary, path, overwrite: false);
+        // With overwrite, rename(2) replaces the destination in one step.
+        File.Move(temporary, path, overwrite: replace);
         committed = true;
     }
 

@@ -34,13 +34,13 @@ public static class KeyFile
                 .Where(line => line.Length > 0 && !line.StartsWith('#'))
                 .ToList();
             if (secrets.Count != 1)
-                throw new FormatException($"{path} should hold exactly one secret key, not {secrets.Count}");
+                throw new FormatException($"a key file holds exactly one secret key, this one {secrets.Count}");
             var key = SigningKey.Import(secrets[0]);
             if (key.Kind != expected)
             {
                 var kind = key.Kind;
                 key.Dispose();
-                throw new FormatException($"{path} holds {PublicSigningKey.Describe(kind)}, not {PublicSigningKey.Describe(expected)}");
+                throw new FormatException($"it holds {PublicSigningKey.Describe(kind)}, not {PublicSigningKey.Describe(expected)}");
             }
             return key;
         }
@@ -54,13 +54,13 @@ public static class KeyFile
     {
         using var file = File.OpenRead(path);
         if (file.Length > 64 * 1024)
-            throw new FormatException($"{path} is too large to be a key file");
+            throw new FormatException("it is too large to be a key file");
         using var opened = AgeFile.Open(file, [new ScryptIdentity(passphrase)]);
         var length = 0;
         while (true)
         {
             if (length == plaintext.Length)
-                throw new FormatException($"{path} holds more than a key file does");
+                throw new FormatException("it holds more than a key file does");
             var read = opened.Read(plaintext, length, plaintext.Length - length);
             if (read == 0)
                 return length;

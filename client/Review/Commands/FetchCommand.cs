@@ -24,9 +24,9 @@ static class FetchCommand
         command.Options.Add(delete);
         command.SetAction(async (result, cancel) =>
         {
-            var server = result.GetValue(options.Server)!;
+            var (server, proxy) = options.Addresses(result);
             using var key = options.ReadAccessKey(result);
-            using var http = ServerConnection.Create(server, result.GetValue(options.Proxy));
+            using var http = ServerConnection.Create(server, proxy);
             var folder = result.GetValue(output)!;
             folder.Create();
             var summary = await ServerConnection.Network(server, () =>

@@ -9,5 +9,6 @@ static class OrgCommand
     {
         OrgInitCommand.Create(),
         OrgSignCommand.Create(),
+        OrgVerifyCommand.Create(),
     };
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Reporting.Cli;
-using Reporting.Format.Age;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
@@ -41,7 +40,8 @@ static class OrgSignCommand
             if (reviewers.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw new ToolException($"the name {twice.Key} appears in two entries", "each reviewer needs a name of their own");
 
-            using var organisation = ReadOrganisationKey(result.GetValue(orgKey)!, result.GetValue(passphraseFile));
+            using var organisation = SigningKeys.Read(result.GetValue(orgKey)!, result.GetValue(passphraseFile),
+                SigningKeyKind.Organisation, "make one with: review org init --out FILE");
             var issued = DateOnly.FromDateTime(DateTime.UtcNow);
             var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers);
             SignedRoster signed;
@@ -76,33 +76,6 @@ static class OrgSignCommand
         catch (FormatException e)
         {
             throw new ToolException($"{path}: {e.Message}", "use the NAME.entry.json that review keygen wrote, unchanged");
-        }
-    }
-
-    static SigningKey ReadOrganisationKey(string path, string? passphraseFile)
-    {
-        if (!File.Exists(path))
-            throw new ToolException($"no organisation key at {path}", "make one with: review org init --out FILE");
-        var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ");
-        try
-        {
-            return KeyFile.ReadSigningKey(path, passphrase, SigningKeyKind.Organisation);
-        }
-        catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched)
-        {
-            throw new ToolException($"wrong passphrase for {Path.GetFileName(path)}");
-        }
-        catch (AgeException e)
-        {
-            throw Explain.Age(e, path);
-        }
-        catch (FormatException e)
-        {
-            throw new ToolException($"{path} is not an organisation key file: {e.Message}");
-        }
-        finally
-        {
-            Array.Clear(passphrase);
         }
     }
 }

@@ -26,9 +26,9 @@ static class PushCommand
                 Console.Error.WriteLine("review: no answers to push");
                 return 0;
             }
-            var server = result.GetValue(options.Server)!;
+            var (server, proxy) = options.Addresses(result);
             using var key = options.ReadAccessKey(result);
-            using var http = ServerConnection.Create(server, result.GetValue(options.Proxy));
+            using var http = ServerConnection.Create(server, proxy);
             var sent = Directory.CreateDirectory(Path.Combine(folder.FullName, "sent"));
             foreach (var json in pending)
             {

@@ -7,9 +7,9 @@ namespace Reporting.Review.Commands;
 /// <summary>Options the online commands share: where the server is, how to reach it, which access key signs.</summary>
 sealed class ReviewerOptions
 {
-    public Option<Uri> Server { get; } = new("--server") { Description = "The reporting server's address", Required = true };
+    public Option<string> Server { get; } = new("--server") { Description = "The reporting server's address", Required = true };
     public Option<FileInfo> AccessKey { get; } = new("--access-key") { Description = "Your access key file (NAME.access from review keygen)", Required = true };
-    public Option<Uri?> Proxy { get; } = new("--proxy") { Description = "socks5://HOST:PORT (Tor) or http://HOST:PORT" };
+    public Option<string?> Proxy { get; } = new("--proxy") { Description = "socks5://HOST:PORT (Tor) or http://HOST:PORT" };
     public Option<FileInfo?> PassphraseFile { get; } = new("--passphrase-file") { Description = "Read the access key's passphrase from this file instead of asking" };
 
     public void AddTo(Command command)
@@ -18,6 +18,19 @@ sealed class ReviewerOptions
         command.Options.Add(AccessKey);
         command.Options.Add(Proxy);
         command.Options.Add(PassphraseFile);
+    }
+
+    /// <summary>The server and proxy addresses, checked before any key is unlocked.</summary>
+    public (Uri Server, Uri? Proxy) Addresses(ParseResult result)
+    {
+        var server = result.GetValue(Server)!;
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri))
+            throw new ToolException($"{server} is not a server address", "give it as http://HOST:PORT or https://HOST");
+        var proxy = result.GetValue(Proxy);
+        Uri? proxyUri = null;
+        if (proxy is not null && !Uri.TryCreate(proxy, UriKind.Absolute, out proxyUri))
+            throw new ToolException($"{proxy} is not a proxy address", "give it as socks5://HOST:PORT (Tor) or http://HOST:PORT");
+        return (serverUri, proxyUri);
     }
 
     public SigningKey ReadAccessKey(ParseResult result)

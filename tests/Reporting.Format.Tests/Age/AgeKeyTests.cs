@@ -80,4 +80,28 @@ public sealed class AgeKeyTests
         Assert.Equal(AgeFailure.NoIdentityMatched,
             Assert.Throws<AgeException>(() => IdentityFile.Open(sealedFile, "pW"u8.ToArray())).Failure);
     }
+
+    [Fact]
+    public void HeaderParse_ReadsTheStanzas_AndStopsAtThePayload()
+    {
+        using var alice = X25519Identity.Generate();
+        using var bob = X25519Identity.Generate();
+        byte[] file = AgeRoundTripTests.Seal(new byte[10], [alice.Recipient, bob.Recipient], armor: false, parallel: false);
+        var input = new MemoryStream(file);
+        var header = AgeHeader.Parse(input);
+        Assert.Equal(["X25519", "X25519"], header.Stanzas.Select(s => s.Type));
+        Assert.All(header.Stanzas, s => Assert.Equal(32, s.Body.Length));
+        // What follows is the 16-byte nonce and one 10-byte chunk with its tag.
+        Assert.Equal(16 + 10 + 16, file.Length - input.Position);
+    }
+
+    [Fact]
+    public void Open_OfSomethingElse_SaysItIsNotAnAgeFile()
+    {
+        using var alice = X25519Identity.Generate();
+        var e = Assert.Throws<AgeException>(() => AgeFile.Open(new MemoryStream("%PDF-1.7 hello"u8.ToArray()), [alice]));
+        Assert.Contains("not an age file", e.Message);
+        Assert.Equal(AgeFailure.MalformedHeader,
+            Assert.Throws<AgeException>(() => AgeFile.Open(new MemoryStream("age-encryption.org/v2\n"u8.ToArray()), [alice])).Failure);
+    }
 }

@@ -15,23 +15,24 @@ public sealed class AgeRoundTripTests
         foreach (int size in sizes)
             foreach (bool armor in new[] { false, true })
                 foreach (bool parallelSeal in new[] { false, true })
-                    yield return [size, armor, parallelSeal, !parallelSeal];
+                    foreach (int recipients in new[] { 1, 3 })
+                        yield return [size, armor, parallelSeal, !parallelSeal, recipients];
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void SealedFile_OpensToTheSameBytes_ForEveryRecipient(int size, bool armor, bool parallelSeal, bool parallelOpen)
+    public void SealedFile_OpensToTheSameBytes_ForEveryRecipient(int size, bool armor, bool parallelSeal, bool parallelOpen, int recipients)
     {
-        using var alice = X25519Identity.Generate();
-        using var bob = X25519Identity.Generate();
+        var identities = Enumerable.Range(0, recipients).Select(_ => X25519Identity.Generate()).ToList();
         byte[] plaintext = RandomNumberGenerator.GetBytes(size);
 
-        byte[] sealedFile = Seal(plaintext, [alice.Recipient, bob.Recipient], armor, parallelSeal);
+        byte[] sealedFile = Seal(plaintext, identities.Select(i => (IRecipient)i.Recipient).ToList(), armor, parallelSeal);
 
-        Assert.Equal(plaintext, Open(sealedFile, [alice], parallelOpen));
-        Assert.Equal(plaintext, Open(sealedFile, [bob], !parallelOpen));
+        foreach (var identity in identities)
+            Assert.Equal(plaintext, Open(sealedFile, [identity], parallelOpen));
         using var stranger = X25519Identity.Generate();
-        Assert.Equal(plaintext, Open(sealedFile, [stranger, bob], parallelOpen));
+        Assert.Equal(plaintext, Open(sealedFile, [stranger, identities[^1]], !parallelOpen));
+        foreach (var identity in identities) identity.Dispose();
     }
 
     [Theory]

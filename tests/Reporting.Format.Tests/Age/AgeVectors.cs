@@ -5,7 +5,7 @@ namespace Reporting.Format.Tests.Age;
 /// <summary>One file of the shared age test-vector suite (C2SP age testkit format): header lines,
 /// a blank line, then the age file itself.</summary>
 public sealed record AgeVector(string Name, string Expect, string? PayloadSha256, IReadOnlyList<string> Identities,
-    IReadOnlyList<string> Passphrases, bool Armored, byte[] File)
+    IReadOnlyList<string> Passphrases, byte[] File)
 {
     public static string Directory { get; } = FindDirectory();
 
@@ -15,7 +15,7 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
         string expect = "", payload = "";
         var identities = new List<string>();
         var passphrases = new List<string>();
-        bool armored = false, compressed = false;
+        bool compressed = false;
         int pos = 0;
         while (true)
         {
@@ -32,7 +32,7 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
                 case "payload": payload = value; break;
                 case "identity": identities.Add(value); break;
                 case "passphrase": passphrases.Add(value); break;
-                case "armored": armored = value == "yes"; break;
+                case "armored": break; // we detect armor, as the age CLI does
                 case "compressed" when value == "zlib": compressed = true; break;
                 case "file key" or "comment": break;
                 default: throw new InvalidDataException($"{name}: unknown vector header '{key}'");
@@ -46,7 +46,7 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
                 zlib.CopyTo(inflated);
             file = inflated.ToArray();
         }
-        return new AgeVector(name, expect, payload.Length > 0 ? payload : null, identities, passphrases, armored, file);
+        return new AgeVector(name, expect, payload.Length > 0 ? payload : null, identities, passphrases, file);
     }
 
     /// <summary>Post-quantum (mlkem768x25519) vectors: a later goal (DESIGN D1).</summary>

@@ -1,95 +1,178 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace Reporting.Format.Age.Payload;
 
-/// <summary>Seals and opens whole payloads stream to stream, a batch of chunks at a time on every
-/// core (chunks are independent given their counter). Memory is two pooled batch buffers,
-/// whatever the payload's size.</summary>
+/// <summary>Seals and opens whole payloads stream to stream on every core. Chunks are independent
+/// given their counter, so each worker takes whole batches of chunks in turn: it reads its batch
+/// (reads happen in file order, one at a time), transforms it on its own, then writes it (writes
+/// in file order too). While one worker reads or writes, the others compute; no worker waits on a
+/// scheduler hand-off between stages, which keeps throughput up even on a busy machine. Memory is
+/// two pooled buffers per worker, about 8 MiB in all, whatever the payload's size.</summary>
 internal static class ParallelPayload
 {
-    /// <summary>Chunks per batch: enough for every core to get several, small enough to stay a few MiB.</summary>
-    private static int BatchChunks => Math.Clamp(Environment.ProcessorCount * 8, 16, 128);
+    /// <summary>At least two, so that reading and writing overlap computing even on one core.</summary>
+    public static int Workers => Math.Clamp(Environment.ProcessorCount, 2, 64);
 
-    public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher)
-    {
-        int batch = BatchChunks;
-        int batchBytes = batch * PayloadCipher.ChunkSize;
-        // One batch of plaintext and the first byte of the next: it tells whether this batch holds the last chunk.
-        byte[] plain = ArrayPool<byte>.Shared.Rent(batchBytes + 1);
-        byte[] sealedBatch = ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.EncryptedChunkSize);
-        try
-        {
-            int buffered = 0;
-            ulong counter = 0;
-            while (true)
+    /// <summary>2^k − 1 chunks a batch, buffers of about 2 MiB on two cores and less on more (8 MiB
+    /// in all): a sealed batch (n × 65552 bytes) then still fits the same 2^(k+16)-byte pool bucket
+    /// as a plaintext batch, instead of twice that.</summary>
+    private static int BatchChunks(int workers) =>
+        Math.Max(1, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(128 / (2 * workers))) - 1);
+
+    private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
+
+    public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher) =>
+        new Pipeline(input, sink, cipher, PayloadCipher.ChunkSize, PayloadCipher.EncryptedChunkSize, clearInput: true,
+            (lane, counter, last, plain, sealedChunk) =>
             {
-                buffered += input.ReadAtLeast(plain.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
-                bool endsPayload = buffered <= batchBytes;
-                int length = Math.Min(buffered, batchBytes);
-                // An empty payload is one empty last chunk.
-                int chunks = Math.Max(1, (length + PayloadCipher.ChunkSize - 1) / PayloadCipher.ChunkSize);
-                ulong first = counter;
-                Parallel.For(0, chunks, i =>
+                int length = plain.Length + PayloadCipher.TagSize;
+                cipher.Seal(lane, counter, last, plain, sealedChunk[..length]);
+                return length;
+            }).Run();
+
+    /// <summary>Every chunk of a batch is authenticated before any of the batch is written; batches
+    /// after a failed one are never written.</summary>
+    public static void Open(System.IO.Stream payload, System.IO.Stream output, PayloadCipher cipher) =>
+        new Pipeline(payload, output, cipher, PayloadCipher.EncryptedChunkSize, PayloadCipher.ChunkSize, clearInput: false,
+            (lane, counter, endsPayload, sealedChunk, plain) => cipher.Open(lane, counter, sealedChunk, endsPayload, plain)).Run();
+
+    private sealed class Pipeline(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
+        int inChunk, int outChunk, bool clearInput, ChunkTransform transform)
+    {
+        private readonly int workers = Math.Min(Workers, cipher.Lanes);
+        private readonly object gate = new();
+        // Guarded by gate: whose turn it is to read and to write (batch numbers), and how it ended.
+        private int readTurn, writeTurn;
+        private bool inputEnded;
+        private int failedBatch = int.MaxValue;
+        private ExceptionDispatchInfo? failure;
+        // Owned by the worker whose turn it is to read: the first byte of the next batch, read ahead
+        // to learn whether the batch just read holds the payload's last chunk.
+        private byte carry;
+        private bool hasCarry;
+
+        public void Run()
+        {
+            var others = new Task[workers - 1];
+            for (int w = 1; w < workers; w++)
+            {
+                int lane = w;
+                others[w - 1] = Task.Factory.StartNew(() => Work(lane), TaskCreationOptions.LongRunning);
+            }
+            Work(0);
+            Task.WaitAll(others);
+            failure?.Throw();
+        }
+
+        private void Work(int lane)
+        {
+            int batchChunks = BatchChunks(workers);
+            int batchBytes = batchChunks * inChunk;
+            var pool = ArrayPool<byte>.Shared;
+            byte[] inBatch = pool.Rent(batchBytes + 1);
+            byte[] outBatch = pool.Rent(batchChunks * outChunk);
+            int batch = lane;
+            try
+            {
+                for (; ; batch += workers)
                 {
-                    int start = i * PayloadCipher.ChunkSize;
-                    int size = Math.Min(PayloadCipher.ChunkSize, length - start);
-                    cipher.Seal(first + (ulong)i, endsPayload && i == chunks - 1, plain.AsSpan(start, size),
-                        sealedBatch.AsSpan(i * PayloadCipher.EncryptedChunkSize, size + PayloadCipher.TagSize));
-                });
-                counter += (ulong)chunks;
-                sink.Write(sealedBatch, 0, length + chunks * PayloadCipher.TagSize);
-                if (endsPayload) break;
-                plain[0] = plain[batchBytes];
-                buffered = 1;
+                    if (!WaitToRead(batch)) return;
+                    int length;
+                    bool endsPayload;
+                    try
+                    {
+                        int buffered = 0;
+                        if (hasCarry) inBatch[buffered++] = carry;
+                        buffered += input.ReadAtLeast(inBatch.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
+                        endsPayload = buffered <= batchBytes;
+                        length = Math.Min(buffered, batchBytes);
+                        hasCarry = !endsPayload;
+                        if (hasCarry) carry = inBatch[batchBytes];
+                    }
+                    finally
+                    {
+                        PassTurn(ref readTurn, batch, ended: true);
+                    }
+
+                    // Every batch before the last is full, so chunk counters follow from the batch number.
+                    ulong first = (ulong)batch * (ulong)batchChunks;
+                    // An empty payload is one empty last chunk (and, sealed, one bare tag).
+                    int chunks = Math.Max(1, (length + inChunk - 1) / inChunk);
+                    int total = 0;
+                    for (int i = 0; i < chunks; i++)
+                    {
+                        int start = i * inChunk;
+                        total += transform(lane, first + (ulong)i, endsPayload && i == chunks - 1,
+                            inBatch.AsSpan(start, Math.Min(inChunk, length - start)), outBatch.AsSpan(i * outChunk, outChunk));
+                    }
+
+                    if (!WaitToWrite(batch)) return;
+                    try
+                    {
+                        output.Write(outBatch, 0, total);
+                    }
+                    finally
+                    {
+                        PassTurn(ref writeTurn, batch, ended: false);
+                    }
+                    if (endsPayload) return;
+                }
+            }
+            catch (Exception e)
+            {
+                Fail(batch, e);
+            }
+            finally
+            {
+                pool.Return(inBatch, clearArray: clearInput);
+                pool.Return(outBatch, clearArray: !clearInput);
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
-            ArrayPool<byte>.Shared.Return(sealedBatch);
-        }
-    }
 
-    public static void Open(System.IO.Stream payload, System.IO.Stream output, PayloadCipher cipher)
-    {
-        int batch = BatchChunks;
-        int batchBytes = batch * PayloadCipher.EncryptedChunkSize;
-        byte[] sealedBatch = ArrayPool<byte>.Shared.Rent(batchBytes + 1);
-        byte[] plain = ArrayPool<byte>.Shared.Rent(batch * PayloadCipher.ChunkSize);
-        try
+        /// <summary>Waits for <paramref name="batch"/>'s turn to read; false when there is nothing left
+        /// to do: a failure, or an earlier batch held the payload's end.</summary>
+        private bool WaitToRead(int batch)
         {
-            int buffered = 0;
-            ulong counter = 0;
-            while (true)
+            lock (gate)
             {
-                buffered += payload.ReadAtLeast(sealedBatch.AsSpan(buffered, batchBytes + 1 - buffered), batchBytes + 1 - buffered, throwOnEndOfStream: false);
-                bool endsPayload = buffered <= batchBytes;
-                int length = Math.Min(buffered, batchBytes);
-                int chunks = Math.Max(1, (length + PayloadCipher.EncryptedChunkSize - 1) / PayloadCipher.EncryptedChunkSize);
-                ulong first = counter;
-                var sizes = new int[chunks];
-                Parallel.For(0, chunks, i =>
-                {
-                    int start = i * PayloadCipher.EncryptedChunkSize;
-                    int size = Math.Min(PayloadCipher.EncryptedChunkSize, length - start);
-                    sizes[i] = cipher.Open(first + (ulong)i, sealedBatch.AsSpan(start, size), endsPayload && i == chunks - 1,
-                        plain.AsSpan(i * PayloadCipher.ChunkSize, PayloadCipher.ChunkSize));
-                });
-                counter += (ulong)chunks;
-                output.Write(plain, 0, (chunks - 1) * PayloadCipher.ChunkSize + sizes[^1]);
-                if (endsPayload) break;
-                sealedBatch[0] = sealedBatch[batchBytes];
-                buffered = 1;
+                while (readTurn != batch && failure is null && !inputEnded) Monitor.Wait(gate);
+                return failure is null && !inputEnded;
             }
         }
-        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is AgeException) is AgeException age)
+
+        /// <summary>Waits for <paramref name="batch"/>'s turn to write; false after a failure.</summary>
+        private bool WaitToWrite(int batch)
         {
-            throw age;
+            lock (gate)
+            {
+                while (writeTurn != batch && failure is null) Monitor.Wait(gate);
+                return failure is null;
+            }
         }
-        finally
+
+        private void PassTurn(ref int turn, int batch, bool ended)
         {
-            ArrayPool<byte>.Shared.Return(sealedBatch);
-            ArrayPool<byte>.Shared.Return(plain, clearArray: true);
+            lock (gate)
+            {
+                if (ended && !hasCarry) inputEnded = true;
+                turn = batch + 1;
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        /// <summary>Records a failure; the earliest batch's wins, since later batches may only fail because of it.</summary>
+        private void Fail(int batch, Exception e)
+        {
+            lock (gate)
+            {
+                if (batch < failedBatch)
+                {
+                    failedBatch = batch;
+                    failure = ExceptionDispatchInfo.Capture(e);
+                }
+                Monitor.PulseAll(gate);
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ namespace Reporting.Format.Age.Payload;
 /// <summary>Returns the plaintext of a payload one authenticated chunk at a time: no byte of a chunk
 /// is returned before its tag verifies. Reads one byte ahead to know whether a full chunk is the
 /// last; truncation, trailing data and reordered chunks throw <see cref="AgeException"/>.</summary>
-internal sealed class PayloadReader : System.IO.Stream
+internal sealed class PayloadReader : ReadOnlyStream
 {
     private readonly System.IO.Stream source;
     private readonly System.IO.Stream? owned;
@@ -50,8 +50,6 @@ internal sealed class PayloadReader : System.IO.Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     private void OpenNextChunk()
     {
         buffered += source.ReadAtLeast(sealedChunk.AsSpan(buffered, PayloadCipher.EncryptedChunkSize + 1 - buffered),
@@ -59,7 +57,7 @@ internal sealed class PayloadReader : System.IO.Stream
         bool endsPayload = buffered <= PayloadCipher.EncryptedChunkSize;
         int length = Math.Min(buffered, PayloadCipher.EncryptedChunkSize);
         plainStart = 0;
-        plainEnd = cipher.Open(counter, sealedChunk.AsSpan(0, length), endsPayload, plain);
+        plainEnd = cipher.Open(0, counter, sealedChunk.AsSpan(0, length), endsPayload, plain);
         counter++;
         if (endsPayload)
         {
@@ -85,14 +83,4 @@ internal sealed class PayloadReader : System.IO.Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => !disposed;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -4,7 +4,7 @@ namespace Reporting.Format.Age.Payload;
 
 /// <summary>Seals what is written to it, one 64 KiB chunk at a time. A full chunk is sealed only
 /// once more data arrives, because until then it might be the last one; disposing seals the last.</summary>
-internal sealed class PayloadWriter : System.IO.Stream
+internal sealed class PayloadWriter : WriteOnlyStream
 {
     private readonly System.IO.Stream sink;
     private readonly bool ownsSink;
@@ -36,11 +36,9 @@ internal sealed class PayloadWriter : System.IO.Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     private void SealChunk(bool last)
     {
-        cipher.Seal(counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
+        cipher.Seal(0, counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
         sink.Write(sealedChunk, 0, count + PayloadCipher.TagSize);
         counter++;
         count = 0;
@@ -70,13 +68,4 @@ internal sealed class PayloadWriter : System.IO.Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => !disposed;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Report.Delivery;
+using Reporting.Report.Home;
+using Reporting.Report.Text;
+
+namespace Reporting.Report.Commands;
+
+/// <summary><c>report init</c>: pins the server, the organisation key, the channel and the language,
+/// then fetches (or reads) the roster and verifies it.</summary>
+static class InitCommand
+{
+    public static Command Create()
+    {
+        var server = new Option<string>("--server") { Description = "The server's address (http://, https://, or an .onion address with --proxy)", Required = true };
+        var orgKey = new Option<string>("--org-key") { Description = "The organisation's public key (reportorg1…), as the organisation published it", Required = true };
+        var proxy = CommonOptions.Proxy("Proxy to reach the server: socks5://127.0.0.1:9050 (Tor) or http://HOST:PORT");
+        var roster = new Option<string>("--roster") { Description = "A roster file carried in by hand, instead of fetching it from the server" };
+        var command = new Command("init", "Set up this computer: server, organisation key, proxy, language; fetch and verify the roster")
+        {
+            server, orgKey, proxy, roster, CommonOptions.Timeout, CommonOptions.Attempts,
+        };
+        command.SetAction(result => CommonOptions.Guard(() =>
+        {
+            var (home, previous) = CommonOptions.Start(result);
+            var organisation = RosterStore.ParseOrganisation(result.GetValue(orgKey)!);
+            var channel = Channel.Create(result.GetValue(server)!, result.GetValue(proxy));
+            var language = UiText.Normalise(result.GetValue(CommonOptions.Language)) ?? previous?.Language ?? UiText.Language;
+            UiText.Use(language);
+            var config = new ReportConfig
+            {
+                Server = channel.Server.ToString(),
+                Organisation = organisation.ToString(),
+                Proxy = channel.Proxy?.ToString(),
+                Language = language,
+                // The same organisation keeps its rollback protection across a new init; another starts afresh.
+                RosterVersion = previous?.Organisation == organisation.ToString() ? previous.RosterVersion : 0,
+            };
+            var rosterFile = result.GetValue(roster);
+            var signed = rosterFile is null
+                ? RosterStore.Fetch(home, config, channel, CommonOptions.Policy(result), CancellationToken.None)
+                : RosterStore.Accept(home, config, ReadRosterFile(rosterFile));
+            home.SaveConfig(config with { RosterVersion = signed.Roster.Version });
+            Console.Error.WriteLine($"report: {UiText.Format("InitDone", home.Root)}");
+            Console.Error.WriteLine($"report: {UiText.Format("RosterAccepted", signed.Roster.Version, signed.Roster.Reviewers.Count, signed.Roster.Expires.ToString("yyyy-MM-dd"))}");
+            return 0;
+        }));
+        return command;
+    }
+
+    static byte[] ReadRosterFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ToolException(e.Message);
+        }
+    }
+}

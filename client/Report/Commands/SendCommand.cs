@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Reporting.Report.Delivery;
+using Reporting.Report.Outbox;
+using Reporting.Report.Text;
+
+namespace Reporting.Report.Commands;
+
+/// <summary><c>report send</c>: tries again to deliver everything in the outbox.</summary>
+static class SendCommand
+{
+    public static Command Create()
+    {
+        var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
+        var command = new Command("send", "Send the reports waiting in the outbox")
+        {
+            proxy, CommonOptions.Timeout, CommonOptions.Attempts,
+        };
+        command.SetAction(result => CommonOptions.Guard(() =>
+        {
+            var (home, loaded) = CommonOptions.Start(result);
+            var config = loaded ?? home.LoadConfig();
+            var channel = Channel.Create(config.Server, result.GetValue(proxy) ?? config.Proxy);
+            var outbox = new ReportOutbox(home.OutboxDirectory);
+            var entries = outbox.List();
+            if (entries.Count == 0)
+            {
+                Console.Error.WriteLine($"report: {UiText.Get("OutboxEmpty")}");
+                return ExitCode.Delivered;
+            }
+
+            using var courier = new Courier(channel.CreateClient(), outbox, CommonOptions.Policy(result));
+            var status = ExitCode.Delivered;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var delivery = courier.Deliver(entries[i], CancellationToken.None);
+                if (Print(delivery, entries[i]) != ExitCode.Delivered)
+                    status = ExitCode.Queued;
+                if (delivery.Outcome == DeliveryOutcome.Unreachable)
+                {
+                    Console.Error.WriteLine($"report: {UiText.Format("StoppedUnreachable", entries.Count - i - 1)}");
+                    break;
+                }
+            }
+            return status;
+        }));
+        return command;
+    }
+
+    /// <summary>Says what became of one envelope: the id on stdout when delivered, the reason on stderr when not.</summary>
+    public static int Print(DeliveryResult delivery, OutboxEntry entry)
+    {
+        switch (delivery.Outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                Console.Error.WriteLine($"report: {UiText.Get("Delivered")}");
+                Console.Out.WriteLine($"id: {delivery.ReportId}");
+                return ExitCode.Delivered;
+            case DeliveryOutcome.Refused:
+                Console.Error.WriteLine($"report: {UiText.Format("Refused", entry.IdempotencyKey, delivery.Problem)}");
+                Console.Error.WriteLine($"report: hint: {UiText.Get("HintRefused")}");
+                Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
+                return ExitCode.Queued;
+            default:
+                Console.Error.WriteLine($"report: {UiText.Format("Queued", delivery.Problem)}");
+                Console.Error.WriteLine($"report: hint: {UiText.Get("HintQueued")}");
+                Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
+                return ExitCode.Queued;
+        }
+    }
+}

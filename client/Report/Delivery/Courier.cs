@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Polly;
+using Polly.CircuitBreaker;
+using Reporting.Format.Protocol;
+using Reporting.Report.Outbox;
+using Reporting.Report.Progress;
+using Reporting.Report.Text;
+
+namespace Reporting.Report.Delivery;
+
+/// <summary>What became of one envelope.</summary>
+enum DeliveryOutcome
+{
+    /// <summary>The server acknowledged it (201): it is stored and the outbox entry is gone.</summary>
+    Delivered,
+    /// <summary>Not reached or not acknowledged: it stays in the outbox for <c>report send</c>.</summary>
+    Queued,
+    /// <summary>The server answered that it will not take it (4xx): it stays in the outbox, marked.</summary>
+    Refused,
+    /// <summary>The server is plainly unreachable: this and the remaining envelopes were not tried.</summary>
+    Unreachable,
+}
+
+sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? Problem);
+
+/// <summary>Delivers outbox envelopes (D7, D8): a fresh challenge, the proof of work, then the upload with
+/// the entry's idempotency key, each attempt under the retry/timeout/circuit-breaker pipeline. A retry
+/// after a lost answer reuses the key, so the server stores the report once and answers with the same id.</summary>
+sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy policy) : IDisposable
+{
+    /// <summary>Shared by every envelope of this run (see <see cref="DeliveryPolicy.Breaker"/>).</summary>
+    readonly ResiliencePipeline<HttpResponseMessage> breaker = policy.Breaker();
+
+    public DeliveryResult Deliver(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        var path = outbox.EnvelopePath(entry);
+        var size = new FileInfo(path).Length;
+        var pipeline = policy.Build(size, breaker, problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
+        var attempts = 0;
+        try
+        {
+            using var response = pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await AttemptAsync(entry, path, size, token);
+            }, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+            {
+                var id = ReadId(response);
+                if (id is not null)
+                {
+                    outbox.Remove(entry);
+                    return new DeliveryResult(DeliveryOutcome.Delivered, id, null);
+                }
+                return Keep(entry, attempts, DeliveryOutcome.Queued, "unreadable answer");
+            }
+            var problem = $"HTTP {(int)response.StatusCode}";
+            var busy = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+            return busy
+                ? Keep(entry, attempts, DeliveryOutcome.Queued, problem)
+                : Keep(entry, attempts, DeliveryOutcome.Refused, problem);
+        }
+        catch (BrokenCircuitException)
+        {
+            return Keep(entry, attempts, DeliveryOutcome.Unreachable, "server unreachable");
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Polly.Timeout.TimeoutRejectedException or ProtocolException)
+        {
+            var problem = e is Polly.Timeout.TimeoutRejectedException ? "timed out"
+                : e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message;
+            return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+        }
+    }
+
+    DeliveryResult Keep(OutboxEntry entry, int attempts, DeliveryOutcome outcome, string problem)
+    {
+        outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem });
+        return new DeliveryResult(outcome, null, problem);
+    }
+
+    async Task<HttpResponseMessage> AttemptAsync(OutboxEntry entry, string path, long size, CancellationToken token)
+    {
+        // A fresh challenge each attempt: a token may have been spent by an attempt whose answer was lost.
+        using (var challengeResponse = await client.PostAsync("api/v1/challenges", content: null, token))
+        {
+            if (challengeResponse.StatusCode != HttpStatusCode.Created && challengeResponse.StatusCode != HttpStatusCode.OK)
+                return Detach(challengeResponse);
+            var challenge = await challengeResponse.Content.ReadFromJsonAsync<ChallengeAnswer>(token)
+                ?? throw new ProtocolException("empty challenge");
+            if (string.IsNullOrEmpty(challenge.Challenge) || challenge.Difficulty is < 0 or > ProofOfWork.MaxDifficulty)
+                throw new ProtocolException("unusable challenge");
+            var nonce = await SolveAsync(challenge, token);
+
+            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/reports")
+            {
+                Content = new ProgressContent(file, size, UiText.Get("ProgressUpload")),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            request.Headers.Add("Reporting-Pow", $"{challenge.Challenge}:{nonce}");
+            request.Headers.Add("Reporting-Roster-Version", entry.RosterVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("Idempotency-Key", entry.IdempotencyKey);
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+            return response;
+        }
+    }
+
+    static HttpResponseMessage Detach(HttpResponseMessage response)
+    {
+        // The pipeline judges the status (5xx/429 retried); the body is not needed.
+        var copy = new HttpResponseMessage(response.StatusCode);
+        if (response.Headers.RetryAfter is { } retryAfter)
+            copy.Headers.RetryAfter = retryAfter;
+        return copy;
+    }
+
+    static async Task<ulong> SolveAsync(ChallengeAnswer challenge, CancellationToken token)
+    {
+        var bytes = Encoding.ASCII.GetBytes(challenge.Challenge);
+        // 2^difficulty hashes on average; the bar may pass 100% on an unlucky draw and simply stays full.
+        using var bar = new ProgressBar(UiText.Get("ProgressWork"), 1L << challenge.Difficulty);
+        var nonce = await Task.Run(() => ProofOfWork.Solve(bytes, challenge.Difficulty, token, new InlineProgress(bar.Report)), token);
+        bar.Complete();
+        return nonce;
+    }
+
+    static string? ReadId(HttpResponseMessage response)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(response.Content.ReadAsStream());
+            return document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                && id.GetString() is { Length: > 0 and <= 64 } text && text.All(char.IsAsciiLetterOrDigit)
+                ? text : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => client.Dispose();
+
+    sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
+
+    /// <summary>Progress&lt;T&gt; posts to the thread pool; the bar is thread-safe, so report in place.</summary>
+    sealed class InlineProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}
+
+/// <summary>The server answered something this client cannot use: retried like a network fault.</summary>
+sealed class ProtocolException(string message) : IOException(message);

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Reporting.Cli;
+using Reporting.Format.IO;
+using Reporting.Report.Text;
+
+namespace Reporting.Report.Home;
+
+/// <summary>The folder that holds the client's state: config.json, roster.json and the outbox.
+/// It holds public settings and ciphertext only: a seized laptop yields nothing readable.</summary>
+sealed class ReportHome
+{
+    public const string Variable = "REPORT_HOME";
+
+    public string Root { get; }
+    public string ConfigPath => Path.Combine(Root, "config.json");
+    public string RosterPath => Path.Combine(Root, "roster.json");
+    public string OutboxDirectory => Path.Combine(Root, "outbox");
+
+    ReportHome(string root) => Root = root;
+
+    /// <summary>--home, else REPORT_HOME, else the user's application-data folder.</summary>
+    public static ReportHome Locate(string? option)
+    {
+        var root = option;
+        if (string.IsNullOrWhiteSpace(root))
+            root = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrWhiteSpace(root))
+            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "report");
+        return new ReportHome(Path.GetFullPath(root));
+    }
+
+    public void Create()
+    {
+        CreatePrivateDirectory(Root);
+        CreatePrivateDirectory(OutboxDirectory);
+    }
+
+    static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+            Directory.CreateDirectory(path);
+        else
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public ReportConfig? TryLoadConfig()
+    {
+        if (!File.Exists(ConfigPath))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ReportConfig>(File.ReadAllBytes(ConfigPath), ReportConfig.Json)
+                ?? throw new JsonException("empty");
+        }
+        catch (JsonException)
+        {
+            throw new ToolException(UiText.Format("ConfigBroken", ConfigPath), UiText.Get("HintRunInit"));
+        }
+    }
+
+    public ReportConfig LoadConfig() =>
+        TryLoadConfig() ?? throw new ToolException(UiText.Format("NotInitialised", Root), UiText.Get("HintRunInit"));
+
+    public void SaveConfig(ReportConfig config)
+    {
+        Create();
+        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json), replace: true);
+    }
+}

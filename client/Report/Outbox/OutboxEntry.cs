@@ -1,0 +1,8 @@
+namespace Reporting.Report.Outbox;
+
+/// <summary>What the outbox keeps beside a sealed envelope: only what delivery needs, never content.</summary>
+/// <param name="IdempotencyKey">Sent with every attempt, so a retry after a lost answer is stored once.</param>
+/// <param name="RosterVersion">The roster version the envelope was sealed to (header Reporting-Roster-Version).</param>
+/// <param name="Queued">The day (not the time) it was sealed.</param>
+/// <param name="Problem">Why the last delivery failed, in a few words, or null.</param>
+sealed record OutboxEntry(string IdempotencyKey, int RosterVersion, DateOnly Queued, long Size, int Attempts = 0, string? Problem = null);

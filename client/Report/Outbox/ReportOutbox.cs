@@ -1,0 +1,78 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Reporting.Format.IO;
+using Reporting.Report.Home;
+
+namespace Reporting.Report.Outbox;
+
+/// <summary>Sealed envelopes waiting for delivery: <c>NAME.age</c> (the ciphertext) and <c>NAME.json</c>
+/// (an <see cref="OutboxEntry"/>). The description is written first and the envelope's rename
+/// commits the entry, so a crash leaves either a whole entry or a stray description that is cleared.</summary>
+sealed class ReportOutbox(string directory)
+{
+    public string Directory { get; } = directory;
+
+    public static string NewIdempotencyKey() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(18));
+
+    public string EnvelopePath(OutboxEntry entry) => Path.Combine(Directory, entry.IdempotencyKey + ".age");
+    string DescriptionPath(string key) => Path.Combine(Directory, key + ".json");
+
+    /// <summary>Adds an envelope already written (as ciphertext) to <paramref name="pending"/>, which this commits.</summary>
+    public void Add(OutboxEntry entry, AtomicFile pending)
+    {
+        Save(entry);
+        pending.Commit();
+    }
+
+    /// <summary>A pending file where the envelope for <paramref name="key"/> is sealed before it is added.</summary>
+    public AtomicFile CreateEnvelope(string key)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        return AtomicFile.Create(Path.Combine(Directory, key + ".age"));
+    }
+
+    public void Save(OutboxEntry entry) =>
+        AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json), replace: true);
+
+    public void Remove(OutboxEntry entry)
+    {
+        File.Delete(EnvelopePath(entry));
+        File.Delete(DescriptionPath(entry.IdempotencyKey));
+    }
+
+    /// <summary>The whole entries, oldest first. Stray descriptions and temporary files of an interrupted
+    /// sealing are removed (they hold no plaintext, only clutter).</summary>
+    public IReadOnlyList<OutboxEntry> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        foreach (var stray in System.IO.Directory.EnumerateFiles(Directory, ".*.partial"))
+            if (File.GetLastWriteTimeUtc(stray) < DateTime.UtcNow.AddHours(-1))
+                File.Delete(stray);
+
+        var entries = new List<OutboxEntry>();
+        foreach (var description in System.IO.Directory.EnumerateFiles(Directory, "*.json"))
+        {
+            var key = Path.GetFileNameWithoutExtension(description);
+            OutboxEntry? entry = null;
+            try
+            {
+                entry = JsonSerializer.Deserialize<OutboxEntry>(File.ReadAllBytes(description), ReportConfig.Json);
+            }
+            catch (JsonException)
+            {
+            }
+            if (entry is null || entry.IdempotencyKey != key)
+                continue;
+            if (!File.Exists(EnvelopePath(entry)))
+            {
+                if (File.GetLastWriteTimeUtc(description) < DateTime.UtcNow.AddHours(-1))
+                    File.Delete(description);
+                continue;
+            }
+            entries.Add(entry);
+        }
+        return [.. entries.OrderBy(e => e.Queued).ThenBy(e => File.GetLastWriteTimeUtc(EnvelopePath(e)))];
+    }
+}

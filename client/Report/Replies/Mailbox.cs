@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Reporting.Format.Age;
+using Reporting.Format.Codenames;
+using Reporting.Format.Protocol;
+
+namespace Reporting.Report.Replies;
+
+sealed record ReplyListing(string Id, string Day, long Size);
+
+/// <summary>A source's mailbox on the server: listed and read with requests signed by the mailbox key
+/// (D5, D10). Replies are opened in memory with the reply identity; nothing is written anywhere.</summary>
+sealed class Mailbox(HttpClient client, CodenameKeys keys)
+{
+    /// <summary>A reply is a short text; a much larger one is not worth holding in memory.</summary>
+    public const long MaxReplyBytes = 4 << 20;
+
+    string MailboxPath => $"api/v1/mailboxes/{keys.MailboxKey.PublicKey}/replies";
+
+    public async Task<IReadOnlyList<ReplyListing>> ListAsync(CancellationToken token)
+    {
+        using var response = await SendAsync(MailboxPath, token);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+        var listing = await response.Content.ReadFromJsonAsync<Listing>(token);
+        return listing?.Replies ?? [];
+    }
+
+    /// <summary>The reply's text, or null when it cannot be opened with this codename.</summary>
+    public async Task<string?> ReadAsync(ReplyListing reply, CancellationToken token)
+    {
+        if (!reply.Id.All(char.IsAsciiLetterOrDigit))
+            return null;
+        using var response = await SendAsync($"{MailboxPath}/{reply.Id}", token);
+        response.EnsureSuccessStatusCode();
+        var ciphertext = await ReadBoundedAsync(response.Content, token);
+        try
+        {
+            using var plaintext = AgeFile.Open(new MemoryStream(ciphertext), [keys.ReplyIdentity]);
+            using var buffer = new MemoryStream();
+            plaintext.CopyTo(buffer);
+            var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+            try
+            {
+                return Render(bytes);
+            }
+            finally
+            {
+                bytes.Clear();
+            }
+        }
+        catch (AgeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Drops the Padmé zero padding and escapes control characters: the text comes from outside.</summary>
+    public static string Render(ReadOnlySpan<byte> plaintext)
+    {
+        var end = plaintext.Length;
+        while (end > 0 && plaintext[end - 1] == 0)
+            end--;
+        var text = new UTF8Encoding(false, throwOnInvalidBytes: false).GetString(plaintext[..end]);
+        var shown = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '\n' or '\t' || !char.IsControl(c) && c is not ('\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069'))
+                shown.Append(c);
+            else if (c != '\r')
+                shown.Append($"\\u{(int)c:x4}");
+        }
+        return shown.ToString();
+    }
+
+    async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken token)
+    {
+        var uri = new Uri(client.BaseAddress!, relative);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var headers = RequestSignature.Sign(keys.MailboxKey, "GET", uri.PathAndQuery, [], DateTimeOffset.UtcNow);
+        request.Headers.Add(RequestSignature.KeyHeader, headers.Key);
+        request.Headers.Add(RequestSignature.TimestampHeader, headers.Timestamp);
+        request.Headers.Add(RequestSignature.NonceHeader, headers.Nonce);
+        request.Headers.Add(RequestSignature.SignatureHeader, headers.Signature);
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+    }
+
+    static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken token)
+    {
+        if (content.Headers.ContentLength > MaxReplyBytes)
+            throw new InvalidDataException("reply too large");
+        await using var stream = await content.ReadAsStreamAsync(token);
+        using var copy = new MemoryStream();
+        var buffer = new byte[16384];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, token)) > 0)
+        {
+            if (copy.Length + read > MaxReplyBytes)
+                throw new InvalidDataException("reply too large");
+            copy.Write(buffer, 0, read);
+        }
+        return copy.ToArray();
+    }
+
+    sealed record Listing(IReadOnlyList<ReplyListing> Replies);
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Reporting.Format.Bundles;
+
+namespace Reporting.Format.Tests.Bundles;
+
+/// <summary>The sample reports in seeds/, found by walking up from the test assembly to the repository.</summary>
+public static class Seeds
+{
+    public sealed record Seed(string File, string Category, string Region, string When, string Language);
+
+    public static string Folder
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "seeds", "seeds.json");
+                if (System.IO.File.Exists(candidate))
+                    return Path.GetDirectoryName(candidate)!;
+            }
+            throw new DirectoryNotFoundException("no seeds/seeds.json above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static IReadOnlyList<Seed> All =>
+        JsonSerializer.Deserialize<List<Seed>>(System.IO.File.ReadAllBytes(Path.Combine(Folder, "seeds.json")),
+            new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    public static ReportDocument Document(Seed seed) => new()
+    {
+        Category = seed.Category,
+        Region = seed.Region,
+        When = seed.When,
+        Language = seed.Language,
+        Text = System.IO.File.ReadAllText(Path.Combine(Folder, seed.File)),
+    };
+}
