@@ -252,47 +252,19 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             : null;
     }
 
-    public async Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            int deleted;
-            using (var transaction = connection.BeginTransaction())
-            {
-                deleted = Execute(connection, "DELETE FROM reports WHERE id = $id", ("$id", id));
-                Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
-                Execute(connection, "DELETE FROM idempotency WHERE report_id = $id", ("$id", id));
-                transaction.Commit();
-            }
-            if (deleted > 0)
-                Purge(connection);
-            return deleted > 0;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+    public Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection => DeleteOwner(connection, id, "DELETE FROM reports WHERE id = $id", ("$id", id)), cancellationToken);
 
-    public async Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
+    public Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
+        WriteAsync(async connection =>
         {
-            var connection = Writer();
             using var transaction = connection.BeginTransaction();
             Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
                 ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
             await WriteChunksAsync(connection, reply.Id, reply.Size, ciphertext, cancellationToken);
             transaction.Commit();
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     public async Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default)
     {
@@ -308,23 +280,36 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             : null;
     }
 
-    public async Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection => DeleteOwner(connection, id, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)), cancellationToken);
+
+    /// <summary>Deletes a report's or reply's row (by <paramref name="rowSql"/>), its chunks and any
+    /// idempotency key pointing at it, then purges the freed bytes.</summary>
+    static bool DeleteOwner(SqliteConnection connection, string id, string rowSql, params (string, object)[] parameters)
     {
-        await _writer.WaitAsync(cancellationToken);
-        try
+        int deleted;
+        using (var transaction = connection.BeginTransaction())
         {
-            var connection = Writer();
-            int deleted;
-            using (var transaction = connection.BeginTransaction())
-            {
-                deleted = Execute(connection, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox));
-                if (deleted > 0)
-                    Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
-                transaction.Commit();
-            }
+            deleted = Execute(connection, rowSql, parameters);
             if (deleted > 0)
-                Purge(connection);
-            return deleted > 0;
+            {
+                Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
+                Execute(connection, "DELETE FROM idempotency WHERE report_id = $id", ("$id", id));
+            }
+            transaction.Commit();
+        }
+        if (deleted > 0)
+            Purge(connection);
+        return deleted > 0;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the write connection, alone.</summary>
+    async Task<T> WriteAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await work(Writer());
         }
         finally
         {
@@ -332,34 +317,16 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         }
     }
 
-    public async Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            return Execute(connection, "INSERT OR IGNORE INTO nonces (nonce, day) VALUES ($n, $d)", ("$n", nonce), ("$d", Day(day))) == 1;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+    Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
+        WriteAsync(connection => Task.FromResult(work(connection)), cancellationToken);
 
-    public async Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
-        {
-            var connection = Writer();
-            Execute(connection, "INSERT OR IGNORE INTO rosters (version, file, first_served) VALUES ($v, $f, $d)",
-                ("$v", version), ("$f", fileBytes), ("$d", Day(day)));
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+    public Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection => Execute(connection, "INSERT OR IGNORE INTO nonces (nonce, day) VALUES ($n, $d)", ("$n", nonce), ("$d", Day(day))) == 1,
+            cancellationToken);
+
+    public Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection => Execute(connection, "INSERT OR IGNORE INTO rosters (version, file, first_served) VALUES ($v, $f, $d)",
+            ("$v", version), ("$f", fileBytes), ("$d", Day(day))), cancellationToken);
 
     public async Task<IReadOnlyList<StoredRoster>> ListRostersAsync(CancellationToken cancellationToken = default)
     {
