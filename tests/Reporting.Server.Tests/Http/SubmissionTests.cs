@@ -145,14 +145,8 @@ public sealed class SubmissionTests : ServerTest
     public async Task Submit_TruncatedBody_IsRejected_AndNothingIsListed(int size)
     {
         var envelope = RealEnvelope(new string('x', size));
-        var head = Encoding.ASCII.GetBytes(
-            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"Reporting-Pow: {await Server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
-            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {envelope.Length}\r\n\r\n");
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
+        using var socket = await SendRawHeadAsync(envelope.Length);
 
-        await socket.SendAsync(head);
         await socket.SendAsync(envelope.AsMemory(0, envelope.Length / 2));
         socket.Shutdown(SocketShutdown.Send);
         var answer = await ReadAllAsync(socket);
@@ -169,13 +163,7 @@ public sealed class SubmissionTests : ServerTest
     {
         var tooLarge = new byte[(4 << 20) + 1];
         // Declared too large: refused on the headers alone, before a byte of body is read.
-        var head = Encoding.ASCII.GetBytes(
-            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"Reporting-Pow: {await Server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
-            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {tooLarge.Length}\r\n\r\n");
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
-        await socket.SendAsync(head);
+        using var socket = await SendRawHeadAsync(tooLarge.Length);
         var declared = await ReadStatusLineAsync(socket);
         // Chunked, no length: refused once the limit is crossed (or the connection is cut on the sender).
         var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new StreamContent(new MemoryStream(tooLarge)) };
@@ -188,6 +176,19 @@ public sealed class SubmissionTests : ServerTest
         Assert.StartsWith("HTTP/1.1 413", declared);
         Assert.True(streamed is null || streamed.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"got {streamed?.StatusCode}");
         Assert.Empty(await Server.ListReportsAsync());
+    }
+
+    /// <summary>A raw connection that has sent a valid submission's headers and no body yet.</summary>
+    async Task<Socket> SendRawHeadAsync(long contentLength)
+    {
+        var head = Encoding.ASCII.GetBytes(
+            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
+            $"Reporting-Pow: {await Server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
+            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {contentLength}\r\n\r\n");
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
+        await socket.SendAsync(head);
+        return socket;
     }
 
     static async Task<string> ReadStatusLineAsync(Socket socket)
