@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Reporting.Format.IO;
 
 namespace Reporting.Review.Commands;
 
@@ -55,9 +56,7 @@ sealed class Manifest
     public void Save(string folder)
     {
         var path = Path.Combine(folder, FileName);
-        var temporary = path + ".tmp";
         var ordered = new ManifestFile(entries.Values.OrderBy(e => e.Day, StringComparer.Ordinal).ThenBy(e => e.Id, StringComparer.Ordinal).ToList());
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(ordered, ManifestJson.Default.ManifestFile));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(ordered, ManifestJson.Default.ManifestFile), AtomicFile.Public, replace: true);
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Reporting.Cli;
 using Reporting.Format.Age;
 using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 using Reporting.Format.Keys;
 
 namespace Reporting.Review.Commands;
@@ -36,7 +37,7 @@ static class ReplyCommand
                 var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
                 var sealedPath = Path.Combine(folder.FullName, name + ".reply.age");
                 Seal(text, recipients, sealedPath);
-                File.WriteAllBytes(Path.Combine(folder.FullName, name + ".reply.json"),
+                AtomicFile.Write(Path.Combine(folder.FullName, name + ".reply.json"),
                     JsonSerializer.SerializeToUtf8Bytes(new PendingReply(address.Mailbox), ManifestJson.Default.PendingReply));
                 Console.Error.WriteLine($"review: answer sealed to {sealedPath}");
                 Console.Error.WriteLine("review: carry the folder to the online machine and run review push");
@@ -56,16 +57,16 @@ static class ReplyCommand
         var path = Path.Combine(report.FullName, "report.json");
         if (!File.Exists(path))
             throw new ToolException($"no report.json in {report.FullName}", "give the folder that review decrypt made for the report");
-        ReportDocument? document;
+        ReportDocument document;
         try
         {
-            document = JsonSerializer.Deserialize<ReportDocument>(File.ReadAllBytes(path), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            document = ReportDocument.Parse(File.ReadAllBytes(path));
         }
-        catch (JsonException)
+        catch (InvalidDataException e)
         {
-            throw new ToolException($"{path} is not a report");
+            throw new ToolException($"{path}: {e.Message}");
         }
-        var reply = document?.Reply ?? throw new ToolException("the source of this report asked for no answer");
+        var reply = document.Reply ?? throw new ToolException("the source of this report asked for no answer");
         try
         {
             X25519Recipient.Parse(reply.Recipient);
@@ -101,20 +102,12 @@ static class ReplyCommand
     /// <summary>The text, then zero bytes to its Padmé length (PROTOCOL.md, Replies), sealed.</summary>
     static void Seal(byte[] text, IReadOnlyList<IRecipient> recipients, string path)
     {
-        var temporary = path + ".tmp";
-        try
+        using var file = AtomicFile.Create(path);
+        using (var sealing = AgeFile.Seal(file.Stream, recipients, leaveOpen: true))
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            using (var sealing = AgeFile.Seal(file, recipients, leaveOpen: true))
-            {
-                sealing.Write(text);
-                sealing.Write(new byte[Padme.PaddedLength(text.Length) - text.Length]);
-            }
-            File.Move(temporary, path);
+            sealing.Write(text);
+            sealing.Write(new byte[Padme.PaddedLength(text.Length) - text.Length]);
         }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        file.Commit();
     }
 }

@@ -33,27 +33,7 @@ sealed class ReviewerOptions
         return (serverUri, proxyUri);
     }
 
-    public SigningKey ReadAccessKey(ParseResult result)
-    {
-        var file = result.GetValue(AccessKey)!;
-        if (!file.Exists)
-            throw new ToolException($"no access key at {file.FullName}", "create one with: review keygen --name NAME --out DIR");
-        var passphrase = Passphrase.Read(result.GetValue(PassphraseFile)?.FullName, $"Passphrase for {file.Name}: ");
-        try
-        {
-            return KeyFile.ReadSigningKey(file.FullName, passphrase, SigningKeyKind.Access);
-        }
-        catch (Reporting.Format.Age.AgeException e) when (e.Failure == Reporting.Format.Age.AgeFailure.NoIdentityMatched)
-        {
-            throw new ToolException($"wrong passphrase for {file.Name}");
-        }
-        catch (Exception e) when (e is Reporting.Format.Age.AgeException or FormatException)
-        {
-            throw new ToolException($"{file.Name} is not an access key: {e.Message}");
-        }
-        finally
-        {
-            Array.Clear(passphrase);
-        }
-    }
+    public SigningKey ReadAccessKey(ParseResult result) =>
+        SigningKeys.Read(result.GetValue(AccessKey)!.FullName, result.GetValue(PassphraseFile)?.FullName,
+            SigningKeyKind.Access, "create one with: review keygen --name NAME --out DIR");
 }
