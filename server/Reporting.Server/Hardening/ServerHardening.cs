@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Reporting.Server.Hardening;
 
@@ -81,7 +80,7 @@ public static class ServerHardening
             // (threat-model.md, the key ring protects only proof-of-work tokens).
             filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection", LogLevel.Error, null));
         });
-        logging.Services.Configure<SimpleConsoleFormatterOptions>(console =>
+        logging.AddSimpleConsole(console =>
         {
             // Scopes would add the request path (mailbox keys) and connection ids to every line.
             console.IncludeScopes = false;
