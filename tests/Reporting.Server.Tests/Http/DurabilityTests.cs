@@ -51,7 +51,7 @@ public sealed class DurabilityTests : ServerTest
 
         string[] secrets = [canary, replyCanary, RunningServer.ClientAddress.ToString(), "Jilin"];
         foreach (var secret in secrets)
-            Assert.False(AnyFileContains(World.DataDir, Encoding.UTF8.GetBytes(secret)), $"'{secret}' found in the data folder");
+            Assert.False(TempFolder.AnyFileContains(World.DataDir, Encoding.UTF8.GetBytes(secret)), $"'{secret}' found in the data folder");
         string[] notInLogs = [.. secrets, id, replyId, mailbox.PublicKey.ToString(), Server.ReviewerKey.PublicKey.ToString(), "Reporting-Pow", "/api/v1/"];
         foreach (var secret in notInLogs)
             Assert.DoesNotContain(secret, Server.Logs.All);
@@ -72,7 +72,7 @@ public sealed class DurabilityTests : ServerTest
         Assert.Equal(0, early);
         Assert.Equal(1, due);
         Assert.DoesNotContain(id, (await Server.ListReportsAsync()).Select(r => r.Id));
-        Assert.False(AnyFileContains(World.DataDir, marker));
+        Assert.False(TempFolder.AnyFileContains(World.DataDir, marker));
     }
 
     [Fact]
@@ -94,7 +94,4 @@ public sealed class DurabilityTests : ServerTest
             Assert.DoesNotContain(((DateTimeOffset)now).ToUnixTimeSeconds().ToString()[..7], row);
         }
     }
-
-    static bool AnyFileContains(string folder, byte[] needle) =>
-        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(f => File.ReadAllBytes(f).AsSpan().IndexOf(needle) >= 0);
 }
