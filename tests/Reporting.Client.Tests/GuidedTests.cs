@@ -65,6 +65,36 @@ public sealed class GuidedTests
     }
 
     [Fact]
+    public void Replies_AskForTheCodenameOnTheTerminal_AndShowTheAnswer()
+    {
+        using var server = ServerFixture.Start();
+        using var source = new SourceMachine();
+        source.Init(server, null, "--language", "zh");
+        var (text, _) = source.TextFile();
+        var submitted = source.Report("submit", "--category", "needs-help", "--text-file", text, "--yes");
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        var codename = SourceMachine.CodenameOf(submitted)!;
+        using var api = server.ReviewerApi();
+        var reply = StockAge.OpenReport(api.Fetch(SourceMachine.IdOf(submitted)!), server.Reviewers[0]).Document.GetProperty("reply");
+        var answer = Canary.New("answer") + " 我们收到了你的报告";
+        api.PostReply(reply.GetProperty("mailbox").GetString()!, StockAge.Encrypt(System.Text.Encoding.UTF8.GetBytes(answer), reply.GetProperty("recipient").GetString()!));
+
+        int exit;
+        using (var pty = new Pty("report", ["--home", source.Home, "replies"]))
+        {
+            pty.Expect("请确保没有人能看到你的屏幕。");
+            pty.Expect("代号：");
+            // Chinese codenames may be typed without spaces.
+            pty.SendLine(codename.Replace(" ", ""));
+            pty.Expect(answer);
+            exit = pty.WaitForExit();
+        }
+
+        Assert.Equal(0, exit);
+        Canary.AssertAbsent(source.Home, answer, codename);
+    }
+
+    [Fact]
     public void GuidedSubmit_AnsweredNo_SendsAndKeepsNothing()
     {
         using var server = ServerFixture.Start();

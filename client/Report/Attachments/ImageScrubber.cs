@@ -56,7 +56,8 @@ static class ImageScrubber
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new InvalidDataException($"the image could not be decoded ({result})");
 
-        using var upright = Upright(decoded, codec.EncodedOrigin);
+        using var turned = Upright(decoded, codec.EncodedOrigin);
+        var upright = turned ?? decoded;
         var (format, quality) = kind switch
         {
             ImageKind.Jpeg => (SKEncodedImageFormat.Jpeg, Quality),
@@ -70,8 +71,9 @@ static class ImageScrubber
         return encoded.ToArray();
     }
 
-    /// <summary>Applies the EXIF orientation to the pixels (the matrices of Skia's SkEncodedOriginToMatrix).</summary>
-    static SKBitmap Upright(SKBitmap source, SKEncodedOrigin origin)
+    /// <summary>Applies the EXIF orientation to the pixels (the matrices of Skia's SkEncodedOriginToMatrix);
+    /// null when the picture is upright already.</summary>
+    static SKBitmap? Upright(SKBitmap source, SKEncodedOrigin origin)
     {
         float w = source.Width, h = source.Height;
         SKMatrix? matrix = origin switch
@@ -86,7 +88,7 @@ static class ImageScrubber
             _ => null,
         };
         if (matrix is null)
-            return source.Copy();
+            return null;
         var swap = origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
         var info = source.Info.WithSize(swap ? source.Height : source.Width, swap ? source.Width : source.Height);
         var upright = new SKBitmap(info);

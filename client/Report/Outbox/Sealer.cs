@@ -2,7 +2,6 @@ using Reporting.Format.Age;
 using Reporting.Format.Bundles;
 using Reporting.Format.Rosters;
 using Reporting.Format.IO;
-using Reporting.Report.Home;
 using Reporting.Report.Progress;
 using Reporting.Report.Text;
 
@@ -38,7 +37,7 @@ static class Sealer
     {
         var recipients = roster.Reviewers.Select(r => (IRecipient)X25519Recipient.Parse(r.Recipient)).ToList();
         using var bar = new ProgressBar(UiText.Get("ProgressSeal"), Padme.PaddedLength(expectedBytes));
-        using (var counting = new CountingStream(destination, bar.Report))
+        using (var counting = new CountingWriteStream(destination, bar.Report))
         using (var sealing = AgeFile.Seal(counting, recipients, armor, leaveOpen: true))
             ReportBundle.Write(sealing, document, attachments);
         destination.Flush();

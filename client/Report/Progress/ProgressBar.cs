@@ -87,25 +87,3 @@ sealed class ProgressBar : IDisposable
         Console.Error.Write($"\r{label} {bar}  ");
     }
 }
-
-/// <summary>A write-only pass-through that counts bytes for a progress bar.</summary>
-sealed class CountingStream(Stream inner, Action<long> progress) : Stream
-{
-    long count;
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => count; set => throw new NotSupportedException(); }
-    public override void Flush() => inner.Flush();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        inner.Write(buffer);
-        count += buffer.Length;
-        progress(count);
-    }
-}

@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 
+using Reporting.Format.IO;
+
 namespace Reporting.Format.Bundles;
 
 /// <summary>An attachment to put into a bundle; <see cref="Open"/> may be called twice (hash, then copy).
@@ -124,27 +126,6 @@ public static class ReportBundle
             throw new ArgumentException("an attachment must open as a seekable stream (a file or memory stream)", nameof(attachment));
         }
         return stream;
-    }
-
-    /// <summary>Counts what the tar writer emits, to know the archive's length for Padmé.</summary>
-    sealed class CountingWriteStream(Stream inner) : Stream
-    {
-        public long Count { get; private set; }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            Count += buffer.Length;
-        }
     }
 
     /// <summary>Hashes what the tar writer reads from an attachment. Length and position are the inner

@@ -20,6 +20,7 @@ public sealed class FlakyProxy : IDisposable
     readonly CancellationTokenSource stop = new();
     readonly Lock gate = new();
     readonly List<Fault> faults = [];
+    readonly List<(Fault Kind, bool TowardServer, int Request)> inflicted = [];
     int connections;
 
     /// <param name="upstream">Where to relay (the real server).</param>
@@ -40,7 +41,10 @@ public sealed class FlakyProxy : IDisposable
 
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
     public int Connections => Volatile.Read(ref connections);
+    /// <summary>The faults planned for connections (some connections end before theirs is reached).</summary>
     public IReadOnlyList<Fault> Faults { get { lock (gate) return [.. faults]; } }
+    /// <summary>The faults that really happened, and in which direction.</summary>
+    public IReadOnlyList<(Fault Kind, bool TowardServer, int Request)> Inflicted { get { lock (gate) return [.. inflicted]; } }
 
     async Task AcceptLoop()
     {
@@ -61,7 +65,7 @@ public sealed class FlakyProxy : IDisposable
     }
 
     /// <summary>Whether this connection fails, how, in which direction and after how many bytes.</summary>
-    (Fault Kind, bool Upstream, int AfterBytes)? Plan()
+    (Fault Kind, bool Upstream, int AfterBytes, int OnAnswer)? Plan()
     {
         lock (gate)
         {
@@ -69,13 +73,16 @@ public sealed class FlakyProxy : IDisposable
                 return null;
             var kind = (Fault)random.Next(3);
             faults.Add(kind);
-            // Requests here are a few hundred bytes to a few KiB, answers a few hundred: cut anywhere in them.
+            // Toward the server: anywhere in the first few KiB of requests. Toward the client: anywhere in the
+            // answer to the latest request (answers here are a few hundred bytes), so that some requests
+            // reach the server whole and only their answer is lost.
+            // The answer to cut is the first or second on the connection (a challenge, then an upload).
             var towardServer = random.Next(2) == 0;
-            return (kind, towardServer, random.Next(0, towardServer ? 3000 : 400));
+            return (kind, towardServer, random.Next(0, towardServer ? 3000 : 300), random.Next(1, 3));
         }
     }
 
-    async Task Relay(TcpClient client, (Fault Kind, bool Upstream, int AfterBytes)? plan)
+    async Task Relay(TcpClient client, (Fault Kind, bool Upstream, int AfterBytes, int OnAnswer)? plan)
     {
         using var _ = client;
         using var server = new TcpClient();
@@ -83,8 +90,9 @@ public sealed class FlakyProxy : IDisposable
         try
         {
             await server.ConnectAsync(upstream.Host, upstream.Port, linked.Token);
-            var up = Pump(client, server, plan is { Upstream: true } p1 ? p1 : null, linked);
-            var down = Pump(server, client, plan is { Upstream: false } p2 ? p2 : null, linked);
+            var answer = new AnswerCounter();
+            var up = Pump(client, server, plan is { Upstream: true } p1 ? p1 : null, linked, answer, towardServer: true);
+            var down = Pump(server, client, plan is { Upstream: false } p2 ? p2 : null, linked, answer, towardServer: false);
             await Task.WhenAny(up, down);
             await linked.CancelAsync();
             await Task.WhenAll(up, down).ContinueWith(_ => { });
@@ -94,10 +102,18 @@ public sealed class FlakyProxy : IDisposable
         }
     }
 
-    async Task Pump(TcpClient from, TcpClient to, (Fault Kind, bool Upstream, int AfterBytes)? plan, CancellationTokenSource linked)
+    /// <summary>Which request the connection is at, and how much of its answer has passed.</summary>
+    sealed class AnswerCounter
+    {
+        public long Bytes;
+        public int Requests;
+        public bool Answering;
+    }
+
+    async Task Pump(TcpClient from, TcpClient to, (Fault Kind, bool Upstream, int AfterBytes, int OnAnswer)? plan, CancellationTokenSource linked, AnswerCounter answer, bool towardServer)
     {
         var buffer = new byte[4096];
-        long passed = 0;
+        long sent = 0;
         try
         {
             var source = from.GetStream();
@@ -110,14 +126,35 @@ public sealed class FlakyProxy : IDisposable
                     to.Client.Shutdown(SocketShutdown.Send);
                     return;
                 }
+                long passed;
+                bool armed;
+                lock (answer)
+                {
+                    if (towardServer && (answer.Answering || answer.Requests == 0))
+                    {
+                        // The client speaks after an answer: a new request begins.
+                        answer.Requests++;
+                        answer.Bytes = 0;
+                        answer.Answering = false;
+                    }
+                    if (!towardServer)
+                        answer.Answering = true;
+                    passed = towardServer ? sent : answer.Bytes;
+                    armed = plan is { } planned && (towardServer || answer.Requests == planned.OnAnswer);
+                }
                 var allowed = read;
-                if (plan is { } p && passed + read > p.AfterBytes)
+                if (armed && plan is { } p && passed + read > p.AfterBytes)
                     allowed = (int)Math.Max(0, p.AfterBytes - passed);
                 if (allowed > 0)
                     await sink.WriteAsync(buffer.AsMemory(0, allowed), linked.Token);
-                passed += allowed;
-                if (allowed < read && plan is { } fault)
+                sent += allowed;
+                if (!towardServer)
+                    lock (answer)
+                        answer.Bytes += allowed;
+                if (armed && allowed < read && plan is { } fault)
                 {
+                    lock (gate)
+                        inflicted.Add((fault.Kind, towardServer, answer.Requests));
                     await Inflict(fault.Kind, from, to, linked.Token);
                     return;
                 }
