@@ -48,8 +48,8 @@ public static class ServerApp
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignedRequestCheck>();
-        builder.Services.AddHostedService<Retention>();
-        builder.Services.AddSingleton(services => services.GetServices<IHostedService>().OfType<Retention>().Single());
+        builder.Services.AddSingleton<Retention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());
 
         // Data Protection protects proof-of-work tokens and nothing else; its key ring lives in the data
         // folder so tokens survive a restart (and, with PostgreSQL, will be shared).

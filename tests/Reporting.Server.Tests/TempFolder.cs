@@ -15,7 +15,23 @@ public sealed class TempFolder : IDisposable
     }
 
     /// <summary>True when <paramref name="needle"/> occurs in any file under the folder.</summary>
-    public bool AnyFileContains(byte[] needle) =>
-        Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories)
-            .Any(file => File.ReadAllBytes(file).AsSpan().IndexOf(needle) >= 0);
+    public bool AnyFileContains(byte[] needle) => AnyFileContains(Path, needle);
+
+    /// <summary>As above for any folder. Files may change while read (a running server's WAL): each is
+    /// read as it is at that moment, whatever its length.</summary>
+    public static bool AnyFileContains(string folder, byte[] needle) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any(file =>
+        {
+            using var copy = new MemoryStream();
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                stream.CopyTo(copy);
+            }
+            catch (FileNotFoundException)
+            {
+                return false; // gone between listing and reading: it holds nothing now
+            }
+            return copy.GetBuffer().AsSpan(0, (int)copy.Length).IndexOf(needle) >= 0;
+        });
 }

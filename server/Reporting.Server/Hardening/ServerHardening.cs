@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Reporting.Server.Hardening;
 
@@ -81,9 +81,11 @@ public static class ServerHardening
             // (threat-model.md, the key ring protects only proof-of-work tokens).
             filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection", LogLevel.Error, null));
         });
+        // Formats the console provider if there is one (adds none): scopes would add the request path
+        // (mailbox keys) and connection ids to every line.
+        logging.Services.Configure<ConsoleLoggerOptions>(console => console.FormatterName = ConsoleFormatterNames.Simple);
         logging.Services.Configure<SimpleConsoleFormatterOptions>(console =>
         {
-            // Scopes would add the request path (mailbox keys) and connection ids to every line.
             console.IncludeScopes = false;
             console.SingleLine = true;
         });

@@ -37,12 +37,12 @@ public static class MailboxRoutes
             return Problems.NotSigned();
         if (ParseMailbox(mailbox) is not { } key)
             return Problems.BadRequest("The mailbox is not a reportmailbox1… key.");
-        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxReplyBytes);
+        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxReplyBytes, hash: true);
         if (body is null)
             return Problems.BodyRefused(status);
         using (body)
         {
-            if (!await check.VerifyAsync(context, request, body.Sha256))
+            if (!await check.VerifyAsync(context, request, body.Sha256!))
                 return Problems.NotSigned();
             if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
                 return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Reporting.Format.Age;
 
 namespace Reporting.Server.Reports;
@@ -46,15 +47,24 @@ public static class EnvelopeShape
     {
         AgeHeader header;
         long headerLength;
+        // The parser sees a bounded copy of the start, in memory: it cannot read the whole upload, and
+        // it reads from memory rather than from the file a byte at a time.
+        var prefix = ArrayPool<byte>.Shared.Rent((int)Math.Min(length, MaxHeaderBytes));
         try
         {
-            var bounded = new BoundedReadStream(envelope, Math.Min(length, MaxHeaderBytes));
-            header = AgeHeader.Parse(bounded);
-            headerLength = bounded.Position;
+            var prefixLength = (int)Math.Min(length, MaxHeaderBytes);
+            envelope.ReadExactly(prefix, 0, prefixLength);
+            using var view = new MemoryStream(prefix, 0, prefixLength, writable: false);
+            header = AgeHeader.Parse(view);
+            headerLength = view.Position;
         }
         catch (Exception e) when (e is AgeException or EndOfStreamException or FormatException or InvalidDataException)
         {
             return ShapeProblem.MalformedHeader;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(prefix);
         }
 
         foreach (var stanza in header.Stanzas)
@@ -81,45 +91,5 @@ public static class EnvelopeShape
             return false;
         // An empty final chunk is allowed only when it is the whole payload.
         return last > TagBytes || chunks == TagBytes;
-    }
-
-    /// <summary>A read-only view of the first <c>limit</c> bytes of a stream; its position counts what the
-    /// parser consumed (parsers that buffer must seek back, which this passes through).</summary>
-    sealed class BoundedReadStream(Stream inner, long limit) : Stream
-    {
-        readonly long _start = inner.Position;
-
-        public override int Read(Span<byte> buffer)
-        {
-            var left = limit - Position;
-            if (left <= 0)
-                return 0;
-            return inner.Read(buffer[..(int)Math.Min(buffer.Length, left)]);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            var target = origin switch
-            {
-                SeekOrigin.Begin => offset,
-                SeekOrigin.Current => Position + offset,
-                _ => limit + offset,
-            };
-            if (target < 0 || target > limit)
-                throw new IOException("Seek outside the envelope header.");
-            inner.Position = _start + target;
-            return target;
-        }
-
-        public override long Position { get => inner.Position - _start; set => Seek(value, SeekOrigin.Begin); }
-        public override long Length => limit;
-        public override bool CanRead => true;
-        public override bool CanSeek => inner.CanSeek;
-        public override bool CanWrite => false;
-        public override void Flush() { }
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -4,36 +4,44 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Reporting.Server.Storage;
 
-/// <summary>A request body received whole into a private temporary file (ciphertext only), with its
-/// length and SHA-256, before anything is checked or kept. The file is deleted when this is disposed,
-/// or at the next start-up if the process dies first: a half-received body is never listed.</summary>
+/// <summary>A request body received whole before anything is checked or kept, with its length and,
+/// when asked, its SHA-256. A small body with a declared length is held in memory as the single chunk
+/// it will be stored as; anything else goes to a private temporary file (ciphertext only), deleted
+/// when this is disposed or at the next start-up if the process dies first. Either way a
+/// half-received body is never listed.</summary>
 public sealed class IncomingBody : IDisposable
 {
     const int BufferSize = 64 << 10;
 
-    readonly FileStream _file;
+    /// <summary>Held in memory up to this size: at most this times the upload concurrency (32 × 256 KiB
+    /// = 8 MiB) ever sits in memory, and typical text reports skip two disk passes.</summary>
+    public const int InMemoryLimit = 256 << 10;
 
-    IncomingBody(FileStream file, long length, byte[] sha256)
+    readonly Stream _content;
+
+    IncomingBody(Stream content, long length, byte[]? sha256)
     {
-        _file = file;
+        _content = content;
         Length = length;
         Sha256 = sha256;
     }
 
     public long Length { get; }
-    public byte[] Sha256 { get; }
+
+    /// <summary>Null unless the caller asked for it (signed bodies).</summary>
+    public byte[]? Sha256 { get; }
 
     /// <summary>The received bytes from the start. Reading it again rewinds it.</summary>
     public Stream Content
     {
         get
         {
-            _file.Position = 0;
-            return _file;
+            _content.Position = 0;
+            return _content;
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _content.Dispose();
 
     /// <summary>Deletes what an earlier process left half-received.</summary>
     public static void ClearLeftovers(string dataDir)
@@ -46,7 +54,7 @@ public sealed class IncomingBody : IDisposable
 
     /// <summary>Receives the body, refusing more than <paramref name="limit"/> bytes. Returns the body, or the
     /// HTTP status that says why not: 413 too large, 400 ended early or broken off.</summary>
-    public static async Task<(IncomingBody? Body, int Status)> ReceiveAsync(HttpContext context, string dataDir, long limit)
+    public static async Task<(IncomingBody? Body, int Status)> ReceiveAsync(HttpContext context, string dataDir, long limit, bool hash = false)
     {
         var request = context.Request;
         if (request.ContentLength > limit)
@@ -56,10 +64,13 @@ public sealed class IncomingBody : IDisposable
         if (sizeFeature is { IsReadOnly: false })
             sizeFeature.MaxRequestBodySize = limit;
 
+        if (request.ContentLength is { } declared && declared <= InMemoryLimit)
+            return await ReceiveSmallAsync(context, (int)declared, hash);
+
         var folder = DataFolder.Create(Path.Combine(dataDir, DataFolder.IncomingFolder)).FullName;
         var file = new FileStream(Path.Combine(folder, RandomId.New()), DataFolder.PrivateNewFile(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hasher = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         try
         {
             long total = 0;
@@ -74,10 +85,10 @@ public sealed class IncomingBody : IDisposable
                     file.Dispose();
                     return (null, StatusCodes.Status413PayloadTooLarge);
                 }
-                hash.AppendData(buffer, 0, read);
+                hasher?.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             }
-            return (new IncomingBody(file, total, hash.GetHashAndReset()), StatusCodes.Status200OK);
+            return (new IncomingBody(file, total, hasher?.GetHashAndReset()), StatusCodes.Status200OK);
         }
         catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
         {
@@ -95,5 +106,20 @@ public sealed class IncomingBody : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    static async Task<(IncomingBody? Body, int Status)> ReceiveSmallAsync(HttpContext context, int length, bool hash)
+    {
+        var buffer = new byte[length];
+        try
+        {
+            await context.Request.Body.ReadExactlyAsync(buffer, context.RequestAborted);
+        }
+        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        {
+            return (null, e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
+        }
+        var content = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: true);
+        return (new IncomingBody(content, length, hash ? SHA256.HashData(buffer) : null), StatusCodes.Status200OK);
     }
 }

@@ -5,30 +5,20 @@ using System.Text.Json;
 
 namespace Reporting.Server.Tests.Http;
 
-public sealed class HardeningTests : IAsyncLifetime
+public sealed class HardeningTests : ServerTest
 {
-    readonly TestWorld _world = new();
-    RunningServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_world);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _world.Dispose();
-    }
 
     [Fact]
     public async Task Roster_IsServedByteForByte_AndHealthzAnswers()
     {
-        using var roster = await _server.Client.GetAsync("/api/v1/roster");
-        using var byVersion = await _server.Client.GetAsync("/api/v1/rosters/1");
-        using var unknownVersion = await _server.Client.GetAsync("/api/v1/rosters/7");
-        using var health = await _server.Client.GetAsync("/healthz");
+        using var roster = await Server.Client.GetAsync("/api/v1/roster");
+        using var byVersion = await Server.Client.GetAsync("/api/v1/rosters/1");
+        using var unknownVersion = await Server.Client.GetAsync("/api/v1/rosters/7");
+        using var health = await Server.Client.GetAsync("/healthz");
 
-        Assert.Equal(File.ReadAllBytes(_world.RosterFile), await roster.Content.ReadAsByteArrayAsync());
+        Assert.Equal(File.ReadAllBytes(World.RosterFile), await roster.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/json", roster.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(File.ReadAllBytes(_world.RosterFile), await byVersion.Content.ReadAsByteArrayAsync());
+        Assert.Equal(File.ReadAllBytes(World.RosterFile), await byVersion.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotFound, unknownVersion.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
@@ -41,7 +31,7 @@ public sealed class HardeningTests : IAsyncLifetime
     [InlineData("POST", "/api/v1/reports", 400)]
     public async Task EveryResponse_CarriesTheSecurityHeaders_AndNoServerHeader(string method, string path, int status)
     {
-        using var response = await _server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        using var response = await Server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.False(response.Headers.Contains("Server"));
@@ -55,7 +45,7 @@ public sealed class HardeningTests : IAsyncLifetime
     [Fact]
     public async Task Errors_AreProblemDetails_WithGenericTextAndNoTraceId()
     {
-        using var response = await _server.Client.GetAsync("/api/v1/reports");
+        using var response = await Server.Client.GetAsync("/api/v1/reports");
 
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -67,7 +57,7 @@ public sealed class HardeningTests : IAsyncLifetime
     [Fact]
     public async Task OpenApiDocument_DescribesThePublicRoutesOnly()
     {
-        using var response = await _server.Client.GetAsync("/openapi/v1.json");
+        using var response = await Server.Client.GetAsync("/openapi/v1.json");
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
 
@@ -87,11 +77,11 @@ public sealed class HardeningTests : IAsyncLifetime
         request.Headers.Add("X-Forwarded-For", "203.0.113.77");
         request.Headers.Add("Forwarded", "for=203.0.113.77");
 
-        using var response = await _server.Client.SendAsync(request);
+        using var response = await Server.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.DoesNotContain("203.0.113.77", _server.Logs.All);
-        Assert.False(_world.Folder.AnyFileContains(Encoding.ASCII.GetBytes("203.0.113.77")));
+        Assert.DoesNotContain("203.0.113.77", Server.Logs.All);
+        Assert.False(World.Folder.AnyFileContains(Encoding.ASCII.GetBytes("203.0.113.77")));
     }
 
     [Fact]
@@ -112,7 +102,7 @@ public sealed class HardeningTests : IAsyncLifetime
             foreach (var header in new[] { "Reporting-Pow", "Reporting-Roster-Version", "Idempotency-Key", "Reporting-Key", "Reporting-Timestamp", "Reporting-Nonce", "Reporting-Signature" })
                 if (random.Next(2) == 0)
                     request.Headers.TryAddWithoutValidation(header, Junk(random, asciiOnly: true));
-            using var response = await _server.Client.SendAsync(request);
+            using var response = await Server.Client.SendAsync(request);
             statuses.Add((int)response.StatusCode);
         }
         for (var i = 0; i < 30; i++)
@@ -132,8 +122,8 @@ public sealed class HardeningTests : IAsyncLifetime
         }
 
         Assert.DoesNotContain(statuses, s => s >= 500);
-        Assert.NotNull(await _server.SubmitOkAsync(_server.SealForRoster("still fine"u8.ToArray())));
-        Assert.DoesNotContain(_server.Logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
+        Assert.NotNull(await Server.SubmitOkAsync(Server.SealForRoster("still fine"u8.ToArray())));
+        Assert.DoesNotContain(Server.Logs.Lines, l => l.StartsWith("Error") || l.StartsWith("Critical"));
     }
 
     [Fact]
@@ -146,7 +136,7 @@ public sealed class HardeningTests : IAsyncLifetime
             for (var i = 0; i < 100; i++)
             {
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(_server.Address.Host, _server.Address.Port);
+                await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
                 await socket.SendAsync(Encoding.ASCII.GetBytes(i % 2 == 0
                     ? "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nX-Slow: "
                     : $"POST /api/v1/mailboxes/x/replies HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nab"));
@@ -154,8 +144,8 @@ public sealed class HardeningTests : IAsyncLifetime
             }
 
             var started = DateTime.UtcNow;
-            var id = await _server.SubmitOkAsync(_server.SealForRoster("through the crowd"u8.ToArray()));
-            using var roster = await _server.Client.GetAsync("/api/v1/roster");
+            var id = await Server.SubmitOkAsync(Server.SealForRoster("through the crowd"u8.ToArray()));
+            using var roster = await Server.Client.GetAsync("/api/v1/roster");
 
             Assert.NotNull(id);
             Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
@@ -178,7 +168,7 @@ public sealed class HardeningTests : IAsyncLifetime
     async Task<string> RawExchangeAsync(byte[] raw)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(_server.Address.Host, _server.Address.Port);
+        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
         try
         {
             await socket.SendAsync(raw);

@@ -4,20 +4,15 @@ using Reporting.Format.Keys;
 
 namespace Reporting.Server.Tests.Http;
 
-public sealed class MailboxTests : IAsyncLifetime
+public sealed class MailboxTests : ServerTest
 {
-    readonly TestWorld _world = new();
     readonly SigningKey _mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
     readonly (string Identity, string Recipient) _replyKey = AgeTool.KeyGen();
-    RunningServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_world);
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
         _mailbox.Dispose();
-        _world.Dispose();
+        await base.DisposeAsync();
     }
 
     string RepliesPath => $"/api/v1/mailboxes/{_mailbox.PublicKey}/replies";
@@ -27,7 +22,7 @@ public sealed class MailboxTests : IAsyncLifetime
 
     async Task<string> PostReplyAsync(byte[] reply)
     {
-        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Post, RepliesPath, reply);
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, reply);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
     }
@@ -35,20 +30,20 @@ public sealed class MailboxTests : IAsyncLifetime
     [Fact]
     public async Task SourceProvingTheMailboxKey_FetchesTheReplyMeantForIt()
     {
-        var reply = AgeTool.Seal("we read your report"u8.ToArray(), [_replyKey.Recipient, _world.Reviewers[0].Recipient]);
+        var reply = AgeTool.Seal("we read your report"u8.ToArray(), [_replyKey.Recipient, World.Reviewers[0].Recipient]);
         var id = await PostReplyAsync(reply);
 
-        using var list = await _server.SendSignedAsync(_mailbox, HttpMethod.Get, RepliesPath);
-        using var fetched = await _server.SendSignedAsync(_mailbox, HttpMethod.Get, $"{RepliesPath}/{id}");
+        using var list = await Server.SendSignedAsync(_mailbox, HttpMethod.Get, RepliesPath);
+        using var fetched = await Server.SendSignedAsync(_mailbox, HttpMethod.Get, $"{RepliesPath}/{id}");
         var bytes = await fetched.Content.ReadAsByteArrayAsync();
-        using var deleted = await _server.SendSignedAsync(_mailbox, HttpMethod.Delete, $"{RepliesPath}/{id}");
-        using var afterDelete = await _server.SendSignedAsync(_mailbox, HttpMethod.Get, RepliesPath);
+        using var deleted = await Server.SendSignedAsync(_mailbox, HttpMethod.Delete, $"{RepliesPath}/{id}");
+        using var afterDelete = await Server.SendSignedAsync(_mailbox, HttpMethod.Get, RepliesPath);
 
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var listed = Assert.Single((await list.Content.ReadFromJsonAsync<ReplyList>())!.Replies);
         Assert.Equal((id, reply.Length), (listed.Id, listed.Size));
         Assert.Equal(reply, bytes);
-        Assert.Equal("we read your report"u8.ToArray(), AgeTool.Open(bytes, _replyKey.Identity, _world.Folder));
+        Assert.Equal("we read your report"u8.ToArray(), AgeTool.Open(bytes, _replyKey.Identity, World.Folder));
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Empty((await afterDelete.Content.ReadFromJsonAsync<ReplyList>())!.Replies);
     }
@@ -59,11 +54,11 @@ public sealed class MailboxTests : IAsyncLifetime
         var id = await PostReplyAsync(AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]));
         using var otherMailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
 
-        using var unsigned = await _server.Client.GetAsync(RepliesPath);
-        using var unsignedFetch = await _server.Client.GetAsync($"{RepliesPath}/{id}");
-        using var otherKey = await _server.SendSignedAsync(otherMailbox, HttpMethod.Get, RepliesPath);
-        using var reviewerKey = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, $"{RepliesPath}/{id}");
-        using var otherPath = await _server.SendSignedAsync(otherMailbox, HttpMethod.Get, $"/api/v1/mailboxes/{otherMailbox.PublicKey}/replies/{id}");
+        using var unsigned = await Server.Client.GetAsync(RepliesPath);
+        using var unsignedFetch = await Server.Client.GetAsync($"{RepliesPath}/{id}");
+        using var otherKey = await Server.SendSignedAsync(otherMailbox, HttpMethod.Get, RepliesPath);
+        using var reviewerKey = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"{RepliesPath}/{id}");
+        using var otherPath = await Server.SendSignedAsync(otherMailbox, HttpMethod.Get, $"/api/v1/mailboxes/{otherMailbox.PublicKey}/replies/{id}");
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsignedFetch.StatusCode);
@@ -77,10 +72,10 @@ public sealed class MailboxTests : IAsyncLifetime
     {
         var reply = AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
 
-        using var bySource = await _server.SendSignedAsync(_mailbox, HttpMethod.Post, RepliesPath, reply);
-        using var unsigned = await _server.Client.PostAsync(RepliesPath, new ByteArrayContent(reply));
-        using var notAge = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Post, RepliesPath, "plain text answer"u8.ToArray());
-        using var badMailbox = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Post, "/api/v1/mailboxes/nonsense/replies", reply);
+        using var bySource = await Server.SendSignedAsync(_mailbox, HttpMethod.Post, RepliesPath, reply);
+        using var unsigned = await Server.Client.PostAsync(RepliesPath, new ByteArrayContent(reply));
+        using var notAge = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, "plain text answer"u8.ToArray());
+        using var badMailbox = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, "/api/v1/mailboxes/nonsense/replies", reply);
 
         Assert.Equal(HttpStatusCode.Unauthorized, bySource.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
@@ -94,7 +89,7 @@ public sealed class MailboxTests : IAsyncLifetime
         var reply = AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
         var other = AgeTool.Seal("y"u8.ToArray(), [_replyKey.Recipient]);
 
-        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Post, RepliesPath, reply,
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, reply,
             tamper: request => request.Content = new ByteArrayContent(other));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);

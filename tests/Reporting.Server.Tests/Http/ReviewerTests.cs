@@ -4,39 +4,29 @@ using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
-public sealed class ReviewerTests : IAsyncLifetime
+public sealed class ReviewerTests : ServerTest
 {
-    readonly TestWorld _world = new();
-    RunningServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_world);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _world.Dispose();
-    }
 
     [Fact]
     public async Task Reviewer_ListsDownloadsAndDeletes()
     {
-        var envelope = _server.SealForRoster("report"u8.ToArray());
-        var id = await _server.SubmitOkAsync(envelope);
+        var envelope = Server.SealForRoster("report"u8.ToArray());
+        var id = await Server.SubmitOkAsync(envelope);
 
-        Assert.Equal(envelope, await _server.DownloadAsync(id));
-        using var deleted = await _server.SendSignedAsync(_world.Reviewers[1].AccessKey, HttpMethod.Delete, $"/api/v1/reports/{id}");
-        using var again = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
+        Assert.Equal(envelope, await Server.DownloadAsync(id));
+        using var deleted = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Delete, $"/api/v1/reports/{id}");
+        using var again = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
-        Assert.Empty(await _server.ListReportsAsync());
+        Assert.Empty(await Server.ListReportsAsync());
     }
 
     [Fact]
     public async Task Download_OfAnUnknownOrMalformedId_IsNotFound()
     {
-        using var unknown = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{Reporting.Server.Storage.RandomId.New()}");
-        using var malformed = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports/..%2f..%2fetc");
+        using var unknown = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{Reporting.Server.Storage.RandomId.New()}");
+        using var malformed = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports/..%2f..%2fetc");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
@@ -45,7 +35,7 @@ public sealed class ReviewerTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithBadSignature_IsRejected()
     {
-        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports", tamper: request =>
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports", tamper: request =>
         {
             var signature = Convert.FromBase64String(request.Headers.GetValues(RequestSignature.SignatureHeader).Single());
             signature[10] ^= 1;
@@ -59,20 +49,20 @@ public sealed class ReviewerTests : IAsyncLifetime
     [Fact]
     public async Task Request_SignedForAnotherPath_IsRejected()
     {
-        var id = await _server.SubmitOkAsync(_server.SealForRoster("x"u8.ToArray()));
+        var id = await Server.SubmitOkAsync(Server.SealForRoster("x"u8.ToArray()));
         // A captured "list" signature replayed against "delete this report".
-        var signed = RequestSignature.Sign(_server.ReviewerKey, "GET", "/api/v1/reports", [], _world.Clock.GetUtcNow());
+        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", "/api/v1/reports", [], World.Clock.GetUtcNow());
 
         using var response = await SendAsync(HttpMethod.Delete, $"/api/v1/reports/{id}", signed);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Single(await _server.ListReportsAsync());
+        Assert.Single(await Server.ListReportsAsync());
     }
 
     [Fact]
     public async Task Request_Replayed_IsRejected()
     {
-        var signed = RequestSignature.Sign(_server.ReviewerKey, "GET", "/api/v1/reports", [], _world.Clock.GetUtcNow());
+        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", "/api/v1/reports", [], World.Clock.GetUtcNow());
 
         using var first = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
         using var replay = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
@@ -84,8 +74,8 @@ public sealed class ReviewerTests : IAsyncLifetime
     [Fact]
     public async Task Request_WithStaleTimestamp_IsRejected()
     {
-        using var response = await _server.SendSignedAsync(_server.ReviewerKey, HttpMethod.Get, "/api/v1/reports",
-            at: _world.Clock.GetUtcNow() - TimeSpan.FromMinutes(6));
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports",
+            at: World.Clock.GetUtcNow() - TimeSpan.FromMinutes(6));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -96,9 +86,9 @@ public sealed class ReviewerTests : IAsyncLifetime
         using var stranger = SigningKey.Generate(SigningKeyKind.Access);
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
 
-        using var unknown = await _server.SendSignedAsync(stranger, HttpMethod.Get, "/api/v1/reports");
-        using var wrongKind = await _server.SendSignedAsync(mailbox, HttpMethod.Get, "/api/v1/reports");
-        using var unsigned = await _server.Client.GetAsync("/api/v1/reports");
+        using var unknown = await Server.SendSignedAsync(stranger, HttpMethod.Get, "/api/v1/reports");
+        using var wrongKind = await Server.SendSignedAsync(mailbox, HttpMethod.Get, "/api/v1/reports");
+        using var unsigned = await Server.Client.GetAsync("/api/v1/reports");
 
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKind.StatusCode);
@@ -108,12 +98,11 @@ public sealed class ReviewerTests : IAsyncLifetime
     [Fact]
     public async Task Reviewer_RemovedFromTheRoster_LosesAccessAtRestart()
     {
-        await _server.DisposeAsync();
-        _world.SignRoster(version: 2, [_world.Reviewers[1]]);
-        _server = await RunningServer.StartAsync(_world);
+        World.SignRoster(version: 2, [World.Reviewers[1]]);
+        await RestartAsync();
 
-        using var removed = await _server.SendSignedAsync(_world.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
-        using var kept = await _server.SendSignedAsync(_world.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
 
         Assert.Equal(HttpStatusCode.Unauthorized, removed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
@@ -126,6 +115,6 @@ public sealed class ReviewerTests : IAsyncLifetime
         request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
         request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
         request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
-        return _server.Client.SendAsync(request);
+        return Server.Client.SendAsync(request);
     }
 }

@@ -6,25 +6,15 @@ using Reporting.Server.Storage;
 
 namespace Reporting.Server.Tests.Http;
 
-public sealed class SubmissionTests : IAsyncLifetime
+public sealed class SubmissionTests : ServerTest
 {
-    readonly TestWorld _world = new();
-    RunningServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_world);
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _world.Dispose();
-    }
-
-    byte[] RealEnvelope(string text = "a report") => _server.SealForRoster(Encoding.UTF8.GetBytes(text));
+    byte[] RealEnvelope(string text = "a report") => Server.SealForRoster(Encoding.UTF8.GetBytes(text));
 
     [Fact]
     public async Task Challenge_IsATokenWithTheConfiguredDifficulty()
     {
-        var challenge = await _server.GetChallengeAsync();
+        var challenge = await Server.GetChallengeAsync();
 
         Assert.Equal(6, challenge.Difficulty);
         Assert.Equal(300, challenge.ExpiresIn);
@@ -36,31 +26,31 @@ public sealed class SubmissionTests : IAsyncLifetime
     {
         var envelope = RealEnvelope();
 
-        var id = await _server.SubmitOkAsync(envelope);
+        var id = await Server.SubmitOkAsync(envelope);
 
         Assert.True(RandomId.IsValid(id));
-        var listed = Assert.Single(await _server.ListReportsAsync());
-        Assert.Equal(new RunningServer.ListedReport(id, _world.Clock.Today.ToString("yyyy-MM-dd"), envelope.Length, 1), listed);
-        Assert.Equal(envelope, await _server.DownloadAsync(id));
+        var listed = Assert.Single(await Server.ListReportsAsync());
+        Assert.Equal(new RunningServer.ListedReport(id, World.Clock.Today.ToString("yyyy-MM-dd"), envelope.Length, 1), listed);
+        Assert.Equal(envelope, await Server.DownloadAsync(id));
     }
 
     [Fact]
     public async Task Submit_WithoutProofOfWork_IsRejected()
     {
-        using var response = await _server.SubmitAsync(RealEnvelope(), withPow: false);
+        using var response = await Server.SubmitAsync(RealEnvelope(), withPow: false);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Empty(await _server.ListReportsAsync());
+        Assert.Empty(await Server.ListReportsAsync());
     }
 
     [Fact]
     public async Task Submit_WithUnsolvedOrForgedProofOfWork_IsRejected()
     {
-        var challenge = await _server.GetChallengeAsync();
+        var challenge = await Server.GetChallengeAsync();
         var unsolved = Enumerable.Range(0, 200).Select(n => (ulong)n)
             .First(n => !Reporting.Format.Protocol.ProofOfWork.IsSolved(Encoding.ASCII.GetBytes(challenge.Challenge), n, challenge.Difficulty));
-        using var wrongNonce = await _server.SubmitAsync(RealEnvelope(), pow: $"{challenge.Challenge}:{unsolved}");
-        using var forged = await _server.SubmitAsync(RealEnvelope(), pow: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:1");
+        using var wrongNonce = await Server.SubmitAsync(RealEnvelope(), pow: $"{challenge.Challenge}:{unsolved}");
+        using var forged = await Server.SubmitAsync(RealEnvelope(), pow: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA:1");
 
         Assert.Equal(HttpStatusCode.Forbidden, wrongNonce.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
@@ -69,23 +59,23 @@ public sealed class SubmissionTests : IAsyncLifetime
     [Fact]
     public async Task Submit_WithSpentToken_IsRejected()
     {
-        var pow = await _server.SolvedPowAsync();
-        using var first = await _server.SubmitAsync(RealEnvelope(), pow);
+        var pow = await Server.SolvedPowAsync();
+        using var first = await Server.SubmitAsync(RealEnvelope(), pow);
 
-        using var second = await _server.SubmitAsync(RealEnvelope(), pow);
+        using var second = await Server.SubmitAsync(RealEnvelope(), pow);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
-        Assert.Single(await _server.ListReportsAsync());
+        Assert.Single(await Server.ListReportsAsync());
     }
 
     [Fact]
     public async Task Submit_WithExpiredToken_IsRejected()
     {
-        var pow = await _server.SolvedPowAsync();
-        _world.Clock.Advance(TimeSpan.FromMinutes(6));
+        var pow = await Server.SolvedPowAsync();
+        World.Clock.Advance(TimeSpan.FromMinutes(6));
 
-        using var response = await _server.SubmitAsync(RealEnvelope(), pow);
+        using var response = await Server.SubmitAsync(RealEnvelope(), pow);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -93,15 +83,15 @@ public sealed class SubmissionTests : IAsyncLifetime
     [Fact]
     public async Task Submit_WithWrongStanzaCount_IsRejected()
     {
-        var toOneReviewer = AgeTool.Seal("a"u8.ToArray(), [_world.Reviewers[0].Recipient]);
-        var toAnExtraRecipient = AgeTool.Seal("a"u8.ToArray(), [.. _world.Reviewers.Select(r => r.Recipient), AgeTool.KeyGen().Recipient]);
+        var toOneReviewer = AgeTool.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
+        var toAnExtraRecipient = AgeTool.Seal("a"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), AgeTool.KeyGen().Recipient]);
 
-        using var tooFew = await _server.SubmitAsync(toOneReviewer);
-        using var tooMany = await _server.SubmitAsync(toAnExtraRecipient);
+        using var tooFew = await Server.SubmitAsync(toOneReviewer);
+        using var tooMany = await Server.SubmitAsync(toAnExtraRecipient);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooFew.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMany.StatusCode);
-        Assert.Empty(await _server.ListReportsAsync());
+        Assert.Empty(await Server.ListReportsAsync());
     }
 
     [Fact]
@@ -110,17 +100,17 @@ public sealed class SubmissionTests : IAsyncLifetime
         // Right count, but one recipient is a passphrase: a seized server could brute-force it.
         var envelope = Envelopes.Handmade([Envelopes.X25519Stanza(), Envelopes.ScryptStanza()]);
 
-        using var response = await _server.SubmitAsync(envelope);
+        using var response = await Server.SubmitAsync(envelope);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Empty(await _server.ListReportsAsync());
+        Assert.Empty(await Server.ListReportsAsync());
     }
 
     [Fact]
     public async Task Submit_HandmadeX25519Envelope_OfPossibleLength_IsAccepted()
     {
         // The counterpart of the rejections above: the checks are about shape, not about who made it.
-        using var response = await _server.SubmitAsync(Envelopes.Handmade([Envelopes.X25519Stanza(), Envelopes.X25519Stanza()]));
+        using var response = await Server.SubmitAsync(Envelopes.Handmade([Envelopes.X25519Stanza(), Envelopes.X25519Stanza()]));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -131,7 +121,7 @@ public sealed class SubmissionTests : IAsyncLifetime
     [InlineData("-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCg==\n-----END AGE ENCRYPTED FILE-----\n")]
     public async Task Submit_NotABinaryAgeFile_IsRejected(string body)
     {
-        using var response = await _server.SubmitAsync(Encoding.ASCII.GetBytes(body));
+        using var response = await Server.SubmitAsync(Encoding.ASCII.GetBytes(body));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -144,31 +134,28 @@ public sealed class SubmissionTests : IAsyncLifetime
         // too short even for a tag. (A cut exactly at a chunk boundary cannot be seen without a key.)
         var envelope = RealEnvelope(new string('x', 65_536 + 100));
 
-        using var response = await _server.SubmitAsync(envelope[..^110]);
+        using var response = await Server.SubmitAsync(envelope[..^110]);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Submit_TruncatedBody_IsRejected_AndNothingIsListed()
+    [Theory]
+    [InlineData(100_000)] // held in memory while it arrives
+    [InlineData(400_000)] // spooled to a temporary file while it arrives
+    public async Task Submit_TruncatedBody_IsRejected_AndNothingIsListed(int size)
     {
-        var envelope = RealEnvelope(new string('x', 200_000));
-        var head = Encoding.ASCII.GetBytes(
-            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"Reporting-Pow: {await _server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
-            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {envelope.Length}\r\n\r\n");
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(_server.Address.Host, _server.Address.Port);
+        var envelope = RealEnvelope(new string('x', size));
+        using var socket = await SendRawHeadAsync(envelope.Length);
 
-        await socket.SendAsync(head);
         await socket.SendAsync(envelope.AsMemory(0, envelope.Length / 2));
         socket.Shutdown(SocketShutdown.Send);
         var answer = await ReadAllAsync(socket);
 
         // The client hung up mid-body: it gets a 400 if it still listens, or nothing; nothing is kept.
         Assert.True(answer == "" || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
-        Assert.Empty(await _server.ListReportsAsync());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_world.DataDir, "incoming")));
+        Assert.Empty(await Server.ListReportsAsync());
+        var incoming = Path.Combine(World.DataDir, "incoming");
+        Assert.True(!Directory.Exists(incoming) || !Directory.EnumerateFiles(incoming).Any());
     }
 
     [Fact]
@@ -176,25 +163,32 @@ public sealed class SubmissionTests : IAsyncLifetime
     {
         var tooLarge = new byte[(4 << 20) + 1];
         // Declared too large: refused on the headers alone, before a byte of body is read.
-        var head = Encoding.ASCII.GetBytes(
-            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"Reporting-Pow: {await _server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
-            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {tooLarge.Length}\r\n\r\n");
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(_server.Address.Host, _server.Address.Port);
-        await socket.SendAsync(head);
+        using var socket = await SendRawHeadAsync(tooLarge.Length);
         var declared = await ReadStatusLineAsync(socket);
         // Chunked, no length: refused once the limit is crossed (or the connection is cut on the sender).
         var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new StreamContent(new MemoryStream(tooLarge)) };
         chunked.Headers.TransferEncodingChunked = true;
-        chunked.Headers.Add("Reporting-Pow", await _server.SolvedPowAsync());
+        chunked.Headers.Add("Reporting-Pow", await Server.SolvedPowAsync());
         chunked.Headers.Add("Reporting-Roster-Version", "1");
         chunked.Headers.Add("Idempotency-Key", RunningServer.NewIdempotencyKey());
         using var streamed = await SendTolerantlyAsync(chunked);
 
         Assert.StartsWith("HTTP/1.1 413", declared);
         Assert.True(streamed is null || streamed.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"got {streamed?.StatusCode}");
-        Assert.Empty(await _server.ListReportsAsync());
+        Assert.Empty(await Server.ListReportsAsync());
+    }
+
+    /// <summary>A raw connection that has sent a valid submission's headers and no body yet.</summary>
+    async Task<Socket> SendRawHeadAsync(long contentLength)
+    {
+        var head = Encoding.ASCII.GetBytes(
+            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
+            $"Reporting-Pow: {await Server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
+            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {contentLength}\r\n\r\n");
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
+        await socket.SendAsync(head);
+        return socket;
     }
 
     static async Task<string> ReadStatusLineAsync(Socket socket)
@@ -211,25 +205,25 @@ public sealed class SubmissionTests : IAsyncLifetime
         var envelope = RealEnvelope();
         var key = RunningServer.NewIdempotencyKey();
 
-        using var first = await _server.SubmitAsync(envelope, idempotencyKey: key);
-        using var retry = await _server.SubmitAsync(envelope, idempotencyKey: key);
+        using var first = await Server.SubmitAsync(envelope, idempotencyKey: key);
+        using var retry = await Server.SubmitAsync(envelope, idempotencyKey: key);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
         var firstId = (await first.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
         Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id);
-        Assert.Equal([firstId], (await _server.ListReportsAsync()).Select(r => r.Id));
+        Assert.Equal([firstId], (await Server.ListReportsAsync()).Select(r => r.Id));
     }
 
     [Fact]
     public async Task Submit_WithoutIdempotencyKeyOrRosterVersion_IsRejected()
     {
         var missingKey = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new ByteArrayContent(RealEnvelope()) };
-        missingKey.Headers.Add("Reporting-Pow", await _server.SolvedPowAsync());
+        missingKey.Headers.Add("Reporting-Pow", await Server.SolvedPowAsync());
         missingKey.Headers.Add("Reporting-Roster-Version", "1");
 
-        using var noKey = await _server.Client.SendAsync(missingKey);
-        using var shortKey = await _server.SubmitAsync(RealEnvelope(), idempotencyKey: "short");
+        using var noKey = await Server.Client.SendAsync(missingKey);
+        using var shortKey = await Server.SubmitAsync(RealEnvelope(), idempotencyKey: "short");
 
         Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, shortKey.StatusCode);
@@ -238,7 +232,7 @@ public sealed class SubmissionTests : IAsyncLifetime
     [Fact]
     public async Task Submit_ForAnUnknownRosterVersion_IsRejected()
     {
-        using var response = await _server.SubmitAsync(RealEnvelope(), rosterVersion: 9);
+        using var response = await Server.SubmitAsync(RealEnvelope(), rosterVersion: 9);
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
@@ -247,16 +241,15 @@ public sealed class SubmissionTests : IAsyncLifetime
     public async Task Submit_ForAnEarlierRosterVersion_IsAcceptedDuringTheGracePeriodOnly()
     {
         var sealedToV1 = RealEnvelope();
-        await _server.DisposeAsync();
         var third = TestWorld.NewReviewer("reviewer3");
-        _world.SignRoster(version: 2, [.. _world.Reviewers, third]);
-        _server = await RunningServer.StartAsync(_world);
-        var sealedToV2 = AgeTool.Seal("b"u8.ToArray(), [.. _world.Reviewers.Select(r => r.Recipient), third.Recipient]);
+        World.SignRoster(version: 2, [.. World.Reviewers, third]);
+        await RestartAsync();
+        var sealedToV2 = AgeTool.Seal("b"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), third.Recipient]);
 
-        using var withinGrace = await _server.SubmitAsync(sealedToV1, rosterVersion: 1);
-        using var current = await _server.SubmitAsync(sealedToV2, rosterVersion: 2);
-        _world.Clock.Advance(TimeSpan.FromDays(31));
-        using var afterGrace = await _server.SubmitAsync(sealedToV1, rosterVersion: 1);
+        using var withinGrace = await Server.SubmitAsync(sealedToV1, rosterVersion: 1);
+        using var current = await Server.SubmitAsync(sealedToV2, rosterVersion: 2);
+        World.Clock.Advance(TimeSpan.FromDays(31));
+        using var afterGrace = await Server.SubmitAsync(sealedToV1, rosterVersion: 1);
 
         Assert.Equal(HttpStatusCode.Created, withinGrace.StatusCode);
         Assert.Equal(HttpStatusCode.Created, current.StatusCode);
@@ -270,7 +263,7 @@ public sealed class SubmissionTests : IAsyncLifetime
     {
         try
         {
-            return await _server.Client.SendAsync(request);
+            return await Server.Client.SendAsync(request);
         }
         catch (HttpRequestException)
         {

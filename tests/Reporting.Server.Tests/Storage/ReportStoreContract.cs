@@ -107,6 +107,33 @@ public abstract class ReportStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentAdds_EachGetTheirOwnOutcome_AndOneFailureSparesTheOthers()
+    {
+        var reports = Enumerable.Range(0, 40).Select(i => Report(1000, tokenId: $"token-{i}")).ToList();
+        var sameKey = Report(1000, idempotencyKey: "shared-key-0123456789");
+        var sameKeyAgain = Report(1000, idempotencyKey: "shared-key-0123456789");
+        var sameToken = Report(1000, tokenId: "token-0");
+        var broken = Report(SqliteReportStore.ChunkSize * 2, tokenId: "token-broken");
+
+        var adds = reports.Select(r => Store.AddReportAsync(r, new MemoryStream(RandomBytes(1000)))).ToList();
+        var duplicate = Task.WhenAll(
+            Store.AddReportAsync(sameKey, new MemoryStream(RandomBytes(1000))),
+            Store.AddReportAsync(sameKeyAgain, new MemoryStream(RandomBytes(1000))));
+        var failing = Store.AddReportAsync(broken, new BreaksAfter(new MemoryStream(RandomBytes(SqliteReportStore.ChunkSize * 2)), 5000));
+
+        Assert.All(await Task.WhenAll(adds), (result, i) => Assert.Equal(new AddResult(AddOutcome.Stored, reports[i].Id), result));
+        var spent = Store.AddReportAsync(sameToken, new MemoryStream(RandomBytes(1000)));
+        var pair = await duplicate;
+        Assert.Single(pair, r => r.Outcome == AddOutcome.Stored);
+        Assert.Single(pair, r => r.Outcome == AddOutcome.Duplicate);
+        Assert.Equal(pair[0].Id, pair[1].Id);
+        Assert.Equal(AddOutcome.TokenSpent, (await spent).Outcome);
+        await Assert.ThrowsAsync<IOException>(() => failing);
+        Assert.Equal(41, (await Store.ListReportsAsync()).Count);
+        Assert.False(await Store.IsTokenSpentAsync("token-broken"));
+    }
+
+    [Fact]
     public async Task DeletedReport_IsGone()
     {
         var report = Report(50);

@@ -12,6 +12,7 @@ public sealed class SqliteReportStoreTests : ReportStoreContract
 
     public override Task DisposeAsync()
     {
+        ((SqliteReportStore)Store).Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _folder.Dispose();
         return Task.CompletedTask;

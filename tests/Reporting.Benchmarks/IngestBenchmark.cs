@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Reporting.Format.Age;
+using Reporting.Format.Keys;
+using Reporting.Format.Rosters;
+using Reporting.Server;
+
+namespace Reporting.Benchmarks;
+
+/// <summary>DESIGN §5: ingest of 64 KiB envelopes from 32 concurrent clients at the lowest difficulty, beside
+/// a bare Kestrel endpoint that writes the same bytes to a file and fsyncs it (as durable as a
+/// synchronous=FULL WAL commit); p50/p99 latency; then the server's memory growth during a 1 GiB upload.
+/// Both servers run in this process on loopback; challenges are fetched before the timed phase, so the
+/// timed requests are the submissions alone.</summary>
+public static class IngestBenchmark
+{
+    const int Clients = 32;
+    const int EnvelopeBytes = 64 << 10;
+    const int WarmupRequests = 300;
+    static readonly int TimedRequests = int.TryParse(Environment.GetEnvironmentVariable("INGEST_REQUESTS"), out var n) ? n : 2000;
+    const int Rounds = 2;
+
+    sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
+    sealed record Measured(double PerSecond, double MiBPerSecond, double P50Ms, double P99Ms);
+
+    public static async Task<int> RunAsync()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "reporting-ingest-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            using var organisation = SigningKey.Generate(SigningKeyKind.Organisation);
+            using var reviewerA = X25519Identity.Generate();
+            using var reviewerB = X25519Identity.Generate();
+            using var accessA = SigningKey.Generate(SigningKeyKind.Access);
+            using var accessB = SigningKey.Generate(SigningKeyKind.Access);
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var roster = new Roster(1, today, today.AddDays(30), organisation.PublicKey.ToString(),
+            [
+                new RosterEntry("a", reviewerA.Recipient.ToString(), accessA.PublicKey.ToString()),
+                new RosterEntry("b", reviewerB.Recipient.ToString(), accessB.PublicKey.ToString()),
+            ]);
+            var rosterFile = Path.Combine(folder, "roster.json");
+            File.WriteAllBytes(rosterFile, SignedRoster.Sign(roster, organisation).FileBytes);
+            IRecipient[] recipients = [reviewerA.Recipient, reviewerB.Recipient];
+            var envelope = SealToSize(recipients, EnvelopeBytes);
+
+            var server = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Reporting:DataDir"] = Path.Combine(folder, "server"),
+                    ["Reporting:RosterFile"] = rosterFile,
+                    ["Reporting:OrgKey"] = organisation.PublicKey.ToString(),
+                    ["Reporting:PowDifficulty"] = "0",
+                    ["Reporting:MaxEnvelopeBytes"] = (2L << 30).ToString(),
+                    ["Reporting:ChallengesPerSecond"] = "100000",
+                    ["Reporting:MaxConcurrentUploads"] = Clients.ToString(),
+                });
+                builder.Logging.ClearProviders();
+            });
+            await ServerApp.PrepareAsync(server);
+            await server.StartAsync();
+            await using var bare = await StartBareAsync(Path.Combine(folder, "bare"));
+
+            var serverUri = new Uri(server.Urls.First());
+            var bareUri = new Uri(bare.Urls.First());
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false });
+
+            Console.WriteLine($"ingest: {envelope.Length} byte envelopes, {Clients} concurrent clients, difficulty 0, " +
+                $"{TimedRequests} timed requests per run, {Environment.ProcessorCount} cores");
+            await MeasureAsync(http, WarmupRequests, i => BareRequest(bareUri, envelope));
+            await MeasureAsync(http, WarmupRequests, await ServerRequestsAsync(http, serverUri, envelope, WarmupRequests));
+            var bareRuns = new List<Measured>();
+            var serverRuns = new List<Measured>();
+            for (var round = 0; round < Rounds; round++)
+            {
+                bareRuns.Add(await MeasureAsync(http, TimedRequests, i => BareRequest(bareUri, envelope)));
+                serverRuns.Add(await MeasureAsync(http, TimedRequests, await ServerRequestsAsync(http, serverUri, envelope, TimedRequests)));
+            }
+            Console.WriteLine($"{"",-22}{"req/s",10}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}");
+            for (var round = 0; round < Rounds; round++)
+            {
+                Print($"bare Kestrel + fsync #{round + 1}", bareRuns[round]);
+                Print($"Reporting.Server #{round + 1}", serverRuns[round]);
+            }
+            var ratio = serverRuns.Average(r => r.PerSecond) / bareRuns.Average(r => r.PerSecond);
+            Console.WriteLine($"throughput ratio (server / bare, mean of {Rounds} rounds): {ratio:F2}  (goal >= 0.70)");
+
+            var (growth, seconds, status) = await UploadLargeAsync(serverUri, envelope, 1L << 30);
+            Console.WriteLine($"1 GiB upload: HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
+                $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
+
+            await server.StopAsync();
+            await server.DisposeAsync();
+            return 0;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    static void Print(string name, Measured m) =>
+        Console.WriteLine($"{name,-22}{m.PerSecond,10:F0}{m.MiBPerSecond,10:F1}{m.P50Ms,10:F2}{m.P99Ms,10:F2}");
+
+    /// <summary>An envelope of about <paramref name="size"/> bytes, sealed for real.</summary>
+    static byte[] SealToSize(IRecipient[] recipients, int size)
+    {
+        static byte[] Seal(IRecipient[] recipients, byte[] plaintext)
+        {
+            using var output = new MemoryStream();
+            AgeFile.Seal(new MemoryStream(plaintext), output, recipients);
+            return output.ToArray();
+        }
+        var overhead = Seal(recipients, []).Length - 16; // the empty file's one tag stays once
+        return Seal(recipients, RandomNumberGenerator.GetBytes(size - overhead - 16));
+    }
+
+    /// <summary>The baseline: a minimal endpoint streaming the body to its own file, fsynced.</summary>
+    static async Task<WebApplication> StartBareAsync(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+        var app = builder.Build();
+        app.MapPost("/ingest", async (HttpContext context) =>
+        {
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            await using (var file = new FileStream(Path.Combine(folder, id), FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
+            {
+                await context.Request.Body.CopyToAsync(file, 64 << 10);
+                file.Flush(flushToDisk: true);
+            }
+            return Results.Created((string?)null, new { id });
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    static HttpRequestMessage BareRequest(Uri bare, byte[] envelope) =>
+        new(HttpMethod.Post, new Uri(bare, "/ingest")) { Content = Octets(envelope) };
+
+    /// <summary>Fetches one challenge per request beforehand (difficulty 0: nonce 0 solves it).</summary>
+    static async Task<Func<int, HttpRequestMessage>> ServerRequestsAsync(HttpClient http, Uri server, byte[] envelope, int count)
+    {
+        var challenges = new string[count];
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (i, cancel) =>
+        {
+            using var response = await http.PostAsync(new Uri(server, "/api/v1/challenges"), null, cancel);
+            response.EnsureSuccessStatusCode();
+            challenges[i] = (await response.Content.ReadFromJsonAsync<ChallengeAnswer>(cancel))!.Challenge;
+        });
+        return i =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/reports")) { Content = Octets(envelope) };
+            request.Headers.Add("Reporting-Pow", $"{challenges[i]}:0");
+            request.Headers.Add("Reporting-Roster-Version", "1");
+            request.Headers.Add("Idempotency-Key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+            return request;
+        };
+    }
+
+    static ByteArrayContent Octets(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/octet-stream");
+        return content;
+    }
+
+    static async Task<Measured> MeasureAsync(HttpClient http, int count, Func<int, HttpRequestMessage> request)
+    {
+        var latencies = new double[count];
+        var next = -1;
+        var total = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                using var message = request(i);
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(message);
+                if (response.StatusCode != HttpStatusCode.Created)
+                    throw new InvalidOperationException($"request {i} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }));
+        var seconds = total.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        var bytes = (double)count * EnvelopeBytes;
+        return new Measured(count / seconds, bytes / seconds / (1 << 20), latencies[count / 2], latencies[(int)(count * 0.99)]);
+    }
+
+    /// <summary>Streams a ~1 GiB envelope (a real header, then a payload of the right length) while
+    /// sampling this process's resident memory; growth is the peak over the level just before.</summary>
+    static async Task<(long Growth, double Seconds, int Status)> UploadLargeAsync(Uri server, byte[] small, long payloadPlaintext)
+    {
+        var headerLength = HeaderLength(small);
+        var chunks = payloadPlaintext / (64 << 10);
+        var payloadLength = 16 + chunks * ((64 << 10) + 16);
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(30) };
+        using var challenge = await http.PostAsync(new Uri(server, "/api/v1/challenges"), null);
+        var token = (await challenge.Content.ReadFromJsonAsync<ChallengeAnswer>())!.Challenge;
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        var before = self.WorkingSet64;
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                self.Refresh();
+                peak = Math.Max(peak, self.WorkingSet64);
+                try { await Task.Delay(20, sampling.Token); } catch (OperationCanceledException) { }
+            }
+        });
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/reports"))
+        {
+            Content = new StreamContent(new SyntheticEnvelope(small.AsMemory(0, headerLength), payloadLength), 64 << 10),
+        };
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        request.Content.Headers.ContentLength = headerLength + payloadLength;
+        request.Headers.Add("Reporting-Pow", $"{token}:0");
+        request.Headers.Add("Reporting-Roster-Version", "1");
+        request.Headers.Add("Idempotency-Key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        var clock = Stopwatch.StartNew();
+        using var response = await http.SendAsync(request);
+        var seconds = clock.Elapsed.TotalSeconds;
+        sampling.Cancel();
+        await sampler;
+        return (peak - before, seconds, (int)response.StatusCode);
+    }
+
+    static int HeaderLength(byte[] envelope)
+    {
+        var text = Encoding.Latin1.GetString(envelope, 0, Math.Min(envelope.Length, 4096));
+        var mac = text.IndexOf("\n--- ", StringComparison.Ordinal);
+        return text.IndexOf('\n', mac + 1) + 1;
+    }
+
+    /// <summary>A header followed by <c>payloadLength</c> bytes of filler, generated as it is read.</summary>
+    sealed class SyntheticEnvelope(ReadOnlyMemory<byte> header, long payloadLength) : Stream
+    {
+        static readonly byte[] Filler = RandomNumberGenerator.GetBytes(1 << 20);
+        long _position;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> destination)
+        {
+            var total = header.Length + payloadLength;
+            if (_position >= total)
+                return 0;
+            int n;
+            if (_position < header.Length)
+            {
+                n = Math.Min(destination.Length, header.Length - (int)_position);
+                header.Span.Slice((int)_position, n).CopyTo(destination);
+            }
+            else
+            {
+                var offset = (int)((_position - header.Length) % Filler.Length);
+                n = (int)Math.Min(Math.Min(destination.Length, Filler.Length - offset), total - _position);
+                Filler.AsSpan(offset, n).CopyTo(destination);
+            }
+            _position += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => header.Length + payloadLength;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

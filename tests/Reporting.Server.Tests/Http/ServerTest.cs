@@ -1,0 +1,23 @@
+namespace Reporting.Server.Tests.Http;
+
+/// <summary>A test class with its own world (keys, roster, data folder) and a running server on it.</summary>
+public abstract class ServerTest : IAsyncLifetime
+{
+    protected TestWorld World { get; } = new();
+    protected RunningServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World);
+
+    public virtual async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        World.Dispose();
+    }
+
+    /// <summary>Stops the server and starts a new one on the same data folder (and the roster file as it is now).</summary>
+    protected async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        Server = await RunningServer.StartAsync(World);
+    }
+}
