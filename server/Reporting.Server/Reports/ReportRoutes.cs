@@ -51,9 +51,10 @@ public static class ReportRoutes
 
         // A retry after a lost answer gets the first answer, whatever its token (D8).
         var keyHash = SHA256.HashData(Encoding.ASCII.GetBytes(idempotencyKey));
-        if (await store.FindByIdempotencyKeyAsync(keyHash) is { } earlier)
+        var lookup = await store.LookUpSubmissionAsync(keyHash, ticket.TokenId);
+        if (lookup.EarlierId is { } earlier)
             return Created(earlier);
-        if (await store.IsTokenSpentAsync(ticket.TokenId))
+        if (lookup.TokenSpent)
             return Problems.ProofOfWorkRequired();
         if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
             return Problems.RosterNotAccepted();

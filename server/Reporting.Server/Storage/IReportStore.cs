@@ -21,6 +21,9 @@ public interface IReportStore
 
     Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default);
 
+    /// <summary>Both of the above in one look-up: what a submission asks before it receives its body.</summary>
+    Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>A stream of the report's bytes, read chunk by chunk; null when there is no such report.</summary>
@@ -72,6 +75,10 @@ public enum AddOutcome
 }
 
 public sealed record AddResult(AddOutcome Outcome, string Id);
+
+/// <summary>The report already stored under a submission's idempotency key, if any, and whether its
+/// proof-of-work token is spent.</summary>
+public sealed record SubmissionLookup(string? EarlierId, bool TokenSpent);
 
 /// <param name="RosterVersion">For reports: the roster version it was sealed to; 0 for replies.</param>
 public sealed record StoredItem(string Id, DateOnly Day, long Size, int RosterVersion);

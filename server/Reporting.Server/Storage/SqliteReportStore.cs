@@ -290,16 +290,24 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         }
     }
 
-    public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return Scalar(connection, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", keyHash)) as string;
-    }
+    public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) =>
+        (await LookUpSubmissionAsync(keyHash, "", cancellationToken)).EarlierId;
 
-    public async Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default)
+    public async Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default) =>
+        (await LookUpSubmissionAsync([], tokenId, cancellationToken)).TokenSpent;
+
+    /// <summary>One connection and one statement: after each commit a reader's first query re-reads the
+    /// changed pages, so two separate look-ups cost twice that.</summary>
+    public async Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return Scalar(connection, "SELECT 1 FROM spent_tokens WHERE token_id = $t", ("$t", tokenId)) is not null;
+        using var command = Command(connection, """
+            SELECT (SELECT report_id FROM idempotency WHERE key_hash = $k),
+                   EXISTS (SELECT 1 FROM spent_tokens WHERE token_id = $t)
+            """, ("$k", keyHash), ("$t", tokenId));
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return new SubmissionLookup(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1) != 0);
     }
 
     public async Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default)

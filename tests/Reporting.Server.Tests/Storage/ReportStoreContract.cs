@@ -83,6 +83,19 @@ public abstract class ReportStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LookUpSubmission_AnswersTheEarlierIdAndTheSpentToken_Separately()
+    {
+        var stored = Report(10, idempotencyKey: "lookup-key-0123456789", tokenId: "token-used");
+        await Store.AddReportAsync(stored, new MemoryStream(RandomBytes(10)));
+        var freshKey = Report(10).IdempotencyKeyHash;
+
+        Assert.Equal(new SubmissionLookup(stored.Id, true), await Store.LookUpSubmissionAsync(stored.IdempotencyKeyHash, "token-used"));
+        Assert.Equal(new SubmissionLookup(stored.Id, false), await Store.LookUpSubmissionAsync(stored.IdempotencyKeyHash, "token-new"));
+        Assert.Equal(new SubmissionLookup(null, true), await Store.LookUpSubmissionAsync(freshKey, "token-used"));
+        Assert.Equal(new SubmissionLookup(null, false), await Store.LookUpSubmissionAsync(freshKey, "token-new"));
+    }
+
+    [Fact]
     public async Task FailedAdd_LeavesNothingListed_AndDoesNotSpendTheToken()
     {
         var report = Report(SqliteReportStore.ChunkSize * 3, tokenId: "token-broken");
