@@ -45,21 +45,9 @@ public static class ServerConnection
     }
 
     /// <summary>Sends a request signed with <paramref name="key"/> (D10).</summary>
-    public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
-    {
-        var signed = RequestSignature.Sign(key, method.Method, pathAndQuery, body ?? [], DateTimeOffset.UtcNow);
-        var request = new HttpRequestMessage(method, pathAndQuery);
-        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
-        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
-        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        }
-        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-    }
+    public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken) =>
+        client.SendAsync(RequestSignature.CreateRequest(key, method, pathAndQuery, body, DateTimeOffset.UtcNow),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     /// <summary>Turns a refused response into a message the user can act on.</summary>
     public static void EnsureAccepted(HttpResponseMessage response, string what)

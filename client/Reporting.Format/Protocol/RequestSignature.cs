@@ -54,6 +54,23 @@ public static class RequestSignature
             Convert.ToBase64String(signature));
     }
 
+    /// <summary>A request carrying the four signature headers, and <paramref name="body"/> (if any) as octets.</summary>
+    public static HttpRequestMessage CreateRequest(SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, DateTimeOffset now)
+    {
+        var signed = Sign(key, method.Method, pathAndQuery, body ?? [], now);
+        var request = new HttpRequestMessage(method, pathAndQuery);
+        request.Headers.Add(KeyHeader, signed.Key);
+        request.Headers.Add(TimestampHeader, signed.Timestamp);
+        request.Headers.Add(NonceHeader, signed.Nonce);
+        request.Headers.Add(SignatureHeader, signed.Signature);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        }
+        return request;
+    }
+
     /// <summary>Checks the headers' syntax, the clock skew and the signature; the caller checks that the
     /// key is allowed and that the nonce is fresh. Returns false, never throws, on any bad input.</summary>
     public static bool Verify(PublicSigningKey key, SignedHeaders headers, string method, string pathAndQuery, ReadOnlySpan<byte> bodySha256, DateTimeOffset now)
