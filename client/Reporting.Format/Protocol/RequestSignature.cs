@@ -22,8 +22,9 @@ public static class RequestSignature
     /// laptop clock and a slow Tor circuit, narrow enough that the nonce set stays small.</summary>
     public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>Nonces are remembered this long: any request older is refused by its timestamp anyway.</summary>
-    public static readonly TimeSpan NonceLifetime = 2 * AllowedSkew;
+    /// <summary>Nonces are remembered this long: any request older is refused by its timestamp anyway
+    /// (the skew either way, plus a minute so the edges never meet).</summary>
+    public static readonly TimeSpan NonceLifetime = 2 * AllowedSkew + TimeSpan.FromMinutes(1);
 
     /// <summary>Domain separation: a signature made for a request can never pass as a roster or anything else.</summary>
     static readonly byte[] Context = "reporting request v1\n"u8.ToArray();
@@ -75,7 +76,8 @@ public static class RequestSignature
     /// key is allowed and that the nonce is fresh. Returns false, never throws, on any bad input.</summary>
     public static bool Verify(PublicSigningKey key, SignedHeaders headers, string method, string pathAndQuery, ReadOnlySpan<byte> bodySha256, DateTimeOffset now)
     {
-        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds))
+        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds)
+            || headers.Timestamp != unixSeconds.ToString(CultureInfo.InvariantCulture))
             return false;
         if (Math.Abs(now.ToUnixTimeSeconds() - unixSeconds) > (long)AllowedSkew.TotalSeconds)
             return false;
