@@ -19,7 +19,8 @@ demo=$(mktemp -d -t reporting-demo-XXXXXX)
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$demo"
+  # DEMO_KEEP=1 keeps the folder to look around in (it holds demo keys and decrypted demo reports).
+  if [ "${DEMO_KEEP:-}" = 1 ]; then echo "kept $demo"; else rm -rf "$demo"; fi
 }
 trap cleanup EXIT
 mkdir -p "$demo"/{org,online,offline,source}
@@ -92,4 +93,4 @@ cp -r "$demo/offline/answers" "$demo/online/answers"
 step "Source: report replies (proves the codename's mailbox key, decrypts the answer)"
 "$report" --home "$demo/source" replies --codename-file "$demo/source/codename"
 
-step "Done: the server's data folder holds only ciphertext; cleaning up"
+step "Done: every step worked; cleaning up (DEMO_KEEP=1 keeps the folder)"

@@ -40,6 +40,8 @@ public sealed record ReportingOptions
     /// <summary>Uploads handled at once, server-wide (never per address: behind Tor everyone shares one).</summary>
     public int MaxConcurrentUploads { get; init; } = 32;
 
-    /// <summary>Challenges issued per second, server-wide, with a burst of ten times as many.</summary>
-    public int ChallengesPerSecond { get; init; } = 20;
+    /// <summary>Challenges issued per second, server-wide, with a burst of ten times as many. Issuing one
+    /// costs microseconds, and a bucket small enough to empty by hand would let anyone deny every source
+    /// a challenge; the work is paid at submission. 500/s is far above honest demand.</summary>
+    public int ChallengesPerSecond { get; init; } = 500;
 }

@@ -164,10 +164,10 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var server = ServerFixture.Start();
         // A plain relay to the server: the client speaks proxy-style HTTP (absolute URIs), which the
-        // server accepts; the name below resolves nowhere, so only the proxy path can work.
+        // server accepts; the onion name below resolves nowhere, so only the proxy path can work.
         using var proxy = new FlakyProxy(server.Url, seed: 3, faultRate: 0);
         using var source = new SourceMachine();
-        var init = source.Report("init", "--server", "http://reports.invalid/", "--org-key", server.OrganisationKey, "--proxy", proxy.Url.ToString().TrimEnd('/'));
+        var init = source.Report("init", "--server", "http://abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuv.onion/", "--org-key", server.OrganisationKey, "--proxy", proxy.Url.ToString().TrimEnd('/'));
         Assert.True(init.ExitCode == 0, init.ToString());
         var (text, canary) = source.TextFile();
 
@@ -239,7 +239,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(answer[..^5], result.Stdout);
-        Assert.Contains("\\u001b[31m", result.Stdout);
+        Assert.Contains("\\u{1B}[31m", result.Stdout);
         Assert.DoesNotContain('\u001b', result.Stdout);
         Assert.Equal(before, Directory.EnumerateFileSystemEntries(source.Home, "*", SearchOption.AllDirectories).Order().ToList());
         Canary.AssertAbsent(source.Home, answer[..^5], codename);

@@ -6,6 +6,8 @@ using Reporting.Report.Home;
 using Reporting.Report.Replies;
 using Reporting.Report.Text;
 
+using Reporting.Format.Bundles;
+
 namespace Reporting.Report.Commands;
 
 /// <summary><c>report replies</c>: asks for the codename, proves the mailbox key, fetches and opens the
@@ -44,7 +46,7 @@ static class RepliesCommand
                 {
                     number++;
                     var text = mailbox.ReadAsync(reply, timeout.Token).GetAwaiter().GetResult();
-                    Console.Out.WriteLine($"--- {UiText.Format("ReplyHeading", number, reply.Day)} ---");
+                    Console.Out.WriteLine($"--- {UiText.Format("ReplyHeading", number, VisibleText.Escape(reply.Day ?? ""))} ---");
                     Console.Out.WriteLine(text ?? UiText.Get("ReplyUnreadable"));
                     Console.Out.WriteLine();
                 }

@@ -35,7 +35,7 @@ sealed class Channel
         return uri.Scheme switch
         {
             // .NET always lets a SOCKS5 proxy resolve host names, which is what socks5h asks for.
-            "socks5" or "socks5h" => new UriBuilder(uri) { Scheme = "socks5" }.Uri,
+            "socks5" or "socks5h" => ServerConnection.NormaliseProxy(uri),
             "http" => uri,
             _ => throw new ToolException(UiText.Format("BadProxyUrl", text), UiText.Get("HintProxyUrl")),
         };
@@ -45,7 +45,9 @@ sealed class Channel
     {
         var serverUri = ParseServer(server);
         var proxyUri = ParseProxy(proxy);
-        if (proxyUri is null && serverUri.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase))
+        if (!ServerConnection.IsPlainHttpSafe(serverUri))
+            throw new ToolException(UiText.Format("PlainHttpRefused", serverUri.Host), UiText.Get("HintPlainHttp"));
+        if (proxyUri is null && ServerConnection.IsOnion(serverUri))
             throw new ToolException(UiText.Get("OnionWithoutProxy"), UiText.Get("HintOnionProxy"));
         return new Channel(serverUri, proxyUri);
     }

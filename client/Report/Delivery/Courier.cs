@@ -60,7 +60,9 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
                 return Keep(entry, attempts, DeliveryOutcome.Queued, "unreadable answer");
             }
             var problem = $"HTTP {(int)response.StatusCode}";
-            var busy = (int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
+            // Busy, or our proof of work came too late: worth sending again later. Anything else is a refusal.
+            var busy = (int)response.StatusCode >= 500
+                || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden;
             return busy
                 ? Keep(entry, attempts, DeliveryOutcome.Queued, problem)
                 : Keep(entry, attempts, DeliveryOutcome.Refused, problem);
@@ -90,8 +92,18 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
         {
             if (challengeResponse.StatusCode != HttpStatusCode.Created && challengeResponse.StatusCode != HttpStatusCode.OK)
                 return Detach(challengeResponse);
-            var challenge = await challengeResponse.Content.ReadFromJsonAsync<ChallengeAnswer>(token)
-                ?? throw new ProtocolException("empty challenge");
+            ChallengeAnswer? challenge;
+            try
+            {
+                challenge = await challengeResponse.Content.ReadFromJsonAsync<ChallengeAnswer>(token);
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                // A captive portal or a block page answering in the server's place: retry, then keep it queued.
+                throw new ProtocolException("the answer to the challenge request is not the server's");
+            }
+            if (challenge is null)
+                throw new ProtocolException("empty challenge");
             if (string.IsNullOrEmpty(challenge.Challenge) || challenge.Difficulty is < 0 or > ProofOfWork.MaxDifficulty)
                 throw new ProtocolException("unusable challenge");
             var nonce = await SolveAsync(challenge, token);

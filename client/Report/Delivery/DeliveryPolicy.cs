@@ -77,10 +77,11 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
         BreakDuration = TimeSpan.FromMinutes(5),
     };
 
-    /// <summary>5xx, 429 and 408 are worth another try, unless the server asks for a longer pause than
+    /// <summary>5xx, 429, 408 and 403 (proof of work expired or spent: each attempt fetches a fresh
+    /// challenge) are worth another try, unless the server asks for a longer pause than
     /// is worth waiting for in the foreground: then the report stays queued for a later <c>report send</c>.</summary>
     public static bool IsTransient(HttpResponseMessage response) =>
-        ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout)
+        ((int)response.StatusCode >= 500 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden)
         && !(RequestedWait(response) > LongestRetryAfter);
 
     /// <summary>Retry-After in seconds or as a date; null lets the exponential backoff decide.</summary>

@@ -39,7 +39,17 @@ static class Sealer
         using var bar = new ProgressBar(UiText.Get("ProgressSeal"), Padme.PaddedLength(expectedBytes));
         using (var counting = new CountingWriteStream(destination, bar.Report))
         using (var sealing = AgeFile.Seal(counting, recipients, armor, leaveOpen: true))
-            ReportBundle.Write(sealing, document, attachments);
+        {
+            try
+            {
+                ReportBundle.Write(sealing, document, attachments);
+            }
+            catch (ArgumentException)
+            {
+                // The half-sealed file is discarded by the caller: it was never committed.
+                throw new Reporting.Cli.ToolException(UiText.Get("ReportTooLong"), UiText.Get("HintTextTooLong"));
+            }
+        }
         destination.Flush();
         bar.Complete();
     }

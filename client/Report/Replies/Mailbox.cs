@@ -32,7 +32,7 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
     /// <summary>The reply's text, or null when it cannot be opened with this codename.</summary>
     public async Task<string?> ReadAsync(ReplyListing reply, CancellationToken token)
     {
-        if (!reply.Id.All(char.IsAsciiLetterOrDigit))
+        if (reply.Id is not { Length: > 0 and <= 64 } id || !id.All(char.IsAsciiLetterOrDigit))
             return null;
         using var response = await SendAsync($"{MailboxPath}/{reply.Id}", token);
         response.EnsureSuccessStatusCode();

@@ -9,13 +9,28 @@ namespace Reporting.Cli.Network;
 /// <summary>An HTTP connection to the reporting server, directly or through a SOCKS5 (Tor) or HTTP proxy.</summary>
 public static class ServerConnection
 {
+    /// <summary>True for an onion service's name, however written (a trailing dot still resolves).</summary>
+    public static bool IsOnion(Uri server) => server.Host.TrimEnd('.').EndsWith(".onion", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Plain HTTP only where nobody on the path can answer in the server's name: an onion
+    /// service (Tor authenticates it by its address) or this machine. Anywhere else a forged
+    /// "201 Created" would make a client drop a report it never delivered.</summary>
+    public static bool IsPlainHttpSafe(Uri server) =>
+        server.Scheme == "https" || IsOnion(server) || server.IsLoopback;
+
+    /// <summary>socks5h (resolve names at the proxy) is what .NET's socks5 always does; it accepts only the latter.</summary>
+    public static Uri NormaliseProxy(Uri proxy) =>
+        proxy.Scheme == "socks5h" ? new UriBuilder(proxy) { Scheme = "socks5" }.Uri : proxy;
+
     /// <summary>Builds a client for <paramref name="server"/>. Refuses an onion address without a proxy:
     /// the request would leak the address to the local resolver and fail anyway.</summary>
     public static HttpClient Create(Uri server, Uri? proxy, TimeSpan? timeout = null)
     {
         if (server.Scheme is not ("http" or "https"))
             throw new ToolException($"the server address {server} is not http or https");
-        if (proxy is null && server.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase))
+        if (!IsPlainHttpSafe(server))
+            throw new ToolException($"{server.Host} must be reached over https", "plain http is only for an .onion address (through Tor) or this computer");
+        if (proxy is null && IsOnion(server))
             throw new ToolException("an .onion server needs Tor", "add --proxy socks5://127.0.0.1:9050 (Tor's SOCKS port)");
         if (proxy is not null && proxy.Scheme is not ("socks5" or "socks5h" or "http"))
             throw new ToolException($"unsupported proxy {proxy.Scheme}://", "use socks5://HOST:PORT (Tor) or http://HOST:PORT");
@@ -30,7 +45,7 @@ public static class ServerConnection
         };
         if (proxy is not null)
         {
-            handler.Proxy = new WebProxy(proxy);
+            handler.Proxy = new WebProxy(NormaliseProxy(proxy));
             handler.UseProxy = true;
         }
         else
@@ -45,21 +60,9 @@ public static class ServerConnection
     }
 
     /// <summary>Sends a request signed with <paramref name="key"/> (D10).</summary>
-    public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
-    {
-        var signed = RequestSignature.Sign(key, method.Method, pathAndQuery, body ?? [], DateTimeOffset.UtcNow);
-        var request = new HttpRequestMessage(method, pathAndQuery);
-        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
-        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
-        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        }
-        return client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-    }
+    public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken) =>
+        client.SendAsync(RequestSignature.CreateRequest(key, method, pathAndQuery, body, DateTimeOffset.UtcNow),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
     /// <summary>Turns a refused response into a message the user can act on.</summary>
     public static void EnsureAccepted(HttpResponseMessage response, string what)

@@ -49,6 +49,8 @@ public static class Bech32
         hrp = "";
         data = [];
         if (encoded is null) return false;
+        foreach (char c in encoded)
+            if (c < 33 || c > 126) return false;
         string lower = encoded.ToLowerInvariant();
         if (lower != encoded && encoded.ToUpperInvariant() != encoded) return false;
         int separator = encoded.LastIndexOf('1');

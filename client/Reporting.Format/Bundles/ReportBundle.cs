@@ -68,12 +68,16 @@ public static class ReportBundle
                 Convert.ToHexStringLower(sha.GetHashAndReset()), attachment.MediaType, attachment.Scrubbed));
         }
         var written = document with { Schema = ReportDocument.CurrentSchema, Attachments = described };
+        var json = written.ToJson();
+        // Never seal what the reviewers' reader would refuse: the report would arrive and be unreadable.
+        if (json.Length > new BundleLimits().MaxReportJsonBytes)
+            throw new ArgumentException($"report.json would be {json.Length} bytes; a reader accepts at most {new BundleLimits().MaxReportJsonBytes}", nameof(document));
 
         var counted = new CountingWriteStream(sink);
         using (var tar = new TarWriter(counted, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            using (var json = new MemoryStream(written.ToJson(), writable: false))
-                tar.WriteEntry(ScrubbedEntry(ReportEntryName, json));
+            using (var jsonStream = new MemoryStream(json, writable: false))
+                tar.WriteEntry(ScrubbedEntry(ReportEntryName, jsonStream));
 
             // Second pass: copy, checking each file still is what report.json says it is.
             for (var i = 0; i < attachments.Count; i++)

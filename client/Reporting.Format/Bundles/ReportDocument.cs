@@ -63,6 +63,8 @@ public sealed record ReportDocument
         }
         if (document is null)
             throw new InvalidDataException("report.json is not valid: it is null");
+        if (document.Attachments.Any(a => a is null))
+            throw new InvalidDataException("report.json is not valid: an attachment entry is null");
         if (document.Schema != CurrentSchema)
             throw new InvalidDataException($"report.json has schema {document.Schema}; this tool reads schema {CurrentSchema}");
         return document;

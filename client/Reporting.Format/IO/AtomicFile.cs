@@ -55,9 +55,13 @@ public sealed class AtomicFile : IDisposable
     {
         stream.Flush(flushToDisk: true);
         stream.Dispose();
-        // Without overwrite, .NET links the file into place, which fails if the destination appeared meanwhile.
-        // With overwrite, rename(2) replaces the destination in one step.
-        File.Move(temporary, path, overwrite: replace);
+        // rename(2) puts the whole file in place in one step on every file system. (Without overwrite .NET
+        // would link(2) instead, and where that is unsupported, as on the FAT and exFAT of USB sticks,
+        // silently copy: a pulled stick could then leave half a file under the final name.) The cost is a
+        // small window in which a file appearing at the destination would be replaced.
+        if (!replace && (File.Exists(path) || Directory.Exists(path)))
+            throw new IOException($"{path} already exists");
+        File.Move(temporary, path, overwrite: true);
         committed = true;
     }
 

@@ -22,8 +22,9 @@ public static class RequestSignature
     /// laptop clock and a slow Tor circuit, narrow enough that the nonce set stays small.</summary>
     public static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>Nonces are remembered this long: any request older is refused by its timestamp anyway.</summary>
-    public static readonly TimeSpan NonceLifetime = 2 * AllowedSkew;
+    /// <summary>Nonces are remembered this long: any request older is refused by its timestamp anyway
+    /// (the skew either way, plus a minute so the edges never meet).</summary>
+    public static readonly TimeSpan NonceLifetime = 2 * AllowedSkew + TimeSpan.FromMinutes(1);
 
     /// <summary>Domain separation: a signature made for a request can never pass as a roster or anything else.</summary>
     static readonly byte[] Context = "reporting request v1\n"u8.ToArray();
@@ -54,11 +55,29 @@ public static class RequestSignature
             Convert.ToBase64String(signature));
     }
 
+    /// <summary>A request carrying the four signature headers, and <paramref name="body"/> (if any) as octets.</summary>
+    public static HttpRequestMessage CreateRequest(SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, DateTimeOffset now)
+    {
+        var signed = Sign(key, method.Method, pathAndQuery, body ?? [], now);
+        var request = new HttpRequestMessage(method, pathAndQuery);
+        request.Headers.Add(KeyHeader, signed.Key);
+        request.Headers.Add(TimestampHeader, signed.Timestamp);
+        request.Headers.Add(NonceHeader, signed.Nonce);
+        request.Headers.Add(SignatureHeader, signed.Signature);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        }
+        return request;
+    }
+
     /// <summary>Checks the headers' syntax, the clock skew and the signature; the caller checks that the
     /// key is allowed and that the nonce is fresh. Returns false, never throws, on any bad input.</summary>
     public static bool Verify(PublicSigningKey key, SignedHeaders headers, string method, string pathAndQuery, ReadOnlySpan<byte> bodySha256, DateTimeOffset now)
     {
-        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds))
+        if (!long.TryParse(headers.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds)
+            || headers.Timestamp != unixSeconds.ToString(CultureInfo.InvariantCulture))
             return false;
         if (Math.Abs(now.ToUnixTimeSeconds() - unixSeconds) > (long)AllowedSkew.TotalSeconds)
             return false;

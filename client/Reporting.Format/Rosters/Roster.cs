@@ -41,7 +41,9 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
             return $"the reviewer name \"{Name}\" is not allowed: use 1 to 32 lowercase letters, digits, - or _";
         try
         {
-            X25519Recipient.Parse(Recipient);
+            // One spelling per key: duplicates are found by comparing the text.
+            if (X25519Recipient.Parse(Recipient).ToString() != Recipient)
+                return $"the recipient of {Name} is not written in lowercase";
         }
         catch (Exception e) when (e is AgeException or FormatException or ArgumentException)
         {
@@ -49,10 +51,12 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
         }
         if (!PublicSigningKey.TryParse(AccessKey, out var access) || access!.Kind != SigningKeyKind.Access)
             return $"the access key of {Name} is not a valid reportaccess1… key";
+        if (access.ToString() != AccessKey)
+            return $"the access key of {Name} is not written in lowercase";
         return null;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,31}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9_-]{0,31}\z")]
     private static partial Regex NamePattern();
 }
 

@@ -13,6 +13,12 @@ static class FetchCommand
     /// <summary>Report ids come from the server, which may be hostile: they become file names only if plain.</summary>
     const int MaxIdLength = 64;
 
+    /// <summary>Far above any envelope a server accepts (256 MiB by default), far below filling a disk.</summary>
+    const long MaxReportBytes = 4L << 30;
+
+    /// <summary>A list of even a hundred thousand reports is a few MiB; a hostile server gets no more.</summary>
+    const int MaxListBytes = 32 << 20;
+
     public static Command Create()
     {
         var options = new ReviewerOptions();
@@ -25,8 +31,9 @@ static class FetchCommand
         command.SetAction(async (result, cancel) =>
         {
             var (server, proxy) = options.Addresses(result);
-            using var key = options.ReadAccessKey(result);
+            // The channel is checked before the key is unlocked: a refused address costs no passphrase.
             using var http = ServerConnection.Create(server, proxy);
+            using var key = options.ReadAccessKey(result);
             var folder = result.GetValue(output)!;
             folder.Create();
             var summary = await ServerConnection.Network(server, () =>
@@ -43,13 +50,26 @@ static class FetchCommand
     {
         using var listResponse = await http.SendSignedAsync(key, HttpMethod.Get, "/api/v1/reports", null, cancel);
         ServerConnection.EnsureAccepted(listResponse, "list reports");
-        var list = await JsonSerializer.DeserializeAsync(await listResponse.Content.ReadAsStreamAsync(cancel), ManifestJson.Default.ReportList, cancel)
-            ?? throw new ToolException("the server's report list is empty or not JSON");
+        var listBytes = await ReadBoundedAsync(listResponse.Content, MaxListBytes, cancel)
+            ?? throw new ToolException("the server's report list is too long", "the server may be compromised: stop and tell your team");
+        ReportList? list;
+        try
+        {
+            list = JsonSerializer.Deserialize(listBytes, ManifestJson.Default.ReportList);
+        }
+        catch (JsonException)
+        {
+            list = null;
+        }
+        if (list?.Reports is null || list.Reports.Any(r => r is null))
+            throw new ToolException("the server's report list is not what a reporting server sends", "check the --server address");
 
         var manifest = Manifest.Load(folder);
         int fresh = 0, already = 0, deleted = 0;
         foreach (var report in list.Reports)
         {
+            if (report.Size is < 0 or > MaxReportBytes)
+                throw new ToolException($"the server lists report {report.Id} with an impossible size", "the server may be compromised: stop and tell your team");
             if (!IsPlainId(report.Id))
                 throw new ToolException("the server sent a report id that is not a plain name", "the server may be compromised: stop and tell your team");
             var path = Path.Combine(folder, report.Id + ".age");
@@ -94,6 +114,9 @@ static class FetchCommand
                 int read;
                 while ((read = await body.ReadAsync(buffer, cancel)) > 0)
                 {
+                    // Never more than the server listed: a hostile server could otherwise fill the disk.
+                    if (file.Length + read > report.Size)
+                        throw new ToolException($"report {report.Id} is longer than the server listed", "the server may be compromised: stop and tell your team");
                     sha.AppendData(buffer, 0, read);
                     await file.WriteAsync(buffer.AsMemory(0, read), cancel);
                 }
@@ -123,6 +146,22 @@ static class FetchCommand
         }
     }
 
-    static bool IsPlainId(string id) =>
-        id.Length is > 0 and <= MaxIdLength && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/>.</summary>
+    static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancel)
+    {
+        await using var body = await content.ReadAsStreamAsync(cancel);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    static bool IsPlainId(string? id) =>
+        id is { Length: > 0 and <= MaxIdLength } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 }

@@ -27,8 +27,9 @@ static class PushCommand
                 return 0;
             }
             var (server, proxy) = options.Addresses(result);
-            using var key = options.ReadAccessKey(result);
+            // The channel is checked before the key is unlocked: a refused address costs no passphrase.
             using var http = ServerConnection.Create(server, proxy);
+            using var key = options.ReadAccessKey(result);
             var sent = Directory.CreateDirectory(Path.Combine(folder.FullName, "sent"));
             foreach (var json in pending)
             {

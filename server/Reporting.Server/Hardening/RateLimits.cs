@@ -10,6 +10,7 @@ public static class RateLimits
     public const string Challenges = "challenges";
     public const string Uploads = "uploads";
     public const string Reviewers = "reviewers";
+    public const string Mailboxes = "mailboxes";
     public const string Reads = "reads";
 
     /// <summary>Requests in progress at once across every route: a flood queues or is refused with 429
@@ -38,8 +39,11 @@ public static class RateLimits
                 QueueLimit = options.MaxConcurrentUploads * 4,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             }));
-            // A few reviewers fetching and deleting: generous for them, small for a flood of bad signatures.
-            limiter.AddPolicy(Reviewers, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(50)));
+            // A few reviewers fetching and deleting. Charged before the signature is checked (one Ed25519
+            // verification), so generous enough that garbage must come in hundreds a second to get in their way;
+            // mailbox keys cost nothing to make, so sources polling mailboxes have a bucket of their own.
+            limiter.AddPolicy(Reviewers, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
+            limiter.AddPolicy(Mailboxes, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
             limiter.AddPolicy(Reads, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
             limiter.OnRejected = async (context, cancellationToken) =>
             {

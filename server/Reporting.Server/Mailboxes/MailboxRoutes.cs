@@ -24,9 +24,9 @@ public static class MailboxRoutes
     {
         var group = routes.MapGroup("/api/v1/mailboxes/{mailbox}/replies").ExcludeFromDescription();
         group.MapPost("", Post).RequireRateLimiting(RateLimits.Uploads);
-        group.MapGet("", List).RequireRateLimiting(RateLimits.Reviewers);
-        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Reviewers);
-        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Reviewers);
+        group.MapGet("", List).RequireRateLimiting(RateLimits.Mailboxes);
+        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Mailboxes);
+        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Mailboxes);
         return group;
     }
 

@@ -111,17 +111,7 @@ public sealed class RunningServer : IAsyncDisposable
 
     public async Task<HttpResponseMessage> SendSignedAsync(SigningKey key, HttpMethod method, string path, byte[]? body = null, DateTimeOffset? at = null, Action<HttpRequestMessage>? tamper = null)
     {
-        var signed = RequestSignature.Sign(key, method.Method, path, body ?? [], at ?? World.Clock.GetUtcNow());
-        var request = new HttpRequestMessage(method, path);
-        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
-        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
-        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new("application/octet-stream");
-        }
+        var request = RequestSignature.CreateRequest(key, method, path, body, at ?? World.Clock.GetUtcNow());
         tamper?.Invoke(request);
         return await Client.SendAsync(request);
     }
