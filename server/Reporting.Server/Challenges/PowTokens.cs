@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
@@ -48,6 +49,23 @@ public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<R
     }
 
     /// <summary>Checks a <c>Reporting-Pow: token:nonce</c> header: genuine, unexpired, solved. Null
+    // Tokens whose upload is in progress on this instance. Without it, one solved challenge could open
+    // every upload slot at once: the token is spent only when a report is stored or refused.
+    readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>Claims <paramref name="ticket"/> for one upload; false when another upload holds it.
+    /// Dispose the claim when the request ends.</summary>
+    public bool TryClaim(PowTicket ticket, out TokenClaim claim)
+    {
+        claim = new TokenClaim(this, ticket.TokenId);
+        return _inFlight.TryAdd(ticket.TokenId, 0);
+    }
+
+    public readonly struct TokenClaim(PowTokens owner, string tokenId) : IDisposable
+    {
+        public void Dispose() => owner._inFlight.TryRemove(tokenId, out _);
+    }
+
     /// otherwise; it does not say which, and it never throws on hostile input.</summary>
     public PowTicket? Check(string? header)
     {

@@ -58,21 +58,33 @@ public static class ReportRoutes
             return Problems.ProofOfWorkRequired();
         if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
             return Problems.RosterNotAccepted();
-
-        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
-        if (body is null)
-            return Problems.BodyRefused(status);
-        using (body)
+        // One upload per token at a time, and a refused upload spends its token: a solved challenge buys
+        // one attempt at storing one report, not a stream of uploads.
+        if (!pow.TryClaim(ticket, out var claim))
+            return Problems.ProofOfWorkRequired();
+        using (claim)
         {
-            var problem = EnvelopeShape.Check(body.Content, body.Length, reviewers);
-            if (problem != ShapeProblem.None)
-                return Problems.NotAnEnvelope(Explain(problem));
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var report = new NewReport(RandomId.New(), today, body.Length, rosterVersion, today.AddDays(options.Value.RetentionDays),
-                keyHash, ticket.TokenId, ticket.ExpiresDay);
-            // Not cancelled by the client going away: the body is whole, so keep it and let a retry find it.
-            var result = await store.AddReportAsync(report, body.Content, CancellationToken.None);
-            return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(result.Id);
+            var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
+            if (body is null)
+            {
+                await store.SpendTokenAsync(ticket.TokenId, ticket.ExpiresDay, CancellationToken.None);
+                return Problems.BodyRefused(status);
+            }
+            using (body)
+            {
+                var problem = EnvelopeShape.Check(body.Content, body.Length, reviewers);
+                if (problem != ShapeProblem.None)
+                {
+                    await store.SpendTokenAsync(ticket.TokenId, ticket.ExpiresDay, CancellationToken.None);
+                    return Problems.NotAnEnvelope(Explain(problem));
+                }
+                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+                var report = new NewReport(RandomId.New(), today, body.Length, rosterVersion, today.AddDays(options.Value.RetentionDays),
+                    keyHash, ticket.TokenId, ticket.ExpiresDay);
+                // Not cancelled by the client going away: the body is whole, so keep it and let a retry find it.
+                var result = await store.AddReportAsync(report, body.Content, CancellationToken.None);
+                return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(result.Id);
+            }
         }
     }
 

@@ -22,6 +22,9 @@ public interface IReportStore
     Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default);
 
     /// <summary>Both of the above in one look-up: what a submission asks before it receives its body.</summary>
+    /// <summary>Marks a proof-of-work token spent without storing anything: a rejected upload still used it up.</summary>
+    Task SpendTokenAsync(string tokenId, DateOnly expires, CancellationToken cancellationToken = default);
+
     Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default);

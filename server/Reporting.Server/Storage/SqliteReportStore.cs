@@ -395,6 +395,10 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
         WriteAsync(connection => Task.FromResult(work(connection)), cancellationToken);
 
+    public Task SpendTokenAsync(string tokenId, DateOnly expires, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection => Execute(connection, "INSERT OR IGNORE INTO spent_tokens (token_id, expires) VALUES ($t, $e)",
+            ("$t", tokenId), ("$e", Day(expires))), cancellationToken);
+
     public Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default) =>
         WriteAsync(connection => Execute(connection, "INSERT OR IGNORE INTO nonces (nonce, day) VALUES ($n, $d)", ("$n", nonce), ("$d", Day(day))) == 1,
             cancellationToken);

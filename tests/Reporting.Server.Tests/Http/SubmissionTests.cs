@@ -70,6 +70,63 @@ public sealed class SubmissionTests : ServerTest
     }
 
     [Fact]
+    public async Task Submit_RefusedUpload_SpendsItsToken_SoOneSolutionBuysOneAttempt()
+    {
+        var pow = await Server.SolvedPowAsync();
+        var toOneReviewer = AgeTool.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
+
+        using var refused = await Server.SubmitAsync(toOneReviewer, pow);
+        using var again = await Server.SubmitAsync(RealEnvelope(), pow);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, again.StatusCode);
+        Assert.Empty(await Server.ListReportsAsync());
+    }
+
+    [Fact]
+    public async Task Submit_WithATokenWhoseUploadIsStillRunning_IsRejected()
+    {
+        var pow = await Server.SolvedPowAsync();
+        var envelope = RealEnvelope();
+        var release = new TaskCompletionSource();
+        // The first upload sends half its body, then waits: its token is held, not yet spent.
+        var slow = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new StalledContent(envelope, release.Task) };
+        slow.Content.Headers.ContentType = new("application/octet-stream");
+        slow.Content.Headers.ContentLength = envelope.Length;
+        slow.Headers.Add("Reporting-Pow", pow);
+        slow.Headers.Add("Reporting-Roster-Version", World.RosterVersion.ToString());
+        slow.Headers.Add("Idempotency-Key", RunningServer.NewIdempotencyKey());
+        var first = Server.Client.SendAsync(slow);
+        await Task.Delay(500);
+
+        using var second = await Server.SubmitAsync(RealEnvelope(), pow);
+        release.SetResult();
+        using var firstResponse = await first;
+
+        Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, firstResponse.StatusCode);
+        Assert.Single(await Server.ListReportsAsync());
+    }
+
+    /// <summary>Sends the first half of a body, then the rest once <c>release</c> completes.</summary>
+    sealed class StalledContent(byte[] body, Task release) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            await release;
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task Submit_WithExpiredToken_IsRejected()
     {
         var pow = await Server.SolvedPowAsync();

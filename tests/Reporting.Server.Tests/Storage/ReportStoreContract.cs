@@ -56,6 +56,19 @@ public abstract class ReportStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenSpentWithoutAReport_CannotStoreOneLater()
+    {
+        var report = Report(100, tokenId: "token-of-a-refused-upload");
+
+        await Store.SpendTokenAsync("token-of-a-refused-upload", Today.AddDays(1));
+        var result = await Store.AddReportAsync(report, new MemoryStream(RandomBytes(100)));
+
+        Assert.True(await Store.IsTokenSpentAsync("token-of-a-refused-upload"));
+        Assert.Equal(AddOutcome.TokenSpent, result.Outcome);
+        Assert.Empty(await Store.ListReportsAsync());
+    }
+
+    [Fact]
     public async Task SameIdempotencyKey_StoresOnce_AndAnswersWithTheFirstId()
     {
         var first = Report(100, idempotencyKey: "retry-key-0123456789");
