@@ -19,6 +19,14 @@ public static class DataFolder
         return file;
     }
 
+    /// <summary>Whether an upload of <paramref name="length"/> bytes leaves the data folder its reserve. An
+    /// envelope passes through disk about three times before its commit (spooled, the WAL, the database).</summary>
+    public static bool HasRoomFor(ReportingOptions options, long length)
+    {
+        var free = new DriveInfo(Path.GetFullPath(options.DataDir)).AvailableFreeSpace;
+        return free - options.MinFreeBytes >= Math.Min(length, options.MaxEnvelopeBytes) * 3;
+    }
+
     /// <summary>Creates the folder (owner-only) if it does not exist; leaves an existing folder's mode alone.</summary>
     public static DirectoryInfo Create(string path) =>
         OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, OwnerOnly);

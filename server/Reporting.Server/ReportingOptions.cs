@@ -30,6 +30,11 @@ public sealed record ReportingOptions
     /// phone-class CPU, a microsecond to check.</summary>
     public int PowDifficulty { get; init; } = 20;
 
+    /// <summary>Free space the data folder keeps whatever arrives: an upload that would leave less is
+    /// refused (503) before its body is read. A full disk stops every honest submission, the WAL and
+    /// the retention job with it; 1 GiB leaves room for all of them on a small VPS.</summary>
+    public long MinFreeBytes { get; init; } = 1L << 30;
+
     /// <summary>Days before reports and replies are deleted (D13).</summary>
     public int RetentionDays { get; init; } = 90;
 

@@ -29,6 +29,8 @@ public sealed class ReportingOptionsValidator(TimeProvider clock) : IValidateOpt
             failures.Add("Reporting:RosterGraceDays must be between 0 and 365.");
         if (options.MaxConcurrentUploads is < 1 or > 4096)
             failures.Add("Reporting:MaxConcurrentUploads must be between 1 and 4096.");
+        if (options.MinFreeBytes < 0)
+            failures.Add("Reporting:MinFreeBytes must be 0 or more (bytes the data folder keeps free).");
         if (options.ChallengesPerSecond is < 1 or > 100_000)
             failures.Add("Reporting:ChallengesPerSecond must be between 1 and 100000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

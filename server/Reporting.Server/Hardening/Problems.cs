@@ -29,6 +29,10 @@ public static class Problems
         : TypedResults.Problem("The body ended early or arrived too slowly; nothing was kept. Send it again.",
             statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
 
+    public static ProblemHttpResult NoSpace() =>
+        TypedResults.Problem("The server cannot take this upload now. Try again later.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "The server is busy.");
+
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 }

@@ -62,6 +62,11 @@ public static class ReportRoutes
         // one attempt at storing one report, not a stream of uploads.
         if (!pow.TryClaim(ticket, out var claim))
             return Problems.ProofOfWorkRequired();
+        if (!DataFolder.HasRoomFor(options.Value, context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes))
+        {
+            claim.Dispose();
+            return Problems.NoSpace();
+        }
         using (claim)
         {
             var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);

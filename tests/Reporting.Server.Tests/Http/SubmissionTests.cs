@@ -127,6 +127,20 @@ public sealed class SubmissionTests : ServerTest
     }
 
     [Fact]
+    public async Task Submit_WhenTheDiskWouldFallBelowItsReserve_IsRefusedBeforeTheBody_AndTheTokenStaysUsable()
+    {
+        // A reserve larger than any disk: every upload would eat into it.
+        await using var full = await RunningServer.StartAsync(World, settings => settings["Reporting:MinFreeBytes"] = (long.MaxValue / 4).ToString());
+        var pow = await full.SolvedPowAsync();
+
+        using var refused = await full.SubmitAsync(RealEnvelope(), pow);
+        using var withRoom = await Server.SubmitAsync(RealEnvelope(), pow);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, withRoom.StatusCode);
+    }
+
+    [Fact]
     public async Task Submit_WithExpiredToken_IsRejected()
     {
         var pow = await Server.SolvedPowAsync();
