@@ -44,7 +44,7 @@ step "Server on loopback with SQLite"
 port=$(( 20000 + RANDOM % 20000 ))
 url="http://127.0.0.1:$port"
 Reporting__DataDir="$demo/server" Reporting__RosterFile="$demo/online/roster.json" Reporting__OrgKey="$org" \
-  Reporting__PowDifficulty=16 dotnet "$server_dll" --urls "$url" > "$demo/server.log" 2>&1 &
+  Reporting__PowDifficulty=16 Reporting__MinFreeBytes=$((64 << 20)) dotnet "$server_dll" --urls "$url" > "$demo/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fsS "$url/healthz" >/dev/null || { cat "$demo/server.log"; exit 1; }

@@ -81,6 +81,8 @@ public sealed class ServerFixture : IDisposable
         start.Environment["Reporting__RosterFile"] = RosterFile;
         start.Environment["Reporting__OrgKey"] = OrganisationKey;
         start.Environment["Reporting__PowDifficulty"] = powDifficulty.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Tests must pass on a machine with little free disk; the reserve has its own server test.
+        start.Environment["Reporting__MinFreeBytes"] = "0";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
