@@ -44,3 +44,43 @@ public sealed class ChannelTests
         Assert.False(Directory.Exists(dir["inbox"]));
     }
 }
+
+/// <summary>What <c>review open</c> prints when its output is a person's terminal.</summary>
+public sealed class OpenOnTerminalTests
+{
+    [Fact]
+    public void Open_ToATerminal_ShowsTextWithEscapesMadeVisible()
+    {
+        using var dir = new TempDir();
+        using var identity = Reporting.Format.Age.X25519Identity.Generate();
+        var identityFile = dir.Write("id.txt", identity.Export() + "\n");
+        File.WriteAllText(dir["plain.txt"], "hello \u001b]0;owned\u0007 world\n");
+        Assert.Equal(0, Tool.Report("seal", "-r", identity.Recipient.ToString(), "-o", dir["sealed.age"], dir["plain.txt"]).ExitCode);
+
+        using var terminal = new Pty("review", ["open", "--identity", identityFile, dir["sealed.age"]]);
+        terminal.Expect("world");
+        var exit = terminal.WaitForExit();
+
+        Assert.Equal(0, exit);
+        Assert.Contains("hello \\u{1B}]0;owned\\u{7} world", terminal.Screen);
+        // (The runtime itself sends the terminal a few control sequences; the file's own must not get through.)
+        Assert.DoesNotContain("\u001b]0;owned", terminal.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Open_OfBinaryToATerminal_IsRefused_WithAHint()
+    {
+        using var dir = new TempDir();
+        using var identity = Reporting.Format.Age.X25519Identity.Generate();
+        var identityFile = dir.Write("id.txt", identity.Export() + "\n");
+        File.WriteAllBytes(dir["plain.bin"], [0xff, 0xfe, 0x00, 0x1b, 0x5b]);
+        Assert.Equal(0, Tool.Report("seal", "-r", identity.Recipient.ToString(), "-o", dir["sealed.age"], dir["plain.bin"]).ExitCode);
+
+        using var terminal = new Pty("review", ["open", "--identity", identityFile, dir["sealed.age"]]);
+        terminal.Expect("-o FILE");
+        var exit = terminal.WaitForExit();
+
+        Assert.Equal(1, exit);
+        Assert.Contains("review: error: the plaintext is not text", terminal.Screen);
+    }
+}

@@ -66,7 +66,7 @@ public static class IdentityFile
         try
         {
             using (var input = new MemoryStream(content.ToArray(), writable: false))
-            using (var reader = AgeFile.Open(input, [new ScryptIdentity(passphrase)]))
+            using (var reader = AgeFile.Open(input, [new ScryptIdentity(passphrase, ScryptIdentity.KeyFileMaxWorkFactor)]))
             {
                 while (true)
                 {

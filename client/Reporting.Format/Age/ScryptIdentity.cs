@@ -8,6 +8,10 @@ public sealed class ScryptIdentity : IIdentity
     /// <summary>Above 2^22 a hostile file could pin a CPU and gigabytes of memory for minutes.</summary>
     public const int DefaultMaxWorkFactor = 22;
 
+    /// <summary>For key and identity files, which age and these tools seal at 2^18: a planted key file
+    /// asking for 2^22 would take 4 GiB of the offline machine's memory; 2^20 caps that at 1 GiB.</summary>
+    public const int KeyFileMaxWorkFactor = 20;
+
     private readonly ReadOnlyMemory<byte> passphrase;
     private readonly int maxWorkFactor;
 

@@ -55,7 +55,7 @@ public static class KeyFile
         using var file = File.OpenRead(path);
         if (file.Length > 64 * 1024)
             throw new FormatException("it is too large to be a key file");
-        using var opened = AgeFile.Open(file, [new ScryptIdentity(passphrase)]);
+        using var opened = AgeFile.Open(file, [new ScryptIdentity(passphrase, ScryptIdentity.KeyFileMaxWorkFactor)]);
         var length = 0;
         while (true)
         {

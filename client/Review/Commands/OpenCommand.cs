@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.Text;
 using Reporting.Cli;
 using Reporting.Format.Age;
+using Reporting.Format.Bundles;
+using Reporting.Format.IO;
 
 namespace Reporting.Review.Commands;
 
@@ -37,6 +40,11 @@ static class OpenCommand
                 candidates.Add(passphrase);
             try
             {
+                if (output.IsTerminal)
+                {
+                    ShowOnTerminal(input, candidates);
+                    return 0;
+                }
                 AgeFile.Open(input, output.Stream, candidates);
                 output.Commit();
                 return 0;
@@ -59,6 +67,36 @@ static class OpenCommand
             foreach (var identity in loaded)
                 identity.Dispose();
         }
+    }
+
+    /// <summary>More than a screenful of text is for a file, not a terminal.</summary>
+    const int MaxTerminalBytes = 1 << 20;
+
+    /// <summary>Decrypted bytes may be hostile: on a terminal, only text is shown, with escape and bidi
+    /// characters made visible; anything else goes to a file with -o.</summary>
+    static void ShowOnTerminal(Stream input, IReadOnlyList<IIdentity> identities)
+    {
+        using var memory = new MemoryStream();
+        using (var bounded = new CountingWriteStream(memory, written =>
+               {
+                   if (written > MaxTerminalBytes)
+                       throw new ToolException("the plaintext is too long to show on the terminal", "write it to a file with -o FILE");
+               }))
+            AgeFile.Open(input, bounded, identities);
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(memory.GetBuffer(), 0, (int)memory.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new ToolException("the plaintext is not text: refusing to print it to the terminal", "write it to a file with -o FILE");
+        }
+        finally
+        {
+            Array.Clear(memory.GetBuffer());
+        }
+        Console.Out.Write(VisibleText.Escape(text, multiline: true));
     }
 
     /// <summary>Says which of three different mistakes the user made.</summary>

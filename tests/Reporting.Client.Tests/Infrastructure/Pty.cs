@@ -11,6 +11,7 @@ public sealed class Pty : IDisposable
     readonly StringBuilder screen = new();
     readonly Lock gate = new();
     int consumed;
+    readonly Task reading;
 
     public Pty(string tool, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -32,7 +33,7 @@ public sealed class Pty : IDisposable
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
         process = Process.Start(start)!;
-        _ = Task.Run(ReadLoop);
+        reading = Task.Run(ReadLoop);
     }
 
     public string Screen { get { lock (gate) return screen.ToString(); } }
@@ -50,8 +51,15 @@ public sealed class Pty : IDisposable
     public void Expect(string text, TimeSpan? timeout = null)
     {
         var deadline = Stopwatch.StartNew();
+        var exited = false;
         while (deadline.Elapsed < (timeout ?? TimeSpan.FromSeconds(60)))
         {
+            // Once the program has ended, what it printed may still be on its way: read it all, look once more.
+            if (process.HasExited)
+            {
+                reading.Wait(TimeSpan.FromSeconds(10));
+                exited = true;
+            }
             lock (gate)
             {
                 var index = screen.ToString().IndexOf(text, consumed, StringComparison.Ordinal);
@@ -61,7 +69,7 @@ public sealed class Pty : IDisposable
                     return;
                 }
             }
-            if (process.HasExited)
+            if (exited)
                 break;
             Thread.Sleep(50);
         }
