@@ -47,9 +47,9 @@ public static class MailboxRoutes
             if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
                 return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var reply = new NewReply(RandomId.New(), key.ToString(), today, body.Length, today.AddDays(options.Value.RetentionDays));
-            await store.AddReplyAsync(reply, body.Content, CancellationToken.None);
-            return TypedResults.Created((string?)null, new PostedReply(reply.Id));
+            var reply = new NewReply(RandomId.New(), key.ToString(), today, body.Length, today.AddDays(options.Value.RetentionDays), body.Sha256!);
+            var id = await store.AddReplyAsync(reply, body.Content, CancellationToken.None);
+            return TypedResults.Created((string?)null, new PostedReply(id));
         }
     }
 

@@ -36,7 +36,9 @@ public interface IReportStore
     Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a reply for a mailbox; durable when this returns.</summary>
-    Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default);
+    /// <summary>Stores a reply and returns its id; the same bytes posted again for the same mailbox (a retry
+    /// after a lost answer: age ciphertexts never repeat otherwise) return the first id and store nothing.</summary>
+    Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default);
 
@@ -66,7 +68,8 @@ public sealed record NewReport(
     string Id, DateOnly Day, long Size, int RosterVersion, DateOnly Expires,
     byte[] IdempotencyKeyHash, string TokenId, DateOnly TokenExpires);
 
-public sealed record NewReply(string Id, string Mailbox, DateOnly Day, long Size, DateOnly Expires);
+/// <param name="ContentHash">SHA-256 of the ciphertext: how a retried post is recognised.</param>
+public sealed record NewReply(string Id, string Mailbox, DateOnly Day, long Size, DateOnly Expires, byte[] ContentHash);
 
 public enum AddOutcome
 {

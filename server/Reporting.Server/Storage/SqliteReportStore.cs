@@ -1,3 +1,5 @@
+using System.Text;
+using System.Security.Cryptography;
 using System.Buffers;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
@@ -329,16 +331,23 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     public Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default) =>
         WriteAsync(connection => DeleteOwner(connection, id, "DELETE FROM reports WHERE id = $id", ("$id", id)), cancellationToken);
 
-    public Task AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
+    public Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
         WriteAsync(connection =>
         {
+            // The idempotency table serves replies too, keyed by mailbox and content (kept 7 days like the rest).
+            var key = SHA256.HashData([.. "reply\n"u8, .. Encoding.UTF8.GetBytes(reply.Mailbox), (byte)'\n', .. reply.ContentHash]);
             using var transaction = connection.BeginTransaction();
+            if (Scalar(connection, "SELECT r.id FROM idempotency i JOIN replies r ON r.id = i.report_id WHERE i.key_hash = $k AND r.mailbox = $m",
+                    ("$k", key), ("$m", reply.Mailbox)) is string earlier)
+                return earlier;
             Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
                 ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
             using (var insert = Command(connection, ChunkInsert))
                 WriteChunks(insert, reply.Id, reply.Size, ciphertext);
+            Execute(connection, "INSERT OR REPLACE INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
+                ("$k", key), ("$id", reply.Id), ("$d", Day(reply.Day)));
             transaction.Commit();
-            return true;
+            return reply.Id;
         }, cancellationToken);
 
     public async Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default)

@@ -176,7 +176,7 @@ public abstract class ReportStoreContract : IAsyncLifetime
     public async Task Replies_AreSeenOnlyThroughTheirMailbox()
     {
         var bytes = RandomBytes(300);
-        var reply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, bytes.Length, Today.AddDays(90));
+        var reply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, bytes.Length, Today.AddDays(90), SHA256.HashData(bytes));
         await Store.AddReplyAsync(reply, new MemoryStream(bytes));
 
         Assert.Equal([new StoredItem(reply.Id, Today, 300, 0)], await Store.ListRepliesAsync("reportmailbox1aaa"));
@@ -186,6 +186,24 @@ public abstract class ReportStoreContract : IAsyncLifetime
         Assert.Equal(bytes, await ReadAllAsync((await Store.OpenReplyAsync("reportmailbox1aaa", reply.Id))!));
         Assert.True(await Store.DeleteReplyAsync("reportmailbox1aaa", reply.Id));
         Assert.Empty(await Store.ListRepliesAsync("reportmailbox1aaa"));
+    }
+
+    [Fact]
+    public async Task SameReplyPostedTwice_StoresOnce_AndAnswersWithTheFirstId_PerMailbox()
+    {
+        var bytes = RandomBytes(300);
+        NewReply Reply(string mailbox) => new(RandomId.New(), mailbox, Today, bytes.Length, Today.AddDays(90), SHA256.HashData(bytes));
+        var first = Reply("reportmailbox1aaa");
+
+        var firstId = await Store.AddReplyAsync(first, new MemoryStream(bytes));
+        var retryId = await Store.AddReplyAsync(Reply("reportmailbox1aaa"), new MemoryStream(bytes));
+        var otherMailboxId = await Store.AddReplyAsync(Reply("reportmailbox1bbb"), new MemoryStream(bytes));
+
+        Assert.Equal(first.Id, firstId);
+        Assert.Equal(firstId, retryId);
+        Assert.NotEqual(firstId, otherMailboxId);
+        Assert.Single(await Store.ListRepliesAsync("reportmailbox1aaa"));
+        Assert.Single(await Store.ListRepliesAsync("reportmailbox1bbb"));
     }
 
     [Fact]
@@ -216,10 +234,11 @@ public abstract class ReportStoreContract : IAsyncLifetime
     {
         var due = Report(10, retentionDays: 1, tokenId: "old-token");
         var kept = Report(10, retentionDays: 90);
-        var dueReply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, 10, Today.AddDays(1));
+        var dueBytes = RandomBytes(10);
+        var dueReply = new NewReply(RandomId.New(), "reportmailbox1aaa", Today, 10, Today.AddDays(1), SHA256.HashData(dueBytes));
         await Store.AddReportAsync(due, new MemoryStream(RandomBytes(10)));
         await Store.AddReportAsync(kept, new MemoryStream(RandomBytes(10)));
-        await Store.AddReplyAsync(dueReply, new MemoryStream(RandomBytes(10)));
+        await Store.AddReplyAsync(dueReply, new MemoryStream(dueBytes));
         await Store.TryUseNonceAsync("old-nonce-0123456789", Today);
 
         var deleted = await Store.DeleteExpiredAsync(Today.AddDays(2), idempotencyCutoff: Today.AddDays(2).AddDays(-7));
