@@ -2,6 +2,22 @@
 # Runs every test in the solution and ends with the totals on a line of their own.
 set -uo pipefail
 cd "$(dirname "$0")"
+# The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty).
+need=()
+command -v age >/dev/null || need+=(age)
+command -v microsocks >/dev/null || need+=(microsocks)
+command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
+command -v script >/dev/null || need+=(bsdutils)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "test.sh: the tests need: ${need[*]} (sudo apt-get install ${need[*]})" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
