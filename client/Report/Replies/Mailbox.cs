@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Reporting.Cli.Network;
 using Reporting.Format.Age;
 using Reporting.Format.Codenames;
 using Reporting.Format.Protocol;
@@ -36,7 +37,8 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
             return null;
         using var response = await SendAsync($"{MailboxPath}/{reply.Id}", token);
         response.EnsureSuccessStatusCode();
-        var ciphertext = await ReadBoundedAsync(response.Content, token);
+        var ciphertext = await ServerConnection.ReadBoundedAsync(response.Content, MaxReplyBytes, token)
+            ?? throw new InvalidDataException("reply too large");
         try
         {
             using var plaintext = AgeFile.Open(new MemoryStream(ciphertext), [keys.ReplyIdentity]);
@@ -60,31 +62,11 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
 
     async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken token)
     {
+        // Signed for the path as sent, which keeps a prefix in the server address (https://host/reporting/).
         var uri = new Uri(client.BaseAddress!, relative);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        var headers = RequestSignature.Sign(keys.MailboxKey, "GET", uri.PathAndQuery, [], DateTimeOffset.UtcNow);
-        request.Headers.Add(RequestSignature.KeyHeader, headers.Key);
-        request.Headers.Add(RequestSignature.TimestampHeader, headers.Timestamp);
-        request.Headers.Add(RequestSignature.NonceHeader, headers.Nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, headers.Signature);
+        using var request = RequestSignature.CreateRequest(keys.MailboxKey, HttpMethod.Get, uri.PathAndQuery, null, DateTimeOffset.UtcNow);
+        request.RequestUri = uri;
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
-    }
-
-    static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken token)
-    {
-        if (content.Headers.ContentLength > MaxReplyBytes)
-            throw new InvalidDataException("reply too large");
-        await using var stream = await content.ReadAsStreamAsync(token);
-        using var copy = new MemoryStream();
-        var buffer = new byte[16384];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, token)) > 0)
-        {
-            if (copy.Length + read > MaxReplyBytes)
-                throw new InvalidDataException("reply too large");
-            copy.Write(buffer, 0, read);
-        }
-        return copy.ToArray();
     }
 
     sealed record Listing(IReadOnlyList<ReplyListing> Replies);

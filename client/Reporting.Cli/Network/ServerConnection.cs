@@ -64,6 +64,25 @@ public static class ServerConnection
         client.SendAsync(RequestSignature.CreateRequest(key, method, pathAndQuery, body, DateTimeOffset.UtcNow),
             HttpCompletionOption.ResponseHeadersRead, cancellationToken);
 
+    /// <summary>The whole body, or null when it is (or says it is) longer than <paramref name="limit"/>:
+    /// a hostile server or middlebox gets no more of our memory than that.</summary>
+    public static async Task<byte[]?> ReadBoundedAsync(HttpContent content, long limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+            return null;
+        await using var body = await content.ReadAsStreamAsync(cancellationToken);
+        using var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if (copy.Length + read > limit)
+                return null;
+            copy.Write(buffer, 0, read);
+        }
+        return copy.ToArray();
+    }
+
     /// <summary>Turns a refused response into a message the user can act on.</summary>
     public static void EnsureAccepted(HttpResponseMessage response, string what)
     {

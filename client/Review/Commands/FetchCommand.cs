@@ -50,7 +50,7 @@ static class FetchCommand
     {
         using var listResponse = await http.SendSignedAsync(key, HttpMethod.Get, "/api/v1/reports", null, cancel);
         ServerConnection.EnsureAccepted(listResponse, "list reports");
-        var listBytes = await ReadBoundedAsync(listResponse.Content, MaxListBytes, cancel)
+        var listBytes = await ServerConnection.ReadBoundedAsync(listResponse.Content, MaxListBytes, cancel)
             ?? throw new ToolException("the server's report list is too long", "the server may be compromised: stop and tell your team");
         ReportList? list;
         try
@@ -144,22 +144,6 @@ static class FetchCommand
         {
             File.Delete(partial);
         }
-    }
-
-    /// <summary>The whole body, or null when it is longer than <paramref name="limit"/>.</summary>
-    static async Task<byte[]?> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancel)
-    {
-        await using var body = await content.ReadAsStreamAsync(cancel);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancel)) > 0)
-        {
-            if (buffer.Length + read > limit)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     static bool IsPlainId(string? id) =>
