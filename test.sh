@@ -2,7 +2,8 @@
 # Runs every test in the solution and ends with the totals on a line of their own.
 set -uo pipefail
 cd "$(dirname "$0")"
-# The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty).
+# The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
+# and a real PostgreSQL (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
 command -v microsocks >/dev/null || need+=(microsocks)
@@ -19,7 +20,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# A private PostgreSQL 15 for the PostgreSQL store's tests (installed with apt when missing and run as
+# root), on 127.0.0.1, stopped and deleted at the end.
+pgdir=$(mktemp -d /tmp/reporting-pg.XXXXXX)
+trap 'tests/postgres.sh stop "$pgdir"; rm -rf "$results" "$pgdir"' EXIT
+if ! pgenv=$(tests/postgres.sh start "$pgdir"); then
+  echo "test.sh: PostgreSQL could not be started (see above)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+eval "$pgenv"
 
 dotnet build Reporting.sln -c Release -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test Reporting.sln -c Release --no-build -nologo \

@@ -1,7 +1,8 @@
 namespace Reporting.Server;
 
 /// <summary>The layout of Reporting:DataDir. Everything the server writes lives here, readable by its
-/// user only: the database, the Data Protection key ring and uploads still arriving.</summary>
+/// user only: with SQLite the database, the stored ciphertext files and the Data Protection key ring;
+/// with either store, uploads still arriving.</summary>
 public static class DataFolder
 {
     public const string DatabaseFile = "reports.db";
@@ -19,12 +20,12 @@ public static class DataFolder
         return file;
     }
 
-    /// <summary>Whether an upload of <paramref name="length"/> bytes leaves the data folder its reserve. An
-    /// envelope passes through disk about three times before its commit (spooled, the WAL, the database).</summary>
+    /// <summary>Whether an upload of <paramref name="length"/> bytes leaves the data folder its reserve. A
+    /// large envelope is on disk twice for a moment (spooled, then its stored file).</summary>
     public static bool HasRoomFor(ReportingOptions options, long length)
     {
         var free = new DriveInfo(Path.GetFullPath(options.DataDir)).AvailableFreeSpace;
-        return free - options.MinFreeBytes >= Math.Min(length, options.MaxEnvelopeBytes) * 3;
+        return free - options.MinFreeBytes >= Math.Min(length, options.MaxEnvelopeBytes) * 2;
     }
 
     /// <summary>Creates the folder (owner-only) if it does not exist; leaves an existing folder's mode alone.</summary>

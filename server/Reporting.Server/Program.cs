@@ -3,9 +3,10 @@ using Reporting.Format.Rosters;
 using Reporting.Server;
 
 // The submission server: stores ciphertext, checks shape, proof of work and signatures, forgets on time.
+WebApplication? app = null;
 try
 {
-    var app = ServerApp.Build(args);
+    app = ServerApp.Build(args);
     await ServerApp.PrepareAsync(app);
     await app.RunAsync();
     return 0;
@@ -15,6 +16,14 @@ catch (OptionsValidationException e)
     // What the operator must fix, one line each; no stack trace.
     foreach (var failure in e.Failures)
         Console.Error.WriteLine($"reporting-server: error: {failure}");
+    return 1;
+}
+catch (Npgsql.NpgsqlException e)
+{
+    // Where it tried (never the password) and what PostgreSQL or the network said.
+    var target = new Npgsql.NpgsqlConnectionStringBuilder(app?.Configuration.GetConnectionString("Postgres") ?? "");
+    Console.Error.WriteLine($"reporting-server: error: cannot use the PostgreSQL database '{target.Database}' at {target.Host}:{target.Port} (ConnectionStrings:Postgres): {e.Message}");
+    Console.Error.WriteLine("hint: check that PostgreSQL runs and accepts this server's user, and that the database exists.");
     return 1;
 }
 catch (RosterException e) when (e.Failure == RosterFailure.Rollback)

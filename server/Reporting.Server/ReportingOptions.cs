@@ -42,6 +42,10 @@ public sealed record ReportingOptions
     /// so a report queued in an outbox before a roster change is still delivered.</summary>
     public int RosterGraceDays { get; init; } = 30;
 
+    /// <summary>Seconds between looks at the roster file: a new signed roster is served this long after it
+    /// is put in place, without a restart.</summary>
+    public int RosterCheckSeconds { get; init; } = 10;
+
     /// <summary>Uploads handled at once, server-wide (never per address: behind Tor everyone shares one).</summary>
     public int MaxConcurrentUploads { get; init; } = 32;
 

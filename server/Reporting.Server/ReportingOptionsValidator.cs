@@ -6,7 +6,7 @@ using Reporting.Format.Rosters;
 namespace Reporting.Server;
 
 /// <summary>Checks the configuration before the server accepts anything; each failure says what to do.</summary>
-public sealed class ReportingOptionsValidator(TimeProvider clock) : IValidateOptions<ReportingOptions>
+public sealed class ReportingOptionsValidator(TimeProvider clock, IConfiguration configuration) : IValidateOptions<ReportingOptions>
 {
     public ValidateOptionsResult Validate(string? name, ReportingOptions options)
     {
@@ -16,7 +16,7 @@ public sealed class ReportingOptionsValidator(TimeProvider clock) : IValidateOpt
         if (options.Storage is not ("sqlite" or "postgres"))
             failures.Add($"Reporting:Storage is '{options.Storage}'; use 'sqlite' (default) or 'postgres'.");
         else if (options.Storage == "postgres")
-            failures.Add("Reporting:Storage 'postgres' is not available in this build yet; use 'sqlite'.");
+            CheckConnectionString(configuration.GetConnectionString("Postgres"), failures);
         if (options.MaxEnvelopeBytes is < 1024 or > 16L << 30)
             failures.Add("Reporting:MaxEnvelopeBytes must be between 1024 and 17179869184 (16 GiB).");
         if (options.MaxReplyBytes is < 1024 or > 64L << 20)
@@ -31,9 +31,29 @@ public sealed class ReportingOptionsValidator(TimeProvider clock) : IValidateOpt
             failures.Add("Reporting:MaxConcurrentUploads must be between 1 and 4096.");
         if (options.MinFreeBytes < 0)
             failures.Add("Reporting:MinFreeBytes must be 0 or more (bytes the data folder keeps free).");
+        if (options.RosterCheckSeconds is < 1 or > 3600)
+            failures.Add("Reporting:RosterCheckSeconds must be between 1 and 3600.");
         if (options.ChallengesPerSecond is < 1 or > 100_000)
             failures.Add("Reporting:ChallengesPerSecond must be between 1 and 100000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    static void CheckConnectionString(string? connectionString, List<string> failures)
+    {
+        const string Example = "e.g. ConnectionStrings:Postgres=\"Host=db.internal;Database=reporting;Username=reporting;Password=…\" (or in the environment as ConnectionStrings__Postgres)";
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            failures.Add($"Reporting:Storage is 'postgres' but ConnectionStrings:Postgres is not set; {Example}.");
+            return;
+        }
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            failures.Add($"ConnectionStrings:Postgres is not a valid connection string; {Example}.");
+        }
     }
 
     static void CheckDataDir(string dataDir, List<string> failures)

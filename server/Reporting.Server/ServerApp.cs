@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Reporting.Server.Challenges;
@@ -40,22 +41,13 @@ public static class ServerApp
 
         // Storage and the features' state.
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IReportStore>(services =>
-        {
-            var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
-            return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile));
-        });
+        AddStorage(builder, options);
         builder.Services.AddSingleton<RosterBook>();
+        builder.Services.AddHostedService<RosterWatcher>();
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignedRequestCheck>();
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());
-
-        // Data Protection protects proof-of-work tokens and nothing else; its key ring lives in the data
-        // folder so tokens survive a restart (and, with PostgreSQL, will be shared).
-        builder.Services.AddDataProtection()
-            .SetApplicationName("Reporting.Server")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
 
         // Hardening.
         builder.Services.AddGenericProblemDetails();
@@ -78,6 +70,30 @@ public static class ServerApp
         return app;
     }
 
+    /// <summary>The store named by Reporting:Storage, and the Data Protection key ring beside it. Data
+    /// Protection protects proof-of-work tokens and nothing else; its key ring lives with the store so
+    /// tokens survive a restart and, with PostgreSQL, any instance verifies what another issued.</summary>
+    static void AddStorage(WebApplicationBuilder builder, ReportingOptions options)
+    {
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Reporting.Server");
+        if (options.Storage == "postgres")
+        {
+            var connectionString = builder.Configuration.GetConnectionString("Postgres") ?? "";
+            builder.Services.AddSingleton(_ => new PostgresReportStore(connectionString));
+            builder.Services.AddSingleton<IReportStore>(services => services.GetRequiredService<PostgresReportStore>());
+            builder.Services.AddOptions<KeyManagementOptions>().Configure<PostgresReportStore>((keys, store) => keys.XmlRepository = new PostgresKeyRing(store.DataSource));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IReportStore>(services =>
+            {
+                var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
+                return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile));
+            });
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
+        }
+    }
+
     /// <summary>Validates the options, prepares the data folder and the store, and loads the roster.
     /// Throws <see cref="OptionsValidationException"/> or <see cref="Reporting.Format.Rosters.RosterException"/>
     /// with a message for the operator.</summary>
@@ -87,7 +103,22 @@ public static class ServerApp
         DataFolder.Create(options.DataDir);
         DataFolder.Create(Path.Combine(options.DataDir, DataFolder.KeysFolder));
         IncomingBody.ClearLeftovers(options.DataDir);
-        await app.Services.GetRequiredService<IReportStore>().InitializeAsync(cancellationToken);
+        var store = app.Services.GetRequiredService<IReportStore>();
+        await store.InitializeAsync(cancellationToken);
+        await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+    }
+
+    /// <summary>Makes sure the key ring holds a key for proof-of-work tokens before anything is served,
+    /// one instance at a time: instances starting together on an empty database would otherwise each make
+    /// their own, and refuse each other's tokens until their key rings refresh. Later keys are made by
+    /// Data Protection ahead of their activation, which every instance sees in time.</summary>
+    static async Task EnsureTokenKeyAsync(IServiceProvider services, IReportStore store, CancellationToken cancellationToken)
+    {
+        var keys = services.GetRequiredService<IKeyManager>();
+        await using var _ = await store.LockAsync("key-ring", cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        if (!keys.GetAllKeys().Any(key => !key.IsRevoked && key.ActivationDate <= now && key.ExpirationDate > now + TimeSpan.FromDays(2)))
+            keys.CreateNewKey(now, now + TimeSpan.FromDays(90));
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
@@ -14,7 +13,8 @@ namespace Reporting.Server.Challenges;
 /// <remarks>Serialized as <c>{ "challenge", "difficulty", "expiresIn" }</c> (PROTOCOL.md).</remarks>
 public sealed record IssuedChallenge(string Challenge, int Difficulty, int ExpiresIn);
 
-/// <summary>A solved, unexpired challenge. Spending it is the store's job, atomically with the report.</summary>
+/// <summary>A solved, unexpired challenge. Claiming it for an upload and spending it are the store's
+/// job (<see cref="Storage.IReportStore.TryClaimTokenAsync"/>), shared by every server instance.</summary>
 public sealed record PowTicket(string TokenId, DateOnly ExpiresDay);
 
 /// <summary>Proof-of-work tokens (D7): a random id and a difficulty, protected and time-limited by ASP.NET
@@ -49,23 +49,6 @@ public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<R
     }
 
     /// <summary>Checks a <c>Reporting-Pow: token:nonce</c> header: genuine, unexpired, solved. Null
-    // Tokens whose upload is in progress on this instance. Without it, one solved challenge could open
-    // every upload slot at once: the token is spent only when a report is stored or refused.
-    readonly ConcurrentDictionary<string, byte> _inFlight = new(StringComparer.Ordinal);
-
-    /// <summary>Claims <paramref name="ticket"/> for one upload; false when another upload holds it.
-    /// Dispose the claim when the request ends.</summary>
-    public bool TryClaim(PowTicket ticket, out TokenClaim claim)
-    {
-        claim = new TokenClaim(this, ticket.TokenId);
-        return _inFlight.TryAdd(ticket.TokenId, 0);
-    }
-
-    public readonly struct TokenClaim(PowTokens owner, string tokenId) : IDisposable
-    {
-        public void Dispose() => owner._inFlight.TryRemove(tokenId, out _);
-    }
-
     /// otherwise; it does not say which, and it never throws on hostile input.</summary>
     public PowTicket? Check(string? header)
     {

@@ -60,14 +60,11 @@ public static class ReportRoutes
             return Problems.RosterNotAccepted();
         // One upload per token at a time, and a refused upload spends its token: a solved challenge buys
         // one attempt at storing one report, not a stream of uploads.
-        if (!pow.TryClaim(ticket, out var claim))
-            return Problems.ProofOfWorkRequired();
         if (!DataFolder.HasRoomFor(options.Value, context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes))
-        {
-            claim.Dispose();
             return Problems.NoSpace();
-        }
-        using (claim)
+        if (await store.TryClaimTokenAsync(ticket.TokenId) is not { } claim)
+            return Problems.ProofOfWorkRequired();
+        await using (claim)
         {
             var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
             if (body is null)

@@ -5,43 +5,101 @@ using Reporting.Server.Storage;
 
 namespace Reporting.Server.Rosters;
 
-/// <summary>The roster this server serves and the earlier versions it still accepts (D6). Loaded once at
-/// start-up from Reporting:RosterFile, verified against the pinned organisation key; a new roster takes
-/// effect on restart. Every version served is kept in the store with the day it was first served, so a
-/// version's grace period runs from the day its successor appeared.</summary>
-public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
+/// <summary>The roster this server serves and the earlier versions it still accepts (D6). Loaded at
+/// start-up from Reporting:RosterFile, verified against the pinned organisation key, and looked at again
+/// every few seconds (<see cref="RosterWatcher"/>): a new roster file takes effect without a restart once
+/// it verifies, and a bad one is refused with a warning while the roster in force stays. Every version
+/// served is kept in the store with the day it was first served (so a version's grace period runs from
+/// the day its successor appeared), and the highest of them is current: instances sharing a database
+/// converge on the newest roster any of them served.</summary>
+public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock, ILogger<RosterBook> log)
 {
     sealed record Version(SignedRoster Signed, DateOnly FirstServed);
 
     IReadOnlyList<Version> _versions = [];
     HashSet<PublicSigningKey> _accessKeys = [];
+    byte[] _seenFile = [];
+    readonly SemaphoreSlim _refreshing = new(1, 1);
 
     public SignedRoster Current => _versions.Count > 0 ? _versions[^1].Signed : throw new InvalidOperationException("The roster is not loaded.");
 
-    /// <summary>Verifies the configured roster (refusing a rollback below any version already served),
-    /// remembers it, and reloads every version served before.</summary>
+    PublicSigningKey Organisation => PublicSigningKey.Parse(options.Value.OrgKey.Trim(), SigningKeyKind.Organisation);
+
+    /// <summary>At start-up: verifies the configured roster (refusing a rollback below any version already
+    /// served), remembers it, and reloads every version served before. Throws what is wrong.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {
-        var organisation = PublicSigningKey.Parse(options.Value.OrgKey.Trim(), SigningKeyKind.Organisation);
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            await AcceptFileAsync(File.ReadAllBytes(options.Value.RosterFile), cancellationToken);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    /// <summary>While running: takes a changed roster file if it verifies (else logs a warning once and keeps
+    /// the roster in force), and picks up versions another instance served. Never throws for a bad file.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await _refreshing.WaitAsync(cancellationToken);
+        try
+        {
+            byte[] file;
+            try
+            {
+                file = File.ReadAllBytes(options.Value.RosterFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                file = _seenFile; // being replaced, or unreadable for a moment: look again next time
+            }
+            if (!file.AsSpan().SequenceEqual(_seenFile))
+            {
+                _seenFile = file;
+                try
+                {
+                    await AcceptFileAsync(file, cancellationToken);
+                    log.LogWarning("Roster version {Version} is now served.", Current.Roster.Version);
+                    return;
+                }
+                catch (RosterException e)
+                {
+                    log.LogWarning("The changed roster file was refused ({Failure}); roster version {Version} stays in force.", e.Failure, Current.Roster.Version);
+                }
+            }
+            await RebuildAsync(cancellationToken);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    async Task AcceptFileAsync(byte[] file, CancellationToken cancellationToken)
+    {
         var today = Today();
         var served = await store.ListRostersAsync(cancellationToken);
         var highest = served.Count > 0 ? served[^1].Version : 0;
-        var configured = SignedRoster.Verify(File.ReadAllBytes(options.Value.RosterFile), organisation, today, highest);
+        var configured = SignedRoster.Verify(file, Organisation, today, highest);
+        _seenFile = file;
         await store.RememberRosterAsync(configured.Roster.Version, configured.FileBytes, today, cancellationToken);
+        await RebuildAsync(cancellationToken);
+    }
 
+    /// <summary>Every version served so far, each verified again as of the day it was first served.</summary>
+    async Task RebuildAsync(CancellationToken cancellationToken)
+    {
+        var organisation = Organisation;
         var versions = new List<Version>();
         foreach (var stored in await store.ListRostersAsync(cancellationToken))
-        {
-            // Each was verified on the day it was first served; verify it again as of that day.
-            var signed = stored.Version == configured.Roster.Version
-                ? configured
-                : SignedRoster.Verify(stored.FileBytes, organisation, stored.FirstServed);
-            versions.Add(new Version(signed, stored.FirstServed));
-        }
-        _versions = versions;
-        _accessKeys = configured.Roster.Reviewers
+            versions.Add(new Version(SignedRoster.Verify(stored.FileBytes, organisation, stored.FirstServed), stored.FirstServed));
+        _accessKeys = versions[^1].Signed.Roster.Reviewers
             .Select(r => PublicSigningKey.Parse(r.AccessKey, SigningKeyKind.Access))
             .ToHashSet();
+        _versions = versions;
     }
 
     /// <summary>The reviewer count of <paramref name="version"/> when submissions sealed to it are still
@@ -69,8 +127,29 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
         _versions.FirstOrDefault(v => v.Signed.Roster.Version == version)?.Signed.FileBytes;
 
     /// <summary>Only the current roster's reviewers may use the reviewer routes: removing someone from the
-    /// roster takes their access away at the next restart.</summary>
+    /// roster takes their access away as soon as the new roster is served.</summary>
     public bool IsAccessKey(PublicSigningKey key) => _accessKeys.Contains(key);
 
     DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+}
+
+/// <summary>Looks at the roster file every Reporting:RosterCheckSeconds (and at the store's rosters, for
+/// versions another instance served).</summary>
+public sealed class RosterWatcher(RosterBook roster, IOptions<ReportingOptions> options, TimeProvider clock, ILogger<RosterWatcher> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RosterCheckSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await roster.RefreshAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("Looking for a new roster failed ({Kind}); it will be tried again.", e.GetType().Name);
+            }
+        }
+    }
 }

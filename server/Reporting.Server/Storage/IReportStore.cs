@@ -3,7 +3,7 @@ namespace Reporting.Server.Storage;
 /// <summary>Everything the server keeps: ciphertext with the least metadata (D6), plus the one-time
 /// values that must be shared by every server instance (spent proof-of-work tokens, request nonces,
 /// idempotency keys) and the roster files served. Two implementations: SQLite (default) and
-/// PostgreSQL (several instances); one contract test suite runs against both.
+/// PostgreSQL (several instances on one database); one contract test suite runs against both.
 /// Days, never times: nothing here can date an event more precisely than the day.</summary>
 public interface IReportStore
 {
@@ -22,10 +22,20 @@ public interface IReportStore
     Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default);
 
     /// <summary>Both of the above in one look-up: what a submission asks before it receives its body.</summary>
+    Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a proof-of-work token spent without storing anything: a rejected upload still used it up.</summary>
     Task SpendTokenAsync(string tokenId, DateOnly expires, CancellationToken cancellationToken = default);
 
-    Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default);
+    /// <summary>Claims a proof-of-work token for one upload, across every server instance on this store:
+    /// null when another upload holds it. Without it one solved challenge could open every upload slot at
+    /// once (the token is spent only when a report is stored or refused). Dispose to release; a claim
+    /// dies with the process that held it.</summary>
+    Task<IAsyncDisposable?> TryClaimTokenAsync(string tokenId, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for, then holds, the store-wide lock named <paramref name="job"/> (retention, the key
+    /// ring): one server instance at a time runs that job. Dispose to release.</summary>
+    Task<IAsyncDisposable> LockAsync(string job, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default);
 
@@ -35,8 +45,7 @@ public interface IReportStore
     /// <summary>Removes the report's row and bytes. False when there was none.</summary>
     Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a reply for a mailbox; durable when this returns.</summary>
-    /// <summary>Stores a reply and returns its id; the same bytes posted again for the same mailbox (a retry
+    /// <summary>Stores a reply for a mailbox, durable when this returns, and returns its id; the same bytes posted again for the same mailbox (a retry
     /// after a lost answer: age ciphertexts never repeat otherwise) return the first id and store nothing.</summary>
     Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default);
 

@@ -31,6 +31,8 @@ public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Re
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // Several instances on one database: one deletes at a time (the next finds nothing left to do).
+        await using var _ = await store.LockAsync("retention", cancellationToken);
         var deleted = await store.DeleteExpiredAsync(today, today.AddDays(-IdempotencyDays), cancellationToken);
         if (deleted > 0)
             log.LogInformation("Retention deleted {Count} expired reports and replies.", deleted);

@@ -1,36 +1,62 @@
-using System.Text;
-using System.Security.Cryptography;
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Reporting.Server.Storage;
 
-/// <summary>The default store: one SQLite file under the data folder. WAL for concurrent readers,
-/// <c>synchronous=FULL</c> because a 201 promises durability, <c>secure_delete</c> so deleted bytes are
-/// overwritten, and no hidden counter that records the order things arrived in: tables are WITHOUT
-/// ROWID, except the chunk table, whose rowids are random (SQLite stores large blobs much faster in a
-/// rowid table).
-/// Ciphertext is kept in 1 MiB chunks: bodies stream through and SQLite's 1 GB blob limit never bites.</summary>
+/// <summary>The default store: metadata in one SQLite file under the data folder, ciphertext in one file
+/// per item beside it (<see cref="BlobFiles"/>), so an acknowledged envelope is written once.
+/// WAL for concurrent readers, <c>synchronous=FULL</c> because a 201 promises durability,
+/// <c>secure_delete</c> so deleted rows are overwritten, and tables WITHOUT ROWID so no hidden counter
+/// records the order things arrived in. One process only: several instances need PostgreSQL.</summary>
 public sealed class SqliteReportStore : IReportStore, IDisposable
 {
-    /// <summary>Large enough that a 64 KiB envelope is one row, small enough that a chunk in memory
-    /// (writing or reading) costs little.</summary>
-    public const int ChunkSize = 1 << 20;
-
     const string DayFormat = "yyyy-MM-dd";
+
+    /// <summary>The schema version this build writes (PRAGMA user_version). 1: the first layout, ciphertext
+    /// in a chunk table; 2: ciphertext in files beside the database.</summary>
+    const int SchemaVersion = 2;
 
     readonly string _connectionString;
     readonly string _path;
+    readonly BlobFiles _blobs;
 
     /// <summary>SQLite has one writer at a time; waiting here is cheaper and fairer than SQLite's busy
-    /// retries (which sleep). Several processes on one file are not supported: that is PostgreSQL's job.</summary>
+    /// retries (which sleep).</summary>
     readonly SemaphoreSlim _writer = new(1, 1);
 
     /// <summary>The one connection that writes, used only under <see cref="_writer"/>: its settings are
     /// made once, and no write pays for opening a connection.</summary>
     SqliteConnection? _writeConnection;
     PreparedStatements? _statements;
+
+    Task? _checkpoints;
+    readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Tokens whose upload is in progress: one process, so memory is the whole truth.</summary>
+    readonly ConcurrentDictionary<string, byte> _claimedTokens = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, SemaphoreSlim> _jobLocks = new(StringComparer.Ordinal);
+
+    public SqliteReportStore(string databasePath)
+    {
+        _path = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        _blobs = new BlobFiles(Path.Combine(Path.GetDirectoryName(_path)!, BlobFiles.FolderName));
+        _committer = new Thread(CommitLoop) { IsBackground = true, Name = "Reporting submissions" };
+        _committer.Start();
+    }
+
+    public string DatabasePath => _path;
+
+    /// <summary>Where the ciphertext files are.</summary>
+    public string BlobFolder => _blobs.Folder;
 
     SqliteConnection Writer()
     {
@@ -49,11 +75,8 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         return _writeConnection;
     }
 
-    Task? _checkpoints;
-    readonly CancellationTokenSource _stopping = new();
-
-    /// <summary>How often the WAL is copied into the database: often enough that the WAL stays a few
-    /// megabytes under steady load. A passive checkpoint never blocks the writer or readers.</summary>
+    /// <summary>How often the WAL is copied into the database: often enough that the WAL stays small
+    /// under steady load. A passive checkpoint never blocks the writer or readers.</summary>
     static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(500);
 
     async Task CheckpointLoopAsync()
@@ -89,21 +112,8 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         _writeConnection = null;
     }
 
-    public SqliteReportStore(string databasePath)
-    {
-        _path = Path.GetFullPath(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
-        _committer = new Thread(CommitLoop) { IsBackground = true, Name = "Reporting submissions" };
-        _committer.Start();
-    }
-
-    public string DatabasePath => _path;
-
+    /// <summary>Creates or upgrades the schema, then removes ciphertext files no row lists (left by a
+    /// crash) and blurs the files' times.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         if (!File.Exists(_path))
@@ -116,14 +126,32 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         try
         {
             var connection = Writer();
-        // page_size and auto_vacuum must be chosen before the first table exists. 16 KiB pages: every
-        // page a commit touches is written whole to the WAL and again at the checkpoint, and a batch of
-        // submissions touches a leaf of each table and index per report (random keys); 64 KiB pages
-        // wrote about 900 KiB per 64 KiB envelope, 16 KiB pages about 350 KiB, with a few WAL frames
-        // per envelope rather than 4 KiB pages' seventeen. An existing database keeps its page size.
-        // Incremental auto_vacuum lets retention give freed pages back to the file system.
+            var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+                throw new InvalidOperationException($"The database was written by a newer server (schema {version}); run that version or newer.");
+            if (version < 1)
+                CreateFirstLayout(connection);
+            if (version < 2)
+                MoveChunksToFiles(connection);
+            var days = ItemDays(connection);
+            _blobs.DeleteOrphans(days.Keys.ToHashSet());
+            _blobs.BlurTimes(days);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Schema 1, as the first release wrote it (so that its databases upgrade the same way as new
+    /// ones). Each statement is IF NOT EXISTS: a database from before versioning is schema 1 too.</summary>
+    static void CreateFirstLayout(SqliteConnection connection)
+    {
+        // page_size and auto_vacuum must be chosen before the first table exists: 4 KiB pages now that
+        // rows are small (every page a commit touches is written whole to the WAL and again at the
+        // checkpoint). Incremental auto_vacuum lets retention give freed pages back to the file system.
         Execute(connection, """
-            PRAGMA page_size = 16384;
+            PRAGMA page_size = 4096;
             PRAGMA auto_vacuum = INCREMENTAL;
             PRAGMA journal_mode = WAL;
             CREATE TABLE IF NOT EXISTS reports (
@@ -144,33 +172,109 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                 nonce TEXT PRIMARY KEY, day TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS rosters (
                 version INTEGER PRIMARY KEY, file BLOB NOT NULL, first_served TEXT NOT NULL) WITHOUT ROWID;
+            PRAGMA user_version = 1;
             """);
-        }
-        finally
-        {
-            _writer.Release();
-        }
     }
 
-    /// <summary>Group commit: one dedicated thread commits every submission waiting at that moment in one
-    /// transaction (one fsync), each inside its own savepoint so one failure or duplicate does not touch
-    /// the others. Under load this turns 32 fsyncs into one; alone, a submission commits by itself. The
-    /// thread is its own so that SQLite's blocking writes and fsyncs never hold a thread-pool thread that
-    /// Kestrel needs to receive the next bodies. A submission is answered only after its commit returned.</summary>
-    public Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default)
+    /// <summary>Schema 1 → 2: each item's chunks become its file (written, fsynced), then the chunk table
+    /// goes in one transaction and its freed pages are zeroed and returned. A crash part-way leaves the
+    /// chunks in place and the upgrade runs again at the next start, rewriting any file it had made.</summary>
+    void MoveChunksToFiles(SqliteConnection connection)
+    {
+        foreach (var (id, day) in ItemDays(connection))
+        {
+            _blobs.Shred(id);
+            using var chunks = Command(connection, "SELECT data FROM chunks WHERE owner = $o ORDER BY seq", ("$o", id));
+            using var reader = chunks.ExecuteReader();
+            using var joined = new ChunkStream(reader);
+            var size = Convert.ToInt64(Scalar(connection, "SELECT COALESCE(SUM(length(data)), 0) FROM chunks WHERE owner = $o", ("$o", id)), CultureInfo.InvariantCulture);
+            _blobs.WriteAsync(id, joined, size, day).GetAwaiter().GetResult();
+        }
+        _blobs.SyncFolder();
+        using (var transaction = connection.BeginTransaction())
+        {
+            Execute(connection, "DROP TABLE chunks; PRAGMA user_version = 2;");
+            transaction.Commit();
+        }
+        Purge(connection);
+    }
+
+    /// <summary>The rows of a chunk query read one after another as a stream (the upgrade's source).</summary>
+    sealed class ChunkStream(SqliteDataReader reader) : Stream
+    {
+        byte[] _chunk = [];
+        int _offset;
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            while (_offset == _chunk.Length)
+            {
+                if (!reader.Read())
+                    return 0;
+                _chunk = reader.GetFieldValue<byte[]>(0);
+                _offset = 0;
+            }
+            var n = Math.Min(count, _chunk.Length - _offset);
+            Array.Copy(_chunk, _offset, buffer, offset, n);
+            _offset += n;
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Every report's and reply's id with its day.</summary>
+    static Dictionary<string, DateOnly> ItemDays(SqliteConnection connection)
+    {
+        using var command = Command(connection, "SELECT id, day FROM reports UNION ALL SELECT id, day FROM replies");
+        using var reader = command.ExecuteReader();
+        var days = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        while (reader.Read())
+            days[reader.GetString(0)] = ParseDay(reader.GetString(1));
+        return days;
+    }
+
+    /// <summary>The ciphertext is written and fsynced by the caller's thread (uploads write in parallel, as
+    /// the bare baseline does); then a group commit lists it. One dedicated thread commits every
+    /// submission waiting at that moment in one transaction, after one fsync of the file folder, each row
+    /// set inside its own savepoint so that a duplicate or a failure does not touch the others. The thread
+    /// is its own so that SQLite's blocking writes never hold a thread-pool thread that Kestrel needs.
+    /// A submission is answered only after its commit returned; a file whose row was not committed is
+    /// shredded (or, after a crash, removed at the next start).</summary>
+    public async Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingAdd(report, ciphertext);
-        _pendingAdds.Add(pending, cancellationToken);
-        return pending.Result.Task;
+        await _blobs.WriteAsync(report.Id, ciphertext, report.Size, report.Day, cancellationToken);
+        var pending = new PendingAdd(report);
+        try
+        {
+            _pendingAdds.Add(pending, cancellationToken);
+            var result = await pending.Result.Task;
+            if (result.Outcome != AddOutcome.Stored)
+                _blobs.Shred(report.Id);
+            return result;
+        }
+        catch
+        {
+            _blobs.Shred(report.Id);
+            throw;
+        }
     }
 
-    sealed record PendingAdd(NewReport Report, Stream Ciphertext)
+    sealed record PendingAdd(NewReport Report)
     {
         public TaskCompletionSource<AddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    readonly System.Collections.Concurrent.BlockingCollection<PendingAdd> _pendingAdds = new();
+    readonly BlockingCollection<PendingAdd> _pendingAdds = new();
     readonly Thread _committer;
 
     /// <summary>A batch is bounded so that one commit's latency stays bounded too.</summary>
@@ -199,26 +303,20 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
 
     void CommitPendingAdds(List<PendingAdd> batch)
     {
-        var outcomes = new (AddResult? Result, Exception? Error)[batch.Count];
+        var outcomes = new AddResult[batch.Count];
         try
         {
+            // Every file of the batch is fsynced already; this makes their folder entries durable too,
+            // before any row that lists them is.
+            _blobs.SyncFolder();
             var connection = Writer();
             var statements = _statements!;
             using var transaction = connection.BeginTransaction();
             for (var i = 0; i < batch.Count; i++)
             {
                 statements.Execute(transaction, "SAVEPOINT submission;");
-                try
-                {
-                    var result = AddOne(statements, transaction, batch[i].Report, batch[i].Ciphertext);
-                    statements.Execute(transaction, result.Outcome == AddOutcome.Stored ? "RELEASE submission;" : "ROLLBACK TO submission; RELEASE submission;");
-                    outcomes[i] = (result, null);
-                }
-                catch (Exception e) when (e is IOException or ArgumentException or OperationCanceledException)
-                {
-                    statements.Execute(transaction, "ROLLBACK TO submission; RELEASE submission;");
-                    outcomes[i] = (null, e);
-                }
+                outcomes[i] = AddOne(statements, transaction, batch[i].Report);
+                statements.Execute(transaction, outcomes[i].Outcome == AddOutcome.Stored ? "RELEASE submission;" : "ROLLBACK TO submission; RELEASE submission;");
             }
             transaction.Commit();
         }
@@ -230,15 +328,10 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             return;
         }
         for (var i = 0; i < batch.Count; i++)
-        {
-            if (outcomes[i].Error is { } error)
-                batch[i].Result.TrySetException(error);
-            else
-                batch[i].Result.TrySetResult(outcomes[i].Result!);
-        }
+            batch[i].Result.TrySetResult(outcomes[i]);
     }
 
-    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, NewReport report, Stream ciphertext)
+    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, NewReport report)
     {
         if (statements.Scalar(transaction, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", report.IdempotencyKeyHash)) is string id)
             return new AddResult(AddOutcome.Duplicate, id);
@@ -247,7 +340,6 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             return new AddResult(AddOutcome.TokenSpent, "");
         statements.Execute(transaction, "INSERT INTO reports (id, day, size, roster_version, expires) VALUES ($id, $d, $s, $v, $e)",
             ("$id", report.Id), ("$d", Day(report.Day)), ("$s", report.Size), ("$v", report.RosterVersion), ("$e", Day(report.Expires)));
-        WriteChunks(statements.Get(transaction, ChunkInsert), report.Id, report.Size, ciphertext);
         statements.Execute(transaction, "INSERT INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
             ("$k", report.IdempotencyKeyHash), ("$id", report.Id), ("$d", Day(report.Day)));
         return new AddResult(AddOutcome.Stored, report.Id);
@@ -259,8 +351,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     {
         readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-        /// <summary>The command for <paramref name="sql"/>, in <paramref name="transaction"/>, its parameters cleared.</summary>
-        public SqliteCommand Get(SqliteTransaction transaction, string sql)
+        SqliteCommand Get(SqliteTransaction transaction, string sql)
         {
             if (!_commands.TryGetValue(sql, out var command))
             {
@@ -314,6 +405,28 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         return new SubmissionLookup(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1) != 0);
     }
 
+    public Task<IAsyncDisposable?> TryClaimTokenAsync(string tokenId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IAsyncDisposable?>(_claimedTokens.TryAdd(tokenId, 0) ? new Release(() => _claimedTokens.TryRemove(tokenId, out _)) : null);
+
+    public async Task<IAsyncDisposable> LockAsync(string job, CancellationToken cancellationToken = default)
+    {
+        var gate = _jobLocks.GetOrAdd(job, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Release(() => gate.Release());
+    }
+
+    sealed class Release(Action release) : IAsyncDisposable
+    {
+        int _done;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+                release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     public async Task<IReadOnlyList<StoredItem>> ListReportsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -323,32 +436,45 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     public async Task<StoredBlob?> OpenReportAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return Scalar(connection, "SELECT size FROM reports WHERE id = $id", ("$id", id)) is long size
-            ? new StoredBlob(size, new ChunkReader(this, id, size))
-            : null;
+        return Scalar(connection, "SELECT size FROM reports WHERE id = $id", ("$id", id)) is long size ? OpenBlob(id, size) : null;
     }
 
+    StoredBlob? OpenBlob(string id, long size) =>
+        _blobs.Open(id) is { } file ? new StoredBlob(size, file) : null; // deleted between the look-up and the open
+
     public Task<bool> DeleteReportAsync(string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(connection => DeleteOwner(connection, id, "DELETE FROM reports WHERE id = $id", ("$id", id)), cancellationToken);
+        WriteAsync(connection => DeleteItem(connection, id, "DELETE FROM reports WHERE id = $id", ("$id", id)), cancellationToken);
 
     public Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
-        WriteAsync(connection =>
+        WriteAsync(async connection =>
         {
             // The idempotency table serves replies too, keyed by mailbox and content (kept 7 days like the rest).
-            var key = SHA256.HashData([.. "reply\n"u8, .. Encoding.UTF8.GetBytes(reply.Mailbox), (byte)'\n', .. reply.ContentHash]);
-            using var transaction = connection.BeginTransaction();
+            var key = ReplyKey(reply);
             if (Scalar(connection, "SELECT r.id FROM idempotency i JOIN replies r ON r.id = i.report_id WHERE i.key_hash = $k AND r.mailbox = $m",
                     ("$k", key), ("$m", reply.Mailbox)) is string earlier)
                 return earlier;
-            Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
-                ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
-            using (var insert = Command(connection, ChunkInsert))
-                WriteChunks(insert, reply.Id, reply.Size, ciphertext);
-            Execute(connection, "INSERT OR REPLACE INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
-                ("$k", key), ("$id", reply.Id), ("$d", Day(reply.Day)));
-            transaction.Commit();
+            await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, cancellationToken);
+            try
+            {
+                _blobs.SyncFolder();
+                using var transaction = connection.BeginTransaction();
+                Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
+                    ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
+                Execute(connection, "INSERT OR REPLACE INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
+                    ("$k", key), ("$id", reply.Id), ("$d", Day(reply.Day)));
+                transaction.Commit();
+            }
+            catch
+            {
+                _blobs.Shred(reply.Id);
+                throw;
+            }
             return reply.Id;
         }, cancellationToken);
+
+    /// <summary>How a reply posted again is recognised: its mailbox and the hash of its bytes.</summary>
+    internal static byte[] ReplyKey(NewReply reply) =>
+        SHA256.HashData([.. "reply\n"u8, .. Encoding.UTF8.GetBytes(reply.Mailbox), (byte)'\n', .. reply.ContentHash]);
 
     public async Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default)
     {
@@ -360,31 +486,31 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         return Scalar(connection, "SELECT size FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)) is long size
-            ? new StoredBlob(size, new ChunkReader(this, id, size))
+            ? OpenBlob(id, size)
             : null;
     }
 
     public Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(connection => DeleteOwner(connection, id, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)), cancellationToken);
+        WriteAsync(connection => DeleteItem(connection, id, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)), cancellationToken);
 
-    /// <summary>Deletes a report's or reply's row (by <paramref name="rowSql"/>), its chunks and any
-    /// idempotency key pointing at it, then purges the freed bytes.</summary>
-    static bool DeleteOwner(SqliteConnection connection, string id, string rowSql, params (string, object)[] parameters)
+    /// <summary>Deletes a report's or reply's row (by <paramref name="rowSql"/>) and any idempotency key
+    /// pointing at it, then its file, then purges the freed pages.</summary>
+    bool DeleteItem(SqliteConnection connection, string id, string rowSql, params (string, object)[] parameters)
     {
         int deleted;
         using (var transaction = connection.BeginTransaction())
         {
             deleted = Execute(connection, rowSql, parameters);
             if (deleted > 0)
-            {
-                Execute(connection, "DELETE FROM chunks WHERE owner = $id", ("$id", id));
                 Execute(connection, "DELETE FROM idempotency WHERE report_id = $id", ("$id", id));
-            }
             transaction.Commit();
         }
-        if (deleted > 0)
-            Purge(connection);
-        return deleted > 0;
+        if (deleted == 0)
+            return false;
+        _blobs.Shred(id);
+        _blobs.SyncFolder();
+        Purge(connection);
+        return true;
     }
 
     /// <summary>Runs <paramref name="work"/> on the write connection, alone.</summary>
@@ -427,23 +553,23 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         return rosters;
     }
 
-    public async Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default)
-    {
-        await _writer.WaitAsync(cancellationToken);
-        try
+    public Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default) =>
+        WriteAsync(connection =>
         {
-            var connection = Writer();
-            int deleted;
+            var day = Day(today);
+            var due = new List<string>();
             using (var transaction = connection.BeginTransaction())
             {
-                var day = Day(today);
+                using (var query = Command(connection, "SELECT id FROM reports WHERE expires <= $d UNION ALL SELECT id FROM replies WHERE expires <= $d", ("$d", day)))
+                using (var reader = query.ExecuteReader())
+                    while (reader.Read())
+                        due.Add(reader.GetString(0));
                 Execute(connection, """
-                    DELETE FROM chunks WHERE owner IN (SELECT id FROM reports WHERE expires <= $d);
                     DELETE FROM idempotency WHERE report_id IN (SELECT id FROM reports WHERE expires <= $d);
-                    DELETE FROM chunks WHERE owner IN (SELECT id FROM replies WHERE expires <= $d);
+                    DELETE FROM idempotency WHERE report_id IN (SELECT id FROM replies WHERE expires <= $d);
+                    DELETE FROM reports WHERE expires <= $d;
+                    DELETE FROM replies WHERE expires <= $d;
                     """, ("$d", day));
-                deleted = Execute(connection, "DELETE FROM reports WHERE expires <= $d", ("$d", day))
-                    + Execute(connection, "DELETE FROM replies WHERE expires <= $d", ("$d", day));
                 // A token's expiry day has passed: it can no longer be presented, so its id can go.
                 Execute(connection, "DELETE FROM spent_tokens WHERE expires < $d", ("$d", day));
                 // Nonces live minutes; keeping yesterday's covers a request signed just before midnight.
@@ -451,77 +577,21 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                 Execute(connection, "DELETE FROM idempotency WHERE day < $c", ("$c", Day(idempotencyCutoff)));
                 transaction.Commit();
             }
+            foreach (var id in due)
+                _blobs.Shred(id);
+            _blobs.SyncFolder();
             Purge(connection);
-            return deleted;
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
+            // Every file's inode change time becomes now, so none tells when it arrived (BlobFiles).
+            _blobs.BlurTimes(ItemDays(connection));
+            return due.Count;
+        }, cancellationToken);
 
     /// <summary>After a deletion: secure_delete has zeroed the freed pages; hand them back to the file
-    /// system and empty the WAL, so the old ciphertext is in neither file any more.</summary>
+    /// system and empty the WAL, so the old rows are in neither file any more.</summary>
     static void Purge(SqliteConnection connection)
     {
         Execute(connection, "PRAGMA incremental_vacuum;");
         Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
-    }
-
-    /// <summary>random(): a rowid that says nothing about when the chunk was written.</summary>
-    const string ChunkInsert = "INSERT INTO chunks (rowid, owner, seq, data) VALUES (random(), $o, $s, $d)";
-
-    /// <summary>Stores <paramref name="source"/> as chunk rows through <paramref name="insert"/> (a
-    /// <see cref="ChunkInsert"/> command without parameters). Synchronous: it runs on the write connection,
-    /// whose SQLite calls block anyway, and the source is a body already received whole.</summary>
-    static void WriteChunks(SqliteCommand insert, string owner, long size, Stream source)
-    {
-        insert.Parameters.AddWithValue("$o", owner);
-        var seqParameter = insert.Parameters.Add("$s", SqliteType.Integer);
-        var dataParameter = insert.Parameters.Add("$d", SqliteType.Blob);
-        // A small body already in memory is stored as it is, without another copy.
-        if (size <= ChunkSize && source is MemoryStream { Position: 0 } memory && memory.TryGetBuffer(out var whole)
-            && whole.Offset == 0 && whole.Count == size && whole.Array!.Length == size)
-        {
-            if (size == 0)
-                return;
-            seqParameter.Value = 0;
-            dataParameter.Value = whole.Array;
-            insert.ExecuteNonQuery();
-            memory.Position = size;
-            return;
-        }
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
-        {
-            long total = 0;
-            for (var seq = 0; ; seq++)
-            {
-                var filled = source.ReadAtLeast(buffer.AsSpan(0, ChunkSize), ChunkSize, throwOnEndOfStream: false);
-                if (filled == 0)
-                    break;
-                total += filled;
-                if (total > size)
-                    throw new ArgumentException("The ciphertext is longer than its declared size.", nameof(source));
-                seqParameter.Value = seq;
-                dataParameter.Value = filled == buffer.Length ? buffer : buffer.AsSpan(0, filled).ToArray();
-                insert.ExecuteNonQuery();
-                if (filled < ChunkSize)
-                    break;
-            }
-            if (total != size)
-                throw new ArgumentException("The ciphertext is shorter than its declared size.", nameof(source));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    internal byte[]? ReadChunk(string owner, int seq)
-    {
-        using var connection = Open();
-        return Scalar(connection, "SELECT data FROM chunks WHERE owner = $o AND seq = $s", ("$o", owner), ("$s", seq)) as byte[];
     }
 
     static List<StoredItem> ReadItems(SqliteConnection connection, string sql, params (string, object)[] parameters)
@@ -572,50 +642,4 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
 
     static string Day(DateOnly day) => day.ToString(DayFormat, CultureInfo.InvariantCulture);
     static DateOnly ParseDay(string text) => DateOnly.ParseExact(text, DayFormat, CultureInfo.InvariantCulture);
-
-    /// <summary>Reads a stored item chunk by chunk, each with a short query: no transaction stays open
-    /// while a slow client downloads.</summary>
-    sealed class ChunkReader(SqliteReportStore store, string owner, long length) : Stream
-    {
-        byte[] _chunk = [];
-        int _offset;
-        int _seq;
-        long _position;
-
-        public override int Read(Span<byte> destination)
-        {
-            if (_position == length || destination.IsEmpty)
-                return 0;
-            if (_offset == _chunk.Length)
-            {
-                _chunk = store.ReadChunk(owner, _seq++)
-                    ?? throw new IOException("The stored item was deleted while it was being read.");
-                _offset = 0;
-                if (_chunk.Length == 0)
-                    throw new IOException("The stored item is damaged.");
-            }
-            var count = Math.Min(destination.Length, _chunk.Length - _offset);
-            _chunk.AsSpan(_offset, count).CopyTo(destination);
-            _offset += count;
-            _position += count;
-            return count;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
-

@@ -108,6 +108,41 @@ public sealed class ReviewerTests : ServerTest
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
     }
 
+    [Fact]
+    public async Task RosterFile_ReplacedWhileRunning_IsServedWithoutARestart_AndABadOneIsRefused()
+    {
+        await RestartAsync(settings => settings["Reporting:RosterCheckSeconds"] = "1");
+        World.SignRoster(version: 2, [World.Reviewers[1]]);
+        var signedV2 = await File.ReadAllBytesAsync(World.RosterFile);
+
+        // The removed reviewer loses access within a few checks, with no restart.
+        await WaitUntilAsync(async () =>
+        {
+            using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
+            return removed.StatusCode == HttpStatusCode.Unauthorized;
+        });
+        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync("/api/v1/roster"));
+
+        // A file signed by someone else is refused; version 2 stays in force.
+        using (var stranger = SigningKey.Generate(SigningKeyKind.Organisation))
+            World.SignRoster(version: 3, World.Reviewers, stranger);
+        await WaitUntilAsync(() => Task.FromResult(Server.Logs.All.Contains("roster file was refused", StringComparison.Ordinal)));
+        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync("/api/v1/roster"));
+        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+    }
+
+    static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await condition())
+                return;
+            await Task.Delay(100);
+        }
+        Assert.Fail("the server did not pick up the roster file within 10 seconds");
+    }
+
     Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, SignedHeaders signed)
     {
         var request = new HttpRequestMessage(method, path);

@@ -15,9 +15,9 @@ public abstract class ServerTest : IAsyncLifetime
     }
 
     /// <summary>Stops the server and starts a new one on the same data folder (and the roster file as it is now).</summary>
-    protected async Task RestartAsync()
+    protected async Task RestartAsync(Action<Dictionary<string, string?>>? adjust = null)
     {
         await Server.DisposeAsync();
-        Server = await RunningServer.StartAsync(World);
+        Server = await RunningServer.StartAsync(World, adjust);
     }
 }

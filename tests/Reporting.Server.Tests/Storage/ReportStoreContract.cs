@@ -4,10 +4,13 @@ using Reporting.Server.Storage;
 namespace Reporting.Server.Tests.Storage;
 
 /// <summary>What every <see cref="IReportStore"/> must do. Each implementation gets a subclass that
-/// creates a real, empty store (SQLite file now; PostgreSQL database later).</summary>
+/// creates a real, empty store (a SQLite file; a PostgreSQL schema of its own).</summary>
 public abstract class ReportStoreContract : IAsyncLifetime
 {
     protected static readonly DateOnly Today = new(2026, 11, 27);
+
+    /// <summary>Sizes around this cross the PostgreSQL store's chunk boundary and the SQLite store's copy buffer.</summary>
+    protected const int Mebibyte = 1 << 20;
 
     protected IReportStore Store { get; private set; } = null!;
 
@@ -41,7 +44,7 @@ public abstract class ReportStoreContract : IAsyncLifetime
     [Fact]
     public async Task AddedReport_IsListed_AndReadsBackByteForByte_AcrossChunks()
     {
-        var bytes = RandomBytes(SqliteReportStore.ChunkSize * 2 + 12345);
+        var bytes = RandomBytes(Mebibyte * 2 + 12345);
         var report = Report(bytes.Length);
 
         var result = await Store.AddReportAsync(report, new MemoryStream(bytes));
@@ -111,8 +114,8 @@ public abstract class ReportStoreContract : IAsyncLifetime
     [Fact]
     public async Task FailedAdd_LeavesNothingListed_AndDoesNotSpendTheToken()
     {
-        var report = Report(SqliteReportStore.ChunkSize * 3, tokenId: "token-broken");
-        var source = new BreaksAfter(new MemoryStream(RandomBytes(SqliteReportStore.ChunkSize * 3)), SqliteReportStore.ChunkSize + 10);
+        var report = Report(Mebibyte * 3, tokenId: "token-broken");
+        var source = new BreaksAfter(new MemoryStream(RandomBytes(Mebibyte * 3)), Mebibyte + 10);
 
         await Assert.ThrowsAsync<IOException>(() => Store.AddReportAsync(report, source));
 
@@ -139,13 +142,13 @@ public abstract class ReportStoreContract : IAsyncLifetime
         var sameKey = Report(1000, idempotencyKey: "shared-key-0123456789");
         var sameKeyAgain = Report(1000, idempotencyKey: "shared-key-0123456789");
         var sameToken = Report(1000, tokenId: "token-0");
-        var broken = Report(SqliteReportStore.ChunkSize * 2, tokenId: "token-broken");
+        var broken = Report(Mebibyte * 2, tokenId: "token-broken");
 
         var adds = reports.Select(r => Store.AddReportAsync(r, new MemoryStream(RandomBytes(1000)))).ToList();
         var duplicate = Task.WhenAll(
             Store.AddReportAsync(sameKey, new MemoryStream(RandomBytes(1000))),
             Store.AddReportAsync(sameKeyAgain, new MemoryStream(RandomBytes(1000))));
-        var failing = Store.AddReportAsync(broken, new BreaksAfter(new MemoryStream(RandomBytes(SqliteReportStore.ChunkSize * 2)), 5000));
+        var failing = Store.AddReportAsync(broken, new BreaksAfter(new MemoryStream(RandomBytes(Mebibyte * 2)), 5000));
 
         Assert.All(await Task.WhenAll(adds), (result, i) => Assert.Equal(new AddResult(AddOutcome.Stored, reports[i].Id), result));
         var spent = Store.AddReportAsync(sameToken, new MemoryStream(RandomBytes(1000)));
@@ -157,6 +160,34 @@ public abstract class ReportStoreContract : IAsyncLifetime
         await Assert.ThrowsAsync<IOException>(() => failing);
         Assert.Equal(41, (await Store.ListReportsAsync()).Count);
         Assert.False(await Store.IsTokenSpentAsync("token-broken"));
+    }
+
+    [Fact]
+    public async Task TokenClaim_IsHeldByOneUploadAtATime_AndFreedWhenReleased()
+    {
+        var first = await Store.TryClaimTokenAsync("token-in-flight");
+        Assert.NotNull(first);
+        Assert.Null(await Store.TryClaimTokenAsync("token-in-flight"));
+        await using (var other = await Store.TryClaimTokenAsync("token-other"))
+            Assert.NotNull(other);
+
+        await first.DisposeAsync();
+
+        await using var again = await Store.TryClaimTokenAsync("token-in-flight");
+        Assert.NotNull(again);
+    }
+
+    [Fact]
+    public async Task JobLock_LetsOneHolderIn_AndTheNextWhenReleased()
+    {
+        var first = await Store.LockAsync("job");
+        var second = Store.LockAsync("job");
+        await Task.Delay(200);
+        Assert.False(second.IsCompleted);
+
+        await first.DisposeAsync();
+
+        await (await second.WaitAsync(TimeSpan.FromSeconds(10))).DisposeAsync();
     }
 
     [Fact]

@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+
+namespace Reporting.Server.Storage;
+
+/// <summary>Ciphertext kept as one file per report or reply in a folder beside the SQLite database, so
+/// that acknowledged bytes are written once (not to the WAL and again to the database file).
+/// Crash-safe order: a file is written and fsynced, the folder is fsynced, and only then is the row
+/// that lists it committed; deletion removes the row first and the file after. A file without a row
+/// is therefore never listed, and <see cref="DeleteOrphans"/> removes it at the next start.
+/// File names are the random ids; modification times are set to the day (D6), and
+/// <see cref="BlurTimes"/> brings every file's inode change time to the moment of the last sweep.</summary>
+public sealed class BlobFiles
+{
+    public const string FolderName = "blobs";
+
+    const int BufferSize = 1 << 20;
+
+    public BlobFiles(string folder)
+    {
+        Folder = DataFolder.Create(folder).FullName;
+    }
+
+    public string Folder { get; }
+
+    string PathOf(string id) => Path.Combine(Folder, id);
+
+    /// <summary>Writes exactly <paramref name="size"/> bytes of <paramref name="source"/> to a new file for
+    /// <paramref name="id"/> and fsyncs it; the folder entry is made durable by <see cref="SyncFolder"/>.
+    /// On any failure nothing is left behind. Throws <see cref="ArgumentException"/> when the source is
+    /// shorter or longer than declared.</summary>
+    public async Task WriteAsync(string id, Stream source, long size, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(id);
+        var file = new FileStream(path, DataFolder.PrivateNewFile(FileAccess.Write, FileOptions.Asynchronous));
+        try
+        {
+            await using (file)
+            {
+                await CopyExactlyAsync(source, file, size, cancellationToken);
+                SetDay(file, day);
+                file.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
+    static async Task CopyExactlyAsync(Stream source, FileStream file, long size, CancellationToken cancellationToken)
+    {
+        // A body already in memory is written from its own buffer, in one call.
+        if (source is MemoryStream memory && memory.TryGetBuffer(out var whole))
+        {
+            var remaining = whole.AsMemory((int)memory.Position);
+            if (remaining.Length != size)
+                throw new ArgumentException(remaining.Length < size ? "The ciphertext is shorter than its declared size." : "The ciphertext is longer than its declared size.", nameof(source));
+            await file.WriteAsync(remaining, cancellationToken);
+            memory.Position += remaining.Length;
+            return;
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long total = 0;
+            while (true)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken);
+                if (read == 0)
+                    break;
+                total += read;
+                if (total > size)
+                    throw new ArgumentException("The ciphertext is longer than its declared size.", nameof(source));
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+            if (total != size)
+                throw new ArgumentException("The ciphertext is shorter than its declared size.", nameof(source));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Makes the folder's entries durable: new files (and removals) survive a power cut. One call
+    /// covers every file written before it, so a batch of submissions pays for it once.</summary>
+    public void SyncFolder()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // NTFS makes directory entries durable with the file's metadata
+        var fd = Native.open(Folder, 0 /* O_RDONLY: enough to fsync a directory on Linux and macOS */);
+        if (fd < 0)
+            throw new IOException($"Cannot open the envelope folder to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        try
+        {
+            if (Native.fsync(fd) != 0)
+                throw new IOException($"Cannot sync the envelope folder (errno {Marshal.GetLastPInvokeError()}).");
+        }
+        finally
+        {
+            Native.close(fd);
+        }
+    }
+
+    /// <summary>The file's bytes, read sequentially; null when there is none. An open file stays readable
+    /// even if it is deleted meanwhile.</summary>
+    public FileStream? Open(string id)
+    {
+        try
+        {
+            return new FileStream(PathOf(id), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0, FileOptions.SequentialScan | FileOptions.Asynchronous);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Overwrites the file with zeros, syncs, and removes it: the bytes are gone from the file
+    /// system's blocks (on a disk that writes in place; see the threat model for SSDs and copy-on-write).</summary>
+    public void Shred(string id)
+    {
+        var path = PathOf(id);
+        try
+        {
+            using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0))
+            {
+                var zeros = ArrayPool<byte>.Shared.Rent(BufferSize);
+                try
+                {
+                    Array.Clear(zeros);
+                    for (long left = file.Length; left > 0; left -= Math.Min(left, BufferSize))
+                        file.Write(zeros, 0, (int)Math.Min(left, BufferSize));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(zeros);
+                }
+                file.Flush(flushToDisk: true);
+            }
+            File.Delete(path);
+        }
+        catch (FileNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>Every id that has a file, whatever its state.</summary>
+    public IEnumerable<string> Ids() =>
+        Directory.EnumerateFiles(Folder).Select(path => Path.GetFileName(path)!);
+
+    /// <summary>Shreds every file that no row lists: left by a crash between writing a file and committing
+    /// its row, or between deleting a row and its file. Returns how many went.</summary>
+    public int DeleteOrphans(IReadOnlySet<string> listed)
+    {
+        var deleted = 0;
+        foreach (var id in Ids().ToList())
+        {
+            if (listed.Contains(id))
+                continue;
+            Shred(id);
+            deleted++;
+        }
+        if (deleted > 0)
+            SyncFolder();
+        return deleted;
+    }
+
+    /// <summary>Sets every file's times to its day again. Changing them updates the inode's change time,
+    /// which no program can set: after a sweep every file carries the time of the sweep, not of its
+    /// arrival. Run at start-up and then often (see <see cref="Retention"/>).</summary>
+    public void BlurTimes(IReadOnlyDictionary<string, DateOnly> days)
+    {
+        foreach (var id in Ids().ToList())
+            if (days.TryGetValue(id, out var day))
+            {
+                try
+                {
+                    using var file = new FileStream(PathOf(id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
+                    SetDay(file, day);
+                }
+                catch (FileNotFoundException)
+                {
+                    // deleted meanwhile
+                }
+            }
+    }
+
+    static void SetDay(FileStream file, DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(file.SafeFileHandle, midnight);
+        File.SetLastAccessTimeUtc(file.SafeFileHandle, midnight);
+    }
+
+    static class Native
+    {
+        [DllImport("libc", SetLastError = true)]
+        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fsync(int fd);
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int close(int fd);
+    }
+}
