@@ -17,10 +17,11 @@ using Reporting.Server;
 namespace Reporting.Benchmarks;
 
 /// <summary>DESIGN §5: ingest of 64 KiB envelopes from 32 concurrent clients at the lowest difficulty, beside
-/// a bare Kestrel endpoint that writes the same bytes to a file and fsyncs it (as durable as a
-/// synchronous=FULL WAL commit); p50/p99 latency; then the server's memory growth during a 1 GiB upload.
-/// Both servers run in this process on loopback; challenges are fetched before the timed phase, so the
-/// timed requests are the submissions alone.</summary>
+/// a bare Kestrel endpoint that writes the same bytes to a file and fsyncs it; on SQLite, on PostgreSQL
+/// (when REPORTING_BENCH_POSTGRES gives a database) and on two instances sharing that database; p50/p99
+/// latency; then the server's memory growth during a 1 GiB upload. Every server runs in this process on
+/// loopback; challenges are fetched before the timed phase, so the timed requests are the submissions
+/// alone.</summary>
 public static class IngestBenchmark
 {
     const int Clients = 32;
@@ -69,58 +70,74 @@ public static class IngestBenchmark
             IRecipient[] recipients = [reviewerA.Recipient, reviewerB.Recipient];
             var envelope = SealToSize(recipients, EnvelopeBytes);
 
-            var server = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+            var settings = new Dictionary<string, string?>
             {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["Reporting:DataDir"] = Path.Combine(folder, "server"),
-                    ["Reporting:RosterFile"] = rosterFile,
-                    ["Reporting:OrgKey"] = organisation.PublicKey.ToString(),
-                    ["Reporting:PowDifficulty"] = "0",
-                    ["Reporting:MaxEnvelopeBytes"] = (2L << 30).ToString(),
-                    ["Reporting:ChallengesPerSecond"] = "100000",
-                    ["Reporting:MaxConcurrentUploads"] = Clients.ToString(),
-                });
-                builder.Logging.ClearProviders();
-            });
-            await ServerApp.PrepareAsync(server);
-            await server.StartAsync();
+                ["Reporting:RosterFile"] = rosterFile,
+                ["Reporting:OrgKey"] = organisation.PublicKey.ToString(),
+                ["Reporting:PowDifficulty"] = "0",
+                ["Reporting:MaxEnvelopeBytes"] = (2L << 30).ToString(),
+                ["Reporting:ChallengesPerSecond"] = "100000",
+                ["Reporting:MaxConcurrentUploads"] = Clients.ToString(),
+            };
+            var postgres = Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES");
+            var targets = new List<Target> { new("SQLite", [await StartServerAsync(settings, Path.Combine(folder, "sqlite"), null)]) };
+            if (!string.IsNullOrEmpty(postgres))
+            {
+                targets.Add(new("PostgreSQL", [await StartServerAsync(settings, Path.Combine(folder, "pg-a"), postgres)]));
+                // A second instance on the same database beside the first: their combined rate.
+                targets.Add(new("PostgreSQL x2", [targets[1].Servers[0], await StartServerAsync(settings, Path.Combine(folder, "pg-b"), postgres)]));
+            }
             await using var bare = await StartBareAsync(Path.Combine(folder, "bare"));
-
-            var serverUri = new Uri(server.Urls.First());
             var bareUri = new Uri(bare.Urls.First());
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false });
 
             Console.WriteLine($"ingest: {envelope.Length} byte envelopes, {Clients} concurrent clients, difficulty 0, " +
-                $"{TimedRequests} timed requests per run, {Environment.ProcessorCount} cores");
+                $"{TimedRequests} timed requests per run, {Rounds} rounds, {Environment.ProcessorCount} cores" +
+                (string.IsNullOrEmpty(postgres) ? "; PostgreSQL skipped (set REPORTING_BENCH_POSTGRES, see README)" : ""));
             await MeasureAsync(http, WarmupRequests, i => BareRequest(bareUri, envelope));
-            await MeasureAsync(http, WarmupRequests, await ServerRequestsAsync(http, serverUri, envelope, WarmupRequests));
+            foreach (var target in targets)
+                await MeasureAsync(http, WarmupRequests, await ServerRequestsAsync(http, target.Uris, envelope, WarmupRequests));
             var bareRuns = new List<Measured>();
-            var serverRuns = new List<Measured>();
             for (var round = 0; round < Rounds; round++)
             {
                 await Task.Delay(Settle);
                 bareRuns.Add(await MeasureAsync(http, TimedRequests, i => BareRequest(bareUri, envelope)));
-                var requests = await ServerRequestsAsync(http, serverUri, envelope, TimedRequests);
-                await Task.Delay(Settle);
-                serverRuns.Add(await MeasureAsync(http, TimedRequests, requests));
+                foreach (var target in targets)
+                {
+                    var requests = await ServerRequestsAsync(http, target.Uris, envelope, TimedRequests);
+                    await Task.Delay(Settle);
+                    target.Runs.Add(await MeasureAsync(http, TimedRequests, requests));
+                }
             }
-            Console.WriteLine($"{"",-22}{"req/s",10}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"CPU ms/req",12}{"KiB written/req",17}");
+            Console.WriteLine($"{"",-26}{"req/s",10}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"CPU ms/req",12}{"KiB written/req",17}");
             for (var round = 0; round < Rounds; round++)
             {
                 Print($"bare Kestrel + fsync #{round + 1}", bareRuns[round]);
-                Print($"Reporting.Server #{round + 1}", serverRuns[round]);
+                foreach (var target in targets)
+                    Print($"{target.Name} #{round + 1}", target.Runs[round]);
             }
-            var ratio = Median(serverRuns.Select(r => r.PerSecond)) / Median(bareRuns.Select(r => r.PerSecond));
-            Console.WriteLine($"throughput ratio (server / bare, medians of {Rounds} rounds): {ratio:F2}  (goal >= 0.70); " +
-                $"CPU per request {Median(serverRuns.Select(r => r.CpuMs)):F2} ms vs {Median(bareRuns.Select(r => r.CpuMs)):F2} ms");
+            var bareRate = Median(bareRuns.Select(r => r.PerSecond));
+            foreach (var target in targets)
+                Console.WriteLine($"{target.Name + " / bare",-26}throughput ratio {Median(target.Runs.Select(r => r.PerSecond)) / bareRate:F2} (goal >= 0.70; medians of {Rounds} rounds), " +
+                    $"p50 {Median(target.Runs.Select(r => r.P50Ms)):F2} ms, p99 {Median(target.Runs.Select(r => r.P99Ms)):F2} ms " +
+                    $"(bare p50 {Median(bareRuns.Select(r => r.P50Ms)):F2}, p99 {Median(bareRuns.Select(r => r.P99Ms)):F2})");
+            Console.WriteLine("KiB written/req counts this process's writes only: PostgreSQL's own writes happen in its processes.");
 
-            var (growth, seconds, status) = await UploadLargeAsync(serverUri, envelope, 1L << 30);
-            Console.WriteLine($"1 GiB upload: HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
+            var (growth, seconds, status) = await UploadLargeAsync(targets[0].Uris[0], envelope, 1L << 30);
+            Console.WriteLine($"1 GiB upload (SQLite): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
                 $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
+            if (targets.Count > 1)
+            {
+                (growth, seconds, status) = await UploadLargeAsync(targets[1].Uris[0], envelope, 1L << 30);
+                Console.WriteLine($"1 GiB upload (PostgreSQL): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
+                    $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
+            }
 
-            await server.StopAsync();
-            await server.DisposeAsync();
+            foreach (var server in targets.SelectMany(t => t.Servers).Distinct())
+            {
+                await server.StopAsync();
+                await server.DisposeAsync();
+            }
             return 0;
         }
         finally
@@ -130,8 +147,32 @@ public static class IngestBenchmark
         }
     }
 
+    sealed record Target(string Name, List<WebApplication> Servers)
+    {
+        public List<Measured> Runs { get; } = [];
+        public Uri[] Uris => [.. Servers.Select(s => new Uri(s.Urls.First()))];
+    }
+
+    static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings, string dataDir, string? postgres)
+    {
+        var server = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Reporting:DataDir"] = dataDir,
+                ["Reporting:Storage"] = postgres is null ? "sqlite" : "postgres",
+                ["ConnectionStrings:Postgres"] = postgres,
+            });
+            builder.Logging.ClearProviders();
+        });
+        await ServerApp.PrepareAsync(server);
+        await server.StartAsync();
+        return server;
+    }
+
     static void Print(string name, Measured m) =>
-        Console.WriteLine($"{name,-22}{m.PerSecond,10:F0}{m.MiBPerSecond,10:F1}{m.P50Ms,10:F2}{m.P99Ms,10:F2}{m.CpuMs,12:F2}{m.WrittenKiB,17:F0}");
+        Console.WriteLine($"{name,-26}{m.PerSecond,10:F0}{m.MiBPerSecond,10:F1}{m.P50Ms,10:F2}{m.P99Ms,10:F2}{m.CpuMs,12:F2}{m.WrittenKiB,17:F0}");
 
     static double Median(IEnumerable<double> values)
     {
@@ -191,19 +232,21 @@ public static class IngestBenchmark
     static HttpRequestMessage BareRequest(Uri bare, byte[] envelope) =>
         new(HttpMethod.Post, new Uri(bare, "/ingest")) { Content = Octets(envelope) };
 
-    /// <summary>Fetches one challenge per request beforehand (difficulty 0: nonce 0 solves it).</summary>
-    static async Task<Func<int, HttpRequestMessage>> ServerRequestsAsync(HttpClient http, Uri server, byte[] envelope, int count)
+    /// <summary>Fetches one challenge per request beforehand (difficulty 0: nonce 0 solves it), all from the
+    /// first server; the submissions go round the servers (so with two instances, half the tokens are
+    /// redeemed at the instance that did not issue them).</summary>
+    static async Task<Func<int, HttpRequestMessage>> ServerRequestsAsync(HttpClient http, Uri[] servers, byte[] envelope, int count)
     {
         var challenges = new string[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (i, cancel) =>
         {
-            using var response = await http.PostAsync(new Uri(server, "/api/v1/challenges"), null, cancel);
+            using var response = await http.PostAsync(new Uri(servers[0], "/api/v1/challenges"), null, cancel);
             response.EnsureSuccessStatusCode();
             challenges[i] = (await response.Content.ReadFromJsonAsync<ChallengeAnswer>(cancel))!.Challenge;
         });
         return i =>
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/reports")) { Content = Octets(envelope) };
+            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(servers[i % servers.Length], "/api/v1/reports")) { Content = Octets(envelope) };
             request.Headers.Add("Reporting-Pow", $"{challenges[i]}:0");
             request.Headers.Add("Reporting-Roster-Version", "1");
             request.Headers.Add("Idempotency-Key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
