@@ -133,6 +133,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                 CreateFirstLayout(connection);
             if (version < 2)
                 MoveChunksToFiles(connection);
+            RecoverPending(connection);
             var days = ItemDays(connection);
             _blobs.DeleteOrphans(days.Keys.ToHashSet());
             _blobs.BlurTimes(days);
@@ -177,8 +178,9 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     }
 
     /// <summary>Schema 1 → 2: each item's chunks become its file (written, fsynced), then the chunk table
-    /// goes in one transaction and its freed pages are zeroed and returned. A crash part-way leaves the
-    /// chunks in place and the upgrade runs again at the next start, rewriting any file it had made.</summary>
+    /// goes in one transaction, the table of submissions not yet known durable comes, and the freed pages
+    /// are zeroed and returned. A crash part-way leaves the chunks in place and the upgrade runs again at
+    /// the next start, rewriting any file it had made.</summary>
     void MoveChunksToFiles(SqliteConnection connection)
     {
         foreach (var (id, day) in ItemDays(connection))
@@ -188,12 +190,16 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             using var reader = chunks.ExecuteReader();
             using var joined = new ChunkStream(reader);
             var size = Convert.ToInt64(Scalar(connection, "SELECT COALESCE(SUM(length(data)), 0) FROM chunks WHERE owner = $o", ("$o", id)), CultureInfo.InvariantCulture);
-            _blobs.WriteAsync(id, joined, size, day).GetAwaiter().GetResult();
+            _blobs.WriteAsync(id, joined, size, day, sync: true).GetAwaiter().GetResult();
         }
         _blobs.SyncFolder();
         using (var transaction = connection.BeginTransaction())
         {
-            Execute(connection, "DROP TABLE chunks; PRAGMA user_version = 2;");
+            Execute(connection, """
+                DROP TABLE chunks;
+                CREATE TABLE pending (id TEXT PRIMARY KEY, size INTEGER NOT NULL, sha256 BLOB NOT NULL) WITHOUT ROWID;
+                PRAGMA user_version = 2;
+                """);
             transaction.Commit();
         }
         Purge(connection);
@@ -242,34 +248,72 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         return days;
     }
 
-    /// <summary>The ciphertext is written and fsynced by the caller's thread (uploads write in parallel, as
-    /// the bare baseline does); then a group commit lists it. One dedicated thread commits every
-    /// submission waiting at that moment in one transaction, after one fsync of the file folder, each row
-    /// set inside its own savepoint so that a duplicate or a failure does not touch the others. The thread
-    /// is its own so that SQLite's blocking writes never hold a thread-pool thread that Kestrel needs.
-    /// A submission is answered only after its commit returned; a file whose row was not committed is
-    /// shredded (or, after a crash, removed at the next start).</summary>
+    /// <summary>Crash-safe with one fsync on the way, as the bare baseline pays: the ciphertext is written
+    /// to its file by the caller's thread; then, at the same time, the file and its folder are fsynced
+    /// (uploads do this in parallel) and a group commit stores the row, marked pending with the file's
+    /// SHA-256. The answer waits for both. A later commit clears the marks of files known durable; at
+    /// start-up a pending row whose file does not hold those exact bytes (the machine died before the
+    /// file reached the disk, and the submission was never acknowledged) is removed, so nothing
+    /// half-written is ever listed after a crash, and a file without a row is shredded.
+    /// The group commit is one dedicated thread committing every submission waiting at that moment in
+    /// one transaction (one fsync), each inside its own savepoint so that a duplicate does not touch the
+    /// others; its own thread so that SQLite's blocking writes never hold a thread-pool thread.</summary>
     public async Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _blobs.WriteAsync(report.Id, ciphertext, report.Size, report.Day, cancellationToken);
-        var pending = new PendingAdd(report);
+        var sha256 = await _blobs.WriteAsync(report.Id, ciphertext, report.Size, report.Day, sync: false, cancellationToken);
+        var durable = Task.Run(() => _blobs.SyncAsync(report.Id), CancellationToken.None);
+        var pending = new PendingAdd(report, sha256);
+        AddResult result;
         try
         {
-            _pendingAdds.Add(pending, cancellationToken);
-            var result = await pending.Result.Task;
-            if (result.Outcome != AddOutcome.Stored)
-                _blobs.Shred(report.Id);
-            return result;
+            _pendingAdds.Add(pending, CancellationToken.None);
+            result = await pending.Result.Task;
+            await durable;
         }
         catch
         {
-            _blobs.Shred(report.Id);
+            await durable.ContinueWith(_ => { }, TaskScheduler.Default); // settled, whatever it did
+            if (pending.Result.Task.IsCompletedSuccessfully && pending.Result.Task.Result.Outcome == AddOutcome.Stored)
+                await DeleteReportAsync(report.Id, CancellationToken.None); // listed, but its file could not be made durable
+            else
+                _blobs.Shred(report.Id);
             throw;
         }
+        if (result.Outcome != AddOutcome.Stored)
+        {
+            _blobs.Shred(report.Id);
+            return result;
+        }
+        _durable.Enqueue(report.Id);
+        return result;
     }
 
-    sealed record PendingAdd(NewReport Report)
+    /// <summary>Stored reports whose files are durable, whose pending marks the next commit clears.</summary>
+    readonly ConcurrentQueue<string> _durable = new();
+
+    /// <summary>At start-up: every row still marked pending keeps its place only if its file holds exactly
+    /// the bytes committed; any other was never acknowledged, and goes with its file.</summary>
+    void RecoverPending(SqliteConnection connection)
+    {
+        var lost = new List<string>();
+        using (var query = Command(connection, "SELECT id, size, sha256 FROM pending"))
+        using (var reader = query.ExecuteReader())
+            while (reader.Read())
+                if (!_blobs.Holds(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)))
+                    lost.Add(reader.GetString(0));
+        using (var transaction = connection.BeginTransaction())
+        {
+            foreach (var id in lost)
+                Execute(connection, "DELETE FROM reports WHERE id = $id; DELETE FROM idempotency WHERE report_id = $id;", ("$id", id));
+            Execute(connection, "DELETE FROM pending;");
+            transaction.Commit();
+        }
+        foreach (var id in lost)
+            _blobs.Shred(id);
+    }
+
+    sealed record PendingAdd(NewReport Report, byte[] Sha256)
     {
         public TaskCompletionSource<AddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
@@ -306,16 +350,15 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         var outcomes = new AddResult[batch.Count];
         try
         {
-            // Every file of the batch is fsynced already; this makes their folder entries durable too,
-            // before any row that lists them is.
-            _blobs.SyncFolder();
             var connection = Writer();
             var statements = _statements!;
             using var transaction = connection.BeginTransaction();
+            for (var n = 0; n < 4 * MaxBatch && _durable.TryDequeue(out var durableId); n++)
+                statements.Execute(transaction, "DELETE FROM pending WHERE id = $id", ("$id", durableId));
             for (var i = 0; i < batch.Count; i++)
             {
                 statements.Execute(transaction, "SAVEPOINT submission;");
-                outcomes[i] = AddOne(statements, transaction, batch[i].Report);
+                outcomes[i] = AddOne(statements, transaction, batch[i].Report, batch[i].Sha256);
                 statements.Execute(transaction, outcomes[i].Outcome == AddOutcome.Stored ? "RELEASE submission;" : "ROLLBACK TO submission; RELEASE submission;");
             }
             transaction.Commit();
@@ -331,7 +374,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             batch[i].Result.TrySetResult(outcomes[i]);
     }
 
-    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, NewReport report)
+    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, NewReport report, byte[] sha256)
     {
         if (statements.Scalar(transaction, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", report.IdempotencyKeyHash)) is string id)
             return new AddResult(AddOutcome.Duplicate, id);
@@ -342,6 +385,8 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             ("$id", report.Id), ("$d", Day(report.Day)), ("$s", report.Size), ("$v", report.RosterVersion), ("$e", Day(report.Expires)));
         statements.Execute(transaction, "INSERT INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
             ("$k", report.IdempotencyKeyHash), ("$id", report.Id), ("$d", Day(report.Day)));
+        statements.Execute(transaction, "INSERT INTO pending (id, size, sha256) VALUES ($id, $s, $h)",
+            ("$id", report.Id), ("$s", report.Size), ("$h", sha256));
         return new AddResult(AddOutcome.Stored, report.Id);
     }
 
@@ -453,7 +498,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             if (Scalar(connection, "SELECT r.id FROM idempotency i JOIN replies r ON r.id = i.report_id WHERE i.key_hash = $k AND r.mailbox = $m",
                     ("$k", key), ("$m", reply.Mailbox)) is string earlier)
                 return earlier;
-            await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, cancellationToken);
+            await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, sync: true, cancellationToken);
             try
             {
                 _blobs.SyncFolder();
@@ -502,7 +547,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         {
             deleted = Execute(connection, rowSql, parameters);
             if (deleted > 0)
-                Execute(connection, "DELETE FROM idempotency WHERE report_id = $id", ("$id", id));
+                Execute(connection, "DELETE FROM idempotency WHERE report_id = $id; DELETE FROM pending WHERE id = $id;", ("$id", id));
             transaction.Commit();
         }
         if (deleted == 0)
@@ -567,6 +612,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                 Execute(connection, """
                     DELETE FROM idempotency WHERE report_id IN (SELECT id FROM reports WHERE expires <= $d);
                     DELETE FROM idempotency WHERE report_id IN (SELECT id FROM replies WHERE expires <= $d);
+                    DELETE FROM pending WHERE id IN (SELECT id FROM reports WHERE expires <= $d);
                     DELETE FROM reports WHERE expires <= $d;
                     DELETE FROM replies WHERE expires <= $d;
                     """, ("$d", day));

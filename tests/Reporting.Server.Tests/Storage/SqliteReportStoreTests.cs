@@ -74,6 +74,31 @@ public sealed class SqliteReportStoreTests : ReportStoreContract
     }
 
     [Fact]
+    public async Task RowWhoseFileNeverReachedTheDisk_IsRemovedAtTheNextStart_AndItsNeighboursStay()
+    {
+        var kept = Report(5000);
+        var keptBytes = RandomBytes(5000);
+        await Store.AddReportAsync(kept, new MemoryStream(keptBytes));
+        var lost = Report(5000);
+        await Store.AddReportAsync(lost, new MemoryStream(RandomBytes(5000)));
+        // A power cut after the row's commit but before the file's fsync can leave the file's size
+        // without its bytes: the submission was never acknowledged.
+        File.WriteAllBytes(Path.Combine(Sqlite.BlobFolder, lost.Id), new byte[5000]);
+
+        Sqlite.Dispose();
+        using var restarted = new SqliteReportStore(_folder["reports.db"]);
+        await restarted.InitializeAsync();
+
+        Assert.Equal([kept.Id], (await restarted.ListReportsAsync()).Select(r => r.Id));
+        Assert.False(File.Exists(Path.Combine(restarted.BlobFolder, lost.Id)));
+        Assert.Null(await restarted.FindByIdempotencyKeyAsync(lost.IdempotencyKeyHash));
+        using var blob = await restarted.OpenReportAsync(kept.Id);
+        using var copy = new MemoryStream();
+        await blob!.Content.CopyToAsync(copy);
+        Assert.Equal(keptBytes, copy.ToArray());
+    }
+
+    [Fact]
     public async Task DatabaseOfTheFirstLayout_IsUpgraded_ChunksBecomeFiles_ByteForByte()
     {
         // A database as the first release wrote it (no user_version, ciphertext in a chunk table).
