@@ -39,73 +39,91 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.MigrateAsync(_data, cancellationToken);
 
+    /// <summary>One statement spends the token, takes the idempotency key and stores the row with the first
+    /// chunk, each step only if the one before it took: an envelope of one chunk (nearly all) is stored in
+    /// one round trip, as its own transaction. A larger one runs in a transaction that goes on with the
+    /// rest of its chunks. A retry whose first attempt is committing waits for it on the key, then finds
+    /// the key taken and gets the first answer whatever its token.</summary>
     public async Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _data.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // The idempotency key first: a retry whose first attempt is committing waits for it here, then
-        // finds its key taken and gets the first answer whatever its token.
-        await using (var claims = new NpgsqlBatch(connection, transaction))
-        {
-            claims.BatchCommands.Add(Statement("INSERT INTO idempotency (key_hash, report_id, day) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                report.IdempotencyKeyHash, report.Id, report.Day));
-            claims.BatchCommands.Add(Statement("INSERT INTO spent_tokens (token_id, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                report.TokenId, report.TokenExpires));
-            await claims.ExecuteNonQueryAsync(cancellationToken);
-            if (claims.BatchCommands[0].RecordsAffected == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new AddResult(AddOutcome.Duplicate, await FindByIdempotencyKeyAsync(report.IdempotencyKeyHash, cancellationToken) ?? "");
-            }
-            if (claims.BatchCommands[1].RecordsAffected == 0)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                return new AddResult(AddOutcome.TokenSpent, "");
-            }
-        }
-        await WriteItemAsync(connection, transaction, Statement("INSERT INTO reports (id, day, size, roster_version, expires) VALUES ($1, $2, $3, $4, $5)",
-            report.Id, report.Day, report.Size, report.RosterVersion, report.Expires), report.Id, report.Size, ciphertext, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new AddResult(AddOutcome.Stored, report.Id);
-    }
-
-    /// <summary>Inserts an item's row (<paramref name="row"/>) and its chunks, the row sent with the first
-    /// chunk. Throws <see cref="ArgumentException"/> when the source is shorter or longer than declared;
-    /// the caller's transaction then rolls back with nothing kept.</summary>
-    static async Task WriteItemAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlBatchCommand row, string owner, long size, Stream source, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            long total = 0;
-            for (var seq = 0; ; seq++)
+            var first = await ciphertext.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
+            var whole = first < ChunkSize;
+            CheckLength(first, report.Size, whole);
+            await using var connection = await _data.OpenConnectionAsync(cancellationToken);
+            await using var transaction = whole ? null : await connection.BeginTransactionAsync(cancellationToken);
+            await using (var add = new NpgsqlCommand("""
+                WITH t AS (INSERT INTO spent_tokens (token_id, expires) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1),
+                     k AS (INSERT INTO idempotency (key_hash, report_id, day) SELECT $3, $4, $5 WHERE EXISTS (SELECT 1 FROM t)
+                           ON CONFLICT DO NOTHING RETURNING 1),
+                     r AS (INSERT INTO reports (id, day, size, roster_version, expires) SELECT $4, $5, $6, $7, $8 WHERE EXISTS (SELECT 1 FROM k)),
+                     c AS (INSERT INTO chunks (owner, seq, data) SELECT $4, 0, $9 WHERE EXISTS (SELECT 1 FROM k) AND length($9) > 0)
+                SELECT EXISTS (SELECT 1 FROM t), EXISTS (SELECT 1 FROM k)
+                """, connection, transaction))
             {
-                var filled = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
-                total += filled;
-                if (total > size)
-                    throw new ArgumentException("The ciphertext is longer than its declared size.", nameof(source));
-                await using var batch = new NpgsqlBatch(connection, transaction);
-                if (seq == 0)
-                    batch.BatchCommands.Add(row);
-                if (filled > 0)
+                Add(add.Parameters, report.TokenId, report.TokenExpires, report.IdempotencyKeyHash, report.Id, report.Day,
+                    report.Size, report.RosterVersion, report.Expires);
+                add.Parameters.Add(Bytes(buffer, first));
+                await using var reader = await add.ExecuteReaderAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                if (!reader.GetBoolean(0) || !reader.GetBoolean(1))
                 {
-                    var insert = Statement("INSERT INTO chunks (owner, seq, data) VALUES ($1, $2, $3)", owner, seq);
-                    insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ReadOnlyMemory<byte>(buffer, 0, filled) });
-                    batch.BatchCommands.Add(insert);
+                    await reader.DisposeAsync();
+                    if (transaction is not null)
+                        await transaction.RollbackAsync(cancellationToken);
+                    return await FindByIdempotencyKeyAsync(report.IdempotencyKeyHash, cancellationToken) is { } earlier
+                        ? new AddResult(AddOutcome.Duplicate, earlier)
+                        : new AddResult(AddOutcome.TokenSpent, "");
                 }
-                if (batch.BatchCommands.Count > 0)
-                    await batch.ExecuteNonQueryAsync(cancellationToken);
-                if (filled < ChunkSize)
-                    break;
             }
-            if (total != size)
-                throw new ArgumentException("The ciphertext is shorter than its declared size.", nameof(source));
+            if (transaction is not null)
+            {
+                await WriteChunksAsync(connection, transaction, report.Id, firstSeq: 1, first, report.Size, ciphertext, buffer, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+            return new AddResult(AddOutcome.Stored, report.Id);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Inserts the chunks of <paramref name="source"/> from <paramref name="firstSeq"/> on, after
+    /// <paramref name="written"/> bytes already stored. Throws <see cref="ArgumentException"/> when the source
+    /// is shorter or longer than declared; the caller's transaction then rolls back with nothing kept.</summary>
+    static async Task WriteChunksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string owner, int firstSeq, long written, long size,
+        Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        for (var seq = firstSeq; ; seq++)
+        {
+            var filled = await source.ReadAtLeastAsync(buffer.AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
+            written += filled;
+            CheckLength(written, size, whole: filled < ChunkSize);
+            if (filled == 0)
+                return;
+            await using var insert = new NpgsqlCommand("INSERT INTO chunks (owner, seq, data) VALUES ($1, $2, $3)", connection, transaction);
+            Add(insert.Parameters, owner, seq);
+            insert.Parameters.Add(Bytes(buffer, filled));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            if (filled < ChunkSize)
+                return;
+        }
+    }
+
+    /// <summary>Refuses a source longer than declared, or one that ended (<paramref name="whole"/>) short of it.</summary>
+    static void CheckLength(long read, long size, bool whole)
+    {
+        if (read > size)
+            throw new ArgumentException("The ciphertext is longer than its declared size.", "ciphertext");
+        if (whole && read != size)
+            throw new ArgumentException("The ciphertext is shorter than its declared size.", "ciphertext");
+    }
+
+    static NpgsqlParameter Bytes(byte[] buffer, int count) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Bytea, Value = new ReadOnlyMemory<byte>(buffer, 0, count) };
 
     public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) =>
         (await LookUpSubmissionAsync(keyHash, "", cancellationToken)).EarlierId;
@@ -173,8 +191,20 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
                 await take.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        await WriteItemAsync(connection, transaction, Statement("INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($1, $2, $3, $4, $5)",
-            reply.Id, reply.Mailbox, reply.Day, reply.Size, reply.Expires), reply.Id, reply.Size, ciphertext, cancellationToken);
+        await using (var row = new NpgsqlCommand("INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
+        {
+            Add(row.Parameters, reply.Id, reply.Mailbox, reply.Day, reply.Size, reply.Expires);
+            await row.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            await WriteChunksAsync(connection, transaction, reply.Id, firstSeq: 0, written: 0, reply.Size, ciphertext, buffer, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         await transaction.CommitAsync(cancellationToken);
         return reply.Id;
     }
