@@ -86,4 +86,36 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("Reporting:OrgKey is not set", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
+
+    [Fact]
+    public async Task Start_OnPostgresWithoutAConnectionString_SaysWhatToSet()
+    {
+        var message = await StartupFailureAsync(s => s["Reporting:Storage"] = "postgres");
+
+        Assert.Contains("ConnectionStrings:Postgres is not set", message);
+    }
+
+    [Fact]
+    public void ServerProcess_WhenPostgresCannotBeReached_SaysWhere_WithoutThePassword_AndExits1()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        foreach (var (key, value) in _world.Settings())
+            start.Environment[key.Replace(":", "__")] = value;
+        start.Environment["Reporting__Storage"] = "postgres";
+        // Nothing listens on port 1.
+        start.Environment["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=reports;Username=reporting;Password=hunter2-secret;Timeout=5";
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit(60_000);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.StartsWith("reporting-server: error: cannot use the PostgreSQL database 'reports' at 127.0.0.1:1", stderr);
+        Assert.DoesNotContain("hunter2", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
 }
