@@ -1,3 +1,4 @@
+using Reporting.Format.IO;
 namespace Reporting.Format.Age;
 
 /// <summary>Replays a few bytes already read (to detect armor), then reads on from the source.

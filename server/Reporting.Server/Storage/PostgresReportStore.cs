@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Reporting.Format.IO;
 
 namespace Reporting.Server.Storage;
 
@@ -329,7 +330,7 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
 
     /// <summary>Reads a stored item chunk by chunk, each with a short query: no transaction stays open
     /// while a slow client downloads.</summary>
-    sealed class ChunkReader(NpgsqlDataSource data, string owner, long length) : Stream
+    sealed class ChunkReader(NpgsqlDataSource data, string owner, long length) : ReadOnlyStream
     {
         byte[] _chunk = [];
         int _offset;
@@ -357,19 +358,17 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
             return count;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        /// <summary>Downloads are served asynchronously; a synchronous reader waits for the same.</summary>
+        public override int Read(Span<byte> destination)
+        {
+            var copy = new byte[destination.Length];
+            var count = ReadAsync(copy).AsTask().GetAwaiter().GetResult();
+            copy.AsSpan(0, count).CopyTo(destination);
+            return count;
+        }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => length;
         public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Reporting.Format.IO;
 
 namespace Reporting.Server.Storage;
 
@@ -206,12 +207,12 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     }
 
     /// <summary>The rows of a chunk query read one after another as a stream (the upgrade's source).</summary>
-    sealed class ChunkStream(SqliteDataReader reader) : Stream
+    sealed class ChunkStream(SqliteDataReader reader) : ReadOnlyStream
     {
         byte[] _chunk = [];
         int _offset;
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> destination)
         {
             while (_offset == _chunk.Length)
             {
@@ -220,21 +221,11 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                 _chunk = reader.GetFieldValue<byte[]>(0);
                 _offset = 0;
             }
-            var n = Math.Min(count, _chunk.Length - _offset);
-            Array.Copy(_chunk, _offset, buffer, offset, n);
+            var n = Math.Min(destination.Length, _chunk.Length - _offset);
+            _chunk.AsSpan(_offset, n).CopyTo(destination);
             _offset += n;
             return n;
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Every report's and reply's id with its day.</summary>

@@ -124,7 +124,7 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) :
     }
 
     /// <summary>Gives the first <paramref name="stallAt"/> bytes, then waits forever (until the connection dies).</summary>
-    sealed class StallsAfter(byte[] bytes, int stallAt) : Stream
+    sealed class StallsAfter(byte[] bytes, int stallAt) : Reporting.Format.IO.ReadOnlyStream
     {
         int _position;
 
@@ -132,21 +132,17 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) :
         {
             if (_position >= stallAt)
                 await Task.Delay(Timeout.Infinite, cancellationToken);
+            return Read(buffer.Span);
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
             var n = Math.Min(buffer.Length, stallAt - _position);
-            bytes.AsMemory(_position, n).CopyTo(buffer);
+            bytes.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
         public override long Length => bytes.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

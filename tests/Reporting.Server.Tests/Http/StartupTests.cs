@@ -69,19 +69,27 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("Reporting:RetentionDays must be between 1 and 3650", message);
     }
 
+    /// <summary>Runs the built server as an operator would, until it exits; returns its exit code and stderr.</summary>
+    static (int ExitCode, string Stderr) RunServerProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            start.Environment[key.Replace(":", "__")] = value;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit(60_000);
+        return (process.ExitCode, stderr);
+    }
+
     [Fact]
     public void ServerProcess_WithBadConfiguration_PrintsOperatorErrors_AndExits1()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { dll, "--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0" })
-            start.ArgumentList.Add(argument);
+        var (exitCode, stderr) = RunServerProcess(["--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0"]);
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(30_000);
-
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: ", stderr);
         Assert.Contains("Reporting:OrgKey is not set", stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -98,22 +106,14 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public void ServerProcess_WhenPostgresCannotBeReached_SaysWhere_WithoutThePassword_AndExits1()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        foreach (var (key, value) in _world.Settings())
-            start.Environment[key.Replace(":", "__")] = value;
-        start.Environment["Reporting__Storage"] = "postgres";
+        var settings = _world.Settings();
+        settings["Reporting:Storage"] = "postgres";
         // Nothing listens on port 1.
-        start.Environment["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=reports;Username=reporting;Password=hunter2-secret;Timeout=5";
+        settings["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Database=reports;Username=reporting;Password=hunter2-secret;Timeout=5";
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(60_000);
+        var (exitCode, stderr) = RunServerProcess(["--urls", "http://127.0.0.1:0"], settings);
 
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: cannot use the PostgreSQL database 'reports' at 127.0.0.1:1", stderr);
         Assert.DoesNotContain("hunter2", stderr);
         Assert.DoesNotContain("   at ", stderr);

@@ -1,3 +1,4 @@
+using Reporting.Format.IO;
 using System.Buffers;
 
 namespace Reporting.Format.Age.Payload;

@@ -1,7 +1,7 @@
-namespace Reporting.Format.Age;
+namespace Reporting.Format.IO;
 
-/// <summary>Base of the forward-only readable streams here (armor, payload, replay): no seeking, no writing.</summary>
-internal abstract class ReadOnlyStream : System.IO.Stream
+/// <summary>Base of the forward-only readable streams (armor, payload, replay, stored items): no seeking, no writing.</summary>
+public abstract class ReadOnlyStream : System.IO.Stream
 {
     public abstract override int Read(Span<byte> buffer);
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -17,7 +17,7 @@ internal abstract class ReadOnlyStream : System.IO.Stream
 }
 
 /// <summary>Base of the forward-only writable streams here (armor, payload): no seeking, no reading.</summary>
-internal abstract class WriteOnlyStream : System.IO.Stream
+public abstract class WriteOnlyStream : System.IO.Stream
 {
     public abstract override void Write(ReadOnlySpan<byte> buffer);
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
