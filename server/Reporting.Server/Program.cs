@@ -32,5 +32,12 @@ catch (RosterException e) when (e.Failure == RosterFailure.Rollback)
     Console.Error.WriteLine("hint: sign a roster with a version above every earlier one (`review org sign --version N`).");
     return 1;
 }
+catch (RosterException e)
+{
+    // The configured file passed validation, so it is a roster served earlier (kept in the store).
+    Console.Error.WriteLine($"reporting-server: error: a roster this server served earlier no longer verifies ({e.Message}).");
+    Console.Error.WriteLine("hint: Reporting:OrgKey must stay the organisation key of every roster in the store; a new organisation key needs a new store.");
+    return 1;
+}
 
 public partial class Program;

@@ -51,6 +51,7 @@ public static class IngestBenchmark
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, Clients * 2), completionPorts);
         var folder = Path.Combine(Path.GetTempPath(), "reporting-ingest-" + Guid.NewGuid().ToString("N"));
+        var schema = "bench_" + Guid.NewGuid().ToString("N");
         Directory.CreateDirectory(folder);
         try
         {
@@ -79,7 +80,8 @@ public static class IngestBenchmark
                 ["Reporting:ChallengesPerSecond"] = "100000",
                 ["Reporting:MaxConcurrentUploads"] = Clients.ToString(),
             };
-            var postgres = Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES");
+            // A schema of its own on the given database, dropped at the end.
+            var postgres = await FreshSchemaAsync(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"), schema);
             var targets = new List<Target> { new("SQLite", [await StartServerAsync(settings, Path.Combine(folder, "sqlite"), null)]) };
             if (!string.IsNullOrEmpty(postgres))
             {
@@ -142,6 +144,7 @@ public static class IngestBenchmark
         }
         finally
         {
+            await DropSchemaAsync(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"), schema);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
         }
@@ -169,6 +172,30 @@ public static class IngestBenchmark
         await ServerApp.PrepareAsync(server);
         await server.StartAsync();
         return server;
+    }
+
+    static async Task<string?> FreshSchemaAsync(string? admin, string schema)
+    {
+        if (string.IsNullOrEmpty(admin))
+            return null;
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ToString();
+    }
+
+    static async Task DropSchemaAsync(string? admin, string schema)
+    {
+        if (string.IsNullOrEmpty(admin))
+            return;
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var connection = new Npgsql.NpgsqlConnection(admin);
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 
     static void Print(string name, Measured m) =>
