@@ -47,6 +47,7 @@ public static class ServerApp
         });
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddSingleton<PowTokens>();
+        builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());
