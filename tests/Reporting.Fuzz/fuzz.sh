@@ -4,7 +4,8 @@
 # Targets: header armor roster roster-payload report-json bundle.
 # Work (published build, findings) goes to $FUZZ_WORK (default /tmp/reporting-fuzz); the seed corpus is
 # corpus/TARGET/. A crash is printed with the exception it raised; copy the input into corpus/TARGET/
-# so FuzzCorpusTests replays it from then on, and fix the parser.
+# so FuzzCorpusTests replays it from then on, and fix the parser. FUZZ_SAVE=1 copies the inputs afl-fuzz
+# kept for new coverage into corpus/TARGET/ too (named by content hash), so the tests replay them.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 target="${1:?usage: fuzz.sh TARGET SECONDS}"
@@ -50,6 +51,12 @@ stat() { sed -n "s/^$1 *: *//p" "$stats"; }
 crashes=$(find "$findings/default/crashes" -type f -name 'id:*' | wc -l)
 hangs=$(find "$findings/default/hangs" -type f -name 'id:*' | wc -l)
 echo "target=$target seconds=$(stat run_time) execs=$(stat execs_done) execs_per_sec=$(stat execs_per_sec) corpus=$(stat corpus_count) crashes=$crashes hangs=$hangs"
+if [ "${FUZZ_SAVE:-0}" = 1 ]; then
+  for input in "$findings"/default/queue/id:*; do
+    case "$input" in *orig:*) continue ;; esac
+    cp "$input" "$here/corpus/$target/afl-$(sha256sum "$input" | cut -c1-16)"
+  done
+fi
 if [ "$crashes" -gt 0 ] || [ "$hangs" -gt 0 ]; then
   dotnet "$bin/Reporting.Fuzz.dll" replay "$target" "$findings"/default/crashes/id:* "$findings"/default/hangs/id:* 2>&1 | grep -v '^accepted\|^refused' | cut -c1-600 || true
   exit 1

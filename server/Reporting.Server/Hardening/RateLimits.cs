@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Reporting.Format.Keys;
 
 namespace Reporting.Server.Hardening;
 
@@ -67,9 +68,9 @@ public sealed class SignerBuckets : IDisposable
     readonly TokenBucketRateLimiter mailboxes = new(RateLimits.Bucket(PerSecond));
 
     /// <summary>Takes a token from the bucket of this kind of key; false when it is empty.</summary>
-    public bool TryCharge(Reporting.Format.Keys.SigningKeyKind kind)
+    public bool TryCharge(SigningKeyKind kind)
     {
-        using var lease = (kind == Reporting.Format.Keys.SigningKeyKind.Mailbox ? mailboxes : reviewers).AttemptAcquire();
+        using var lease = (kind == SigningKeyKind.Mailbox ? mailboxes : reviewers).AttemptAcquire();
         return lease.IsAcquired;
     }
 
