@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 using Reporting.Format.Keys;
 
 namespace Reporting.Server.Hardening;
@@ -59,13 +60,10 @@ public static class RateLimits
 /// spending a token, so a flood of them cannot make reviewers wait; it meets the global concurrency limit instead.
 /// Mailbox keys cost nothing to make, so validly signed mailbox polling has a bucket of its own and cannot starve
 /// reviewers either.</summary>
-public sealed class SignerBuckets : IDisposable
+public sealed class SignerBuckets(IOptions<ReportingOptions> options) : IDisposable
 {
-    /// <summary>A few reviewers fetching, deleting and answering; a source polling now and then.</summary>
-    const int PerSecond = 200;
-
-    readonly TokenBucketRateLimiter reviewers = new(RateLimits.Bucket(PerSecond));
-    readonly TokenBucketRateLimiter mailboxes = new(RateLimits.Bucket(PerSecond));
+    readonly TokenBucketRateLimiter reviewers = new(RateLimits.Bucket(options.Value.SignedRequestsPerSecond));
+    readonly TokenBucketRateLimiter mailboxes = new(RateLimits.Bucket(options.Value.SignedRequestsPerSecond));
 
     /// <summary>Takes a token from the bucket of this kind of key; false when it is empty.</summary>
     public bool TryCharge(SigningKeyKind kind)

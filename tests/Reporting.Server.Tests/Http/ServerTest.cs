@@ -6,7 +6,10 @@ public abstract class ServerTest : IAsyncLifetime
     protected TestWorld World { get; } = new();
     protected RunningServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World);
+    public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World, Configure);
+
+    /// <summary>Settings of this class's server beyond the world's own.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
 
     public virtual async Task DisposeAsync()
     {
@@ -18,6 +21,6 @@ public abstract class ServerTest : IAsyncLifetime
     protected async Task RestartAsync()
     {
         await Server.DisposeAsync();
-        Server = await RunningServer.StartAsync(World);
+        Server = await RunningServer.StartAsync(World, Configure);
     }
 }
