@@ -102,20 +102,22 @@ public sealed class HostileHttpTests(ITestOutputHelper output) : ServerTest
                 }
             });
             await Task.Delay(TimeSpan.FromSeconds(2));
+            var trickledBefore = Volatile.Read(ref trickled);
 
             var started = Stopwatch.StartNew();
             var id = await Server.SubmitOkAsync(Server.SealForRoster("through the crowd"u8.ToArray()));
             var listed = await Server.ListReportsAsync();
             using var roster = await Server.Client.GetAsync("/api/v1/roster");
             var took = started.Elapsed;
-            var stillTrickling = Volatile.Read(ref trickled);
             await stop.CancelAsync();
             await trickle;
+            output.WriteLine($"{sockets.Count} slow connections, {trickledBefore} bytes trickled before; submission, listing and roster took {took.TotalMilliseconds:F0} ms");
 
             Assert.Contains(listed, r => r.Id == id);
             Assert.Equal(HttpStatusCode.OK, roster.StatusCode);
             Assert.True(took < TimeSpan.FromSeconds(10), $"the honest requests took {took}");
-            Assert.True(stillTrickling > Crowd * 5, $"the crowd sent only {stillTrickling} trickle bytes: it was not flooding");
+            // At least two rounds of trickle reached the server's sockets before the honest requests went in.
+            Assert.True(trickledBefore >= Crowd * 2, $"the crowd sent only {trickledBefore} trickle bytes: it was not flooding");
         }
         finally
         {
