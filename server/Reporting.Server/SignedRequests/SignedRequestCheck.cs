@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Reporting.Server.Hardening;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
+using Reporting.Server.Hardening;
 using Reporting.Server.Rosters;
 using Reporting.Server.Storage;
 
