@@ -53,4 +53,9 @@ public sealed record ReportingOptions
     /// costs microseconds, and a bucket small enough to empty by hand would let anyone deny every source
     /// a challenge; the work is paid at submission. 500/s is far above honest demand.</summary>
     public int ChallengesPerSecond { get; init; } = 500;
+
+    /// <summary>Signed requests per second, server-wide, for reviewers' access keys and, separately, for
+    /// mailbox keys, each with a burst of ten times as many. Charged only once a signature verifies, so only
+    /// key holders spend it: a few reviewers and sources polling now and then need far less than 200.</summary>
+    public int SignedRequestsPerSecond { get; init; } = 200;
 }

@@ -35,6 +35,8 @@ public sealed class ReportingOptionsValidator(TimeProvider clock, IConfiguration
             failures.Add("Reporting:RosterCheckSeconds must be between 1 and 3600.");
         if (options.ChallengesPerSecond is < 1 or > 100_000)
             failures.Add("Reporting:ChallengesPerSecond must be between 1 and 100000.");
+        if (options.SignedRequestsPerSecond is < 1 or > 100_000)
+            failures.Add("Reporting:SignedRequestsPerSecond must be between 1 and 100000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -45,6 +45,7 @@ public static class ServerApp
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddHostedService<RosterWatcher>();
         builder.Services.AddSingleton<PowTokens>();
+        builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());

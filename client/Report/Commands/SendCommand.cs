@@ -32,9 +32,13 @@ static class SendCommand
             var status = ExitCode.Delivered;
             for (var i = 0; i < entries.Count; i++)
             {
-                var delivery = courier.Deliver(entries[i], CancellationToken.None);
-                if (Print(delivery, entries[i]) != ExitCode.Delivered)
-                    status = ExitCode.Queued;
+                // Refused for its roster version: another try would only cost a proof of work and a connection.
+                var delivery = entries[i].RosterRefused
+                    ? new DeliveryResult(DeliveryOutcome.RosterRefused, null, entries[i].Problem)
+                    : courier.Deliver(entries[i], CancellationToken.None);
+                var printed = Print(delivery, entries[i]);
+                if (printed == ExitCode.Queued || (printed == ExitCode.Failed && status == ExitCode.Delivered))
+                    status = printed;
                 if (delivery.Outcome == DeliveryOutcome.Unreachable)
                 {
                     Console.Error.WriteLine($"report: {UiText.Format("StoppedUnreachable", entries.Count - i - 1)}");
@@ -60,11 +64,24 @@ static class SendCommand
                 Console.Error.WriteLine($"report: hint: {UiText.Get("HintRefused")}");
                 Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
                 return ExitCode.Queued;
+            case DeliveryOutcome.RosterRefused:
+                Console.Error.WriteLine($"report: {UiText.Format("RosterRefused", entry.IdempotencyKey, entry.RosterVersion)}");
+                PrintRosterRefusedHints(entry);
+                Console.Out.WriteLine($"refused: {entry.IdempotencyKey}");
+                return ExitCode.Failed;
             default:
                 Console.Error.WriteLine($"report: {UiText.Format("Queued", delivery.Problem)}");
                 Console.Error.WriteLine($"report: hint: {UiText.Get("HintQueued")}");
                 Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
                 return ExitCode.Queued;
         }
+    }
+
+    /// <summary>What a source can still do with an envelope the server will not take: carry it as it is to a
+    /// reviewer who still holds the key it was sealed to, or write the report again and drop this one.</summary>
+    public static void PrintRosterRefusedHints(OutboxEntry entry)
+    {
+        Console.Error.WriteLine($"report: hint: {UiText.Format("HintRosterRefusedCarry", entry.IdempotencyKey, entry.RosterVersion)}");
+        Console.Error.WriteLine($"report: hint: {UiText.Format("HintRosterRefusedRewrite", entry.IdempotencyKey)}");
     }
 }

@@ -21,6 +21,9 @@ enum DeliveryOutcome
     Queued,
     /// <summary>The server answered that it will not take it (4xx): it stays in the outbox, marked.</summary>
     Refused,
+    /// <summary>The server no longer accepts the roster version it was sealed to (409): it stays in the outbox,
+    /// marked, and is not sent again; it can be exported to carry by hand, or written again.</summary>
+    RosterRefused,
     /// <summary>The server is plainly unreachable: this and the remaining envelopes were not tried.</summary>
     Unreachable,
 }
@@ -63,9 +66,14 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
             // Busy, or our proof of work came too late: worth sending again later. Anything else is a refusal.
             var busy = (int)response.StatusCode >= 500
                 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden;
-            return busy
-                ? Keep(entry, attempts, DeliveryOutcome.Queued, problem)
-                : Keep(entry, attempts, DeliveryOutcome.Refused, problem);
+            if (busy)
+                return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem, RosterRefused = true });
+                return new DeliveryResult(DeliveryOutcome.RosterRefused, null, problem);
+            }
+            return Keep(entry, attempts, DeliveryOutcome.Refused, problem);
         }
         catch (BrokenCircuitException)
         {

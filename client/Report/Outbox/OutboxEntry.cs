@@ -5,4 +5,8 @@ namespace Reporting.Report.Outbox;
 /// <param name="RosterVersion">The roster version the envelope was sealed to (header Reporting-Roster-Version).</param>
 /// <param name="Queued">The day (not the time) it was sealed.</param>
 /// <param name="Problem">Why the last delivery failed, in a few words, or null.</param>
-sealed record OutboxEntry(string IdempotencyKey, int RosterVersion, DateOnly Queued, long Size, int Attempts = 0, string? Problem = null);
+/// <param name="RosterRefused">The server answered 409: it no longer takes envelopes sealed to
+/// <paramref name="RosterVersion"/> (its grace period after a roster change is over, or it never served that
+/// version). Sending it again cannot help, and the outbox holds no plaintext to seal it again from, so
+/// <c>report send</c> leaves it alone and says what the source can do instead.</param>
+sealed record OutboxEntry(string IdempotencyKey, int RosterVersion, DateOnly Queued, long Size, int Attempts = 0, string? Problem = null, bool RosterRefused = false);

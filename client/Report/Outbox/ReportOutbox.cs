@@ -35,6 +35,9 @@ sealed class ReportOutbox(string directory)
     public void Save(OutboxEntry entry) =>
         AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json), replace: true);
 
+    /// <summary>The entry whose key is <paramref name="key"/> (as <c>report outbox</c> lists it), or null.</summary>
+    public OutboxEntry? Find(string key) => List().FirstOrDefault(e => e.IdempotencyKey == key);
+
     public void Remove(OutboxEntry entry)
     {
         File.Delete(EnvelopePath(entry));

@@ -33,6 +33,13 @@ public static class Problems
         TypedResults.Problem("The server cannot take this upload now. Try again later.",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "The server is busy.");
 
+    /// <summary>429 with Retry-After: a rate limit or concurrency limit is full.</summary>
+    public static ProblemHttpResult Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return TypedResults.Problem("Try again shortly.", statusCode: StatusCodes.Status429TooManyRequests, title: "The server is busy.");
+    }
+
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found.");
 }

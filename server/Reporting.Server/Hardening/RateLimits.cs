@@ -1,5 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Reporting.Format.Keys;
 
 namespace Reporting.Server.Hardening;
 
@@ -9,8 +11,6 @@ public static class RateLimits
 {
     public const string Challenges = "challenges";
     public const string Uploads = "uploads";
-    public const string Reviewers = "reviewers";
-    public const string Mailboxes = "mailboxes";
     public const string Reads = "reads";
 
     /// <summary>Requests in progress at once across every route: a flood queues or is refused with 429
@@ -39,25 +39,13 @@ public static class RateLimits
                 QueueLimit = options.MaxConcurrentUploads * 4,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             }));
-            // A few reviewers fetching and deleting. Charged before the signature is checked (one Ed25519
-            // verification), so generous enough that garbage must come in hundreds a second to get in their way;
-            // mailbox keys cost nothing to make, so sources polling mailboxes have a bucket of their own.
-            limiter.AddPolicy(Reviewers, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
-            limiter.AddPolicy(Mailboxes, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
+            // Signed routes have no policy here: SignerBuckets charges them once the signature verifies.
             limiter.AddPolicy(Reads, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
-                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = context.HttpContext,
-                    ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "The server is busy.", Detail = "Try again shortly." },
-                });
-            };
+            limiter.OnRejected = (context, _) => new ValueTask(Problems.Busy(context.HttpContext).ExecuteAsync(context.HttpContext));
         });
     }
 
-    static TokenBucketRateLimiterOptions Bucket(int perSecond) => new()
+    internal static TokenBucketRateLimiterOptions Bucket(int perSecond) => new()
     {
         TokenLimit = perSecond * 10,
         TokensPerPeriod = perSecond,
@@ -65,4 +53,28 @@ public static class RateLimits
         QueueLimit = 0,
         AutoReplenishment = true,
     };
+}
+
+/// <summary>The reviewers' and the mailboxes' buckets, charged by <see cref="SignedRequests.SignedRequestCheck"/>
+/// only after a request's signature verifies: garbage, unknown keys and bad signatures are refused (401) without
+/// spending a token, so a flood of them cannot make reviewers wait; it meets the global concurrency limit instead.
+/// Mailbox keys cost nothing to make, so validly signed mailbox polling has a bucket of its own and cannot starve
+/// reviewers either.</summary>
+public sealed class SignerBuckets(IOptions<ReportingOptions> options) : IDisposable
+{
+    readonly TokenBucketRateLimiter reviewers = new(RateLimits.Bucket(options.Value.SignedRequestsPerSecond));
+    readonly TokenBucketRateLimiter mailboxes = new(RateLimits.Bucket(options.Value.SignedRequestsPerSecond));
+
+    /// <summary>Takes a token from the bucket of this kind of key; false when it is empty.</summary>
+    public bool TryCharge(SigningKeyKind kind)
+    {
+        using var lease = (kind == SigningKeyKind.Mailbox ? mailboxes : reviewers).AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    public void Dispose()
+    {
+        reviewers.Dispose();
+        mailboxes.Dispose();
+    }
 }

@@ -24,9 +24,10 @@ public static class MailboxRoutes
     {
         var group = routes.MapGroup("/api/v1/mailboxes/{mailbox}/replies").ExcludeFromDescription();
         group.MapPost("", Post).RequireRateLimiting(RateLimits.Uploads);
-        group.MapGet("", List).RequireRateLimiting(RateLimits.Mailboxes);
-        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Mailboxes);
-        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Mailboxes);
+        // Signed by the mailbox key; charged to the mailboxes' bucket once the signature verifies (SignerBuckets).
+        group.MapGet("", List);
+        group.MapGet("{id}", Download);
+        group.MapDelete("{id}", Delete);
         return group;
     }
 
@@ -42,8 +43,8 @@ public static class MailboxRoutes
             return Problems.BodyRefused(status);
         using (body)
         {
-            if (!await check.VerifyAsync(context, request, body.Sha256!))
-                return Problems.NotSigned();
+            if (await check.CheckAsync(context, request, body.Sha256!) is { } refusal)
+                return refusal;
             if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
                 return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
             var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -55,16 +56,20 @@ public static class MailboxRoutes
 
     static async Task<Results<Ok<ReplyList>, ProblemHttpResult>> List(string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+        if (ParseMailbox(mailbox) is not { } key)
             return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.MailboxOwner(key)) is { } refusal)
+            return refusal;
         var replies = await store.ListRepliesAsync(key.ToString(), context.RequestAborted);
         return TypedResults.Ok(new ReplyList([.. replies.Select(r => new ListedReply(r.Id, r.Day, r.Size))]));
     }
 
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string mailbox, string id, HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+        if (ParseMailbox(mailbox) is not { } key)
             return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.MailboxOwner(key)) is { } refusal)
+            return refusal;
         if (!RandomId.IsValid(id) || await store.OpenReplyAsync(key.ToString(), id, context.RequestAborted) is not { } blob)
             return Problems.NotFound();
         context.Response.ContentLength = blob.Length;
@@ -73,8 +78,10 @@ public static class MailboxRoutes
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(string mailbox, string id, HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (ParseMailbox(mailbox) is not { } key || !await check.VerifyAsync(context, new Signer.MailboxOwner(key)))
+        if (ParseMailbox(mailbox) is not { } key)
             return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.MailboxOwner(key)) is { } refusal)
+            return refusal;
         return RandomId.IsValid(id) && await store.DeleteReplyAsync(key.ToString(), id, CancellationToken.None)
             ? TypedResults.NoContent()
             : Problems.NotFound();

@@ -31,9 +31,10 @@ public static class ReportRoutes
             .Accepts<Stream>("application/octet-stream")
             .WithTags("Submission")
             .WithSummary("Submit an age envelope sealed to the roster (headers Reporting-Pow, Reporting-Roster-Version, Idempotency-Key)");
-        group.MapGet("", List).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
-        group.MapGet("{id}", Download).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
-        group.MapDelete("{id}", Delete).RequireRateLimiting(RateLimits.Reviewers).ExcludeFromDescription();
+        // Signed by an access key; charged to the reviewers' bucket once the signature verifies (SignerBuckets).
+        group.MapGet("", List).ExcludeFromDescription();
+        group.MapGet("{id}", Download).ExcludeFromDescription();
+        group.MapDelete("{id}", Delete).ExcludeFromDescription();
         return group;
     }
 
@@ -92,16 +93,16 @@ public static class ReportRoutes
 
     static async Task<Results<Ok<ReportList>, ProblemHttpResult>> List(HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
-            return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.Reviewer()) is { } refusal)
+            return refusal;
         var reports = await store.ListReportsAsync(context.RequestAborted);
         return TypedResults.Ok(new ReportList([.. reports.Select(r => new ListedReport(r.Id, r.Day, r.Size, r.RosterVersion))]));
     }
 
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string id, HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
-            return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.Reviewer()) is { } refusal)
+            return refusal;
         if (!RandomId.IsValid(id) || await store.OpenReportAsync(id, context.RequestAborted) is not { } blob)
             return Problems.NotFound();
         context.Response.ContentLength = blob.Length;
@@ -110,8 +111,8 @@ public static class ReportRoutes
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext context, SignedRequestCheck check, IReportStore store)
     {
-        if (!await check.VerifyAsync(context, new Signer.Reviewer()))
-            return Problems.NotSigned();
+        if (await check.CheckAsync(context, new Signer.Reviewer()) is { } refusal)
+            return refusal;
         return RandomId.IsValid(id) && await store.DeleteReportAsync(id, CancellationToken.None)
             ? TypedResults.NoContent()
             : Problems.NotFound();

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
+using Reporting.Server.Hardening;
 using Reporting.Server.Rosters;
 using Reporting.Server.Storage;
 
@@ -19,8 +21,9 @@ public abstract record Signer
 public sealed record SignedRequest(PublicSigningKey Key, SignedHeaders Headers);
 
 /// <summary>Verifies signed requests (D10): known key, fresh timestamp, valid signature over method,
-/// raw path and query, timestamp, nonce and body hash, and a nonce never seen before.</summary>
-public sealed class SignedRequestCheck(IReportStore store, RosterBook roster, TimeProvider clock)
+/// raw path and query, timestamp, nonce and body hash, and a nonce never seen before. Only a request that
+/// passes is charged to its signer's bucket (<see cref="SignerBuckets"/>).</summary>
+public sealed class SignedRequestCheck(IReportStore store, RosterBook roster, TimeProvider clock, SignerBuckets buckets)
 {
     static readonly byte[] EmptyBodyHash = SHA256.HashData([]);
 
@@ -45,19 +48,26 @@ public sealed class SignedRequestCheck(IReportStore store, RosterBook roster, Ti
         return allowed && RequestSignature.IsValidNonce(nonce) ? new SignedRequest(key, new SignedHeaders(keyText, timestamp, nonce, signature)) : null;
     }
 
-    /// <summary>Checks the signature over a request without a body, then spends its nonce.</summary>
-    public async Task<bool> VerifyAsync(HttpContext context, Signer signer)
-        => Precheck(context, signer) is { } request && await VerifyAsync(context, request, EmptyBodyHash);
+    /// <summary>Checks a request without a body: null when it may proceed, else the refusal to answer with.</summary>
+    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, Signer signer)
+        => Precheck(context, signer) is { } request ? await CheckAsync(context, request, EmptyBodyHash) : Problems.NotSigned();
 
-    /// <summary>Checks the signature given the body's hash, then spends the nonce (false on a replay).</summary>
-    public async Task<bool> VerifyAsync(HttpContext context, SignedRequest request, byte[] bodySha256)
+    /// <summary>Checks the signature given the body's hash, charges the signer's bucket, then spends the nonce.
+    /// Null when the request may proceed; 401 when the signature fails or the nonce was used; 429 when the
+    /// bucket is empty (the nonce is then left unspent: nothing was done).</summary>
+    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, SignedRequest request, byte[] bodySha256)
     {
         // The path exactly as the client sent it (percent-encoding included), which is what it signed.
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
         var now = clock.GetUtcNow();
         if (!RequestSignature.Verify(request.Key, request.Headers, context.Request.Method, target, bodySha256, now))
-            return false;
-        return await store.TryUseNonceAsync(request.Headers.Nonce, DateOnly.FromDateTime(now.UtcDateTime), context.RequestAborted);
+            return Problems.NotSigned();
+        // Charged before the nonce is written, so the database is behind the bucket too.
+        if (!buckets.TryCharge(request.Key.Kind))
+            return Problems.Busy(context);
+        return await store.TryUseNonceAsync(request.Headers.Nonce, DateOnly.FromDateTime(now.UtcDateTime), context.RequestAborted)
+            ? null
+            : Problems.NotSigned();
     }
 
     static string? Single(IHeaderDictionary headers, string name) =>

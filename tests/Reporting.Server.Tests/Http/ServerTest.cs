@@ -6,7 +6,10 @@ public abstract class ServerTest : IAsyncLifetime
     protected TestWorld World { get; } = new();
     protected RunningServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World);
+    public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World, Configure);
+
+    /// <summary>Settings of this class's server beyond the world's own.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings) { }
 
     public virtual async Task DisposeAsync()
     {
@@ -14,10 +17,15 @@ public abstract class ServerTest : IAsyncLifetime
         World.Dispose();
     }
 
-    /// <summary>Stops the server and starts a new one on the same data folder (and the roster file as it is now).</summary>
+    /// <summary>Stops the server and starts a new one on the same data folder (and the roster file as it is
+    /// now), with this class's settings and any <paramref name="adjust"/> makes.</summary>
     protected async Task RestartAsync(Action<Dictionary<string, string?>>? adjust = null)
     {
         await Server.DisposeAsync();
-        Server = await RunningServer.StartAsync(World, adjust);
+        Server = await RunningServer.StartAsync(World, settings =>
+        {
+            Configure(settings);
+            adjust?.Invoke(settings);
+        });
     }
 }
