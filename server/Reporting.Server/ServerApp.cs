@@ -23,7 +23,10 @@ public static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No watching of configuration files: the default watches the content root and everything below
+        // it, the data folder too when it lies there, and would wake for every envelope written. The
+        // roster file has its own watcher; other settings take effect at restart.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         configure?.Invoke(builder);
 
         // No forwarded-header processing, whatever the environment says: client addresses are never

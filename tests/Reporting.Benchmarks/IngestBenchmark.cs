@@ -238,7 +238,8 @@ public static class IngestBenchmark
     static async Task<WebApplication> StartBareAsync(string folder)
     {
         Directory.CreateDirectory(folder);
-        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0"]);
+        // As the server: no configuration file watching (it would wake for files written below the content root).
+        var builder = WebApplication.CreateSlimBuilder(["--urls", "http://127.0.0.1:0", "--hostBuilder:reloadConfigOnChange=false"]);
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         var app = builder.Build();

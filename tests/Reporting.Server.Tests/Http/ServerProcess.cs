@@ -21,6 +21,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Address { get; }
     public HttpClient Client { get; }
+    public int ProcessId => _process.Id;
 
     /// <summary>The test client's calls (challenges, submissions, signed reviewer requests) against this process.</summary>
     public RunningServer Api { get; }

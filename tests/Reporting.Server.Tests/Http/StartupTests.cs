@@ -118,4 +118,19 @@ public sealed class StartupTests : IDisposable
         Assert.DoesNotContain("hunter2", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
+
+    [Fact]
+    public async Task RunningServer_WatchesNoFolder_SoWritingEnvelopesWakesNothing()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        // The data folder inside the content root, as with the default Reporting:DataDir=data.
+        await using var server = await ServerProcess.StartAsync(_world);
+        await server.Api.SubmitOkAsync(server.Api.SealForRoster("watched?"u8.ToArray()));
+
+        var watches = Directory.EnumerateFiles($"/proc/{server.ProcessId}/fdinfo")
+            .Sum(info => { try { return File.ReadLines(info).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
+
+        Assert.Equal(0, watches);
+    }
 }
