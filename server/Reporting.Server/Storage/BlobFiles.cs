@@ -34,7 +34,9 @@ public sealed class BlobFiles
     public async Task<byte[]> WriteAsync(string id, Stream source, long size, DateOnly day, bool sync, CancellationToken cancellationToken = default)
     {
         var path = PathOf(id);
-        var file = new FileStream(path, DataFolder.PrivateNewFile(FileAccess.Write, FileOptions.Asynchronous));
+        // Not FileOptions.Asynchronous: on Linux that only moves each write to another thread, and a body
+        // already in memory is written to the page cache in microseconds.
+        var file = new FileStream(path, DataFolder.PrivateNewFile(FileAccess.Write));
         try
         {
             await using (file)
@@ -96,7 +98,7 @@ public sealed class BlobFiles
             var remaining = whole.AsMemory((int)memory.Position);
             if (remaining.Length != size)
                 throw new ArgumentException(remaining.Length < size ? "The ciphertext is shorter than its declared size." : "The ciphertext is longer than its declared size.", nameof(source));
-            await file.WriteAsync(remaining, cancellationToken);
+            file.Write(remaining.Span);
             memory.Position += remaining.Length;
             return SHA256.HashData(remaining.Span);
         }

@@ -240,9 +240,9 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     }
 
     /// <summary>Crash-safe with one fsync on the way, as the bare baseline pays: the ciphertext is written
-    /// to its file by the caller's thread; then, at the same time, the file and its folder are fsynced
-    /// (uploads do this in parallel) and a group commit stores the row, marked pending with the file's
-    /// SHA-256. The answer waits for both. A later commit clears the marks of files known durable; at
+    /// to its file by the caller's thread; then, at the same time, that thread fsyncs the file and its
+    /// folder (uploads do this in parallel) and a group commit stores the row, marked pending with the
+    /// file's SHA-256. The answer waits for both. A later commit clears the marks of files known durable; at
     /// start-up a pending row whose file does not hold those exact bytes (the machine died before the
     /// file reached the disk, and the submission was never acknowledged) is removed, so nothing
     /// half-written is ever listed after a crash, and a file without a row is shredded.
@@ -253,18 +253,26 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var sha256 = await _blobs.WriteAsync(report.Id, ciphertext, report.Size, report.Day, sync: false, cancellationToken);
-        var durable = Task.Run(() => _blobs.SyncAsync(report.Id), CancellationToken.None);
         var pending = new PendingAdd(report, sha256);
-        AddResult result;
         try
         {
             _pendingAdds.Add(pending, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            _blobs.Shred(report.Id); // the store is shutting down
+            throw;
+        }
+        AddResult result;
+        try
+        {
+            // The row is with the group commit; while it commits, this thread fsyncs the file.
+            await _blobs.SyncAsync(report.Id);
             result = await pending.Result.Task;
-            await durable;
         }
         catch
         {
-            await durable.ContinueWith(_ => { }, TaskScheduler.Default); // settled, whatever it did
+            await pending.Result.Task.ContinueWith(_ => { }, TaskScheduler.Default); // settled, whatever it did
             if (pending.Result.Task.IsCompletedSuccessfully && pending.Result.Task.Result.Outcome == AddOutcome.Stored)
                 await DeleteReportAsync(report.Id, CancellationToken.None); // listed, but its file could not be made durable
             else
