@@ -13,7 +13,8 @@ public static class CommandFiles
             return Console.OpenStandardInput();
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // Read once, front to back: SequentialScan asks the kernel to read further ahead.
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
