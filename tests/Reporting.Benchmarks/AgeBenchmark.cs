@@ -18,7 +18,7 @@ internal static class AgeBenchmark
 
     public static int Run(string[] args)
     {
-        int sizeMib = 768, runs = 5;
+        int sizeMib = 768, runs = 7;
         List<string> dirs = [];
         string? tools = null;
         bool build = true;
@@ -67,6 +67,8 @@ internal static class AgeBenchmark
             string recipient = identity.Recipient.ToString();
 
             var results = new Dictionary<string, List<Sample>>();
+            // Other work on the machine takes cores from both tools; the load says how much.
+            string loadBefore = LoadAverage();
             string ours = Path.Combine(work, "ours.age"), theirs = Path.Combine(work, "age.age");
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
@@ -93,7 +95,7 @@ internal static class AgeBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"in {work} ({FileSystemOf(work)}); medians of {runs}; CPU = user + sys of all threads");
+            Console.WriteLine($"in {work} ({FileSystemOf(work)}); medians of {runs}; CPU = user + sys of all threads; load average {loadBefore} before, {LoadAverage()} after");
             Console.WriteLine($"  {"",-10} {"MiB/s",7} {"wall s",7} {"CPU s",6} {"peak RSS",11}   MiB/s of each run, in order");
             foreach (string name in new[] { "ours seal", "age seal", "ours open", "age open" })
             {
@@ -198,6 +200,9 @@ internal static class AgeBenchmark
         }
         return (Bin("Report", "report"), Bin("Review", "review"));
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
 
     private static string StockAgeVersion() => RunToEnd([StockAge, "--version"]).Trim();
 

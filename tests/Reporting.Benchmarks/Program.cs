@@ -12,7 +12,7 @@ static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/Reporting.Benchmarks -- <benchmark>");
     Console.WriteLine("  age [--size-mib N] [--runs R] [--dir DIR]... [--tools DIR] [--no-build]");
-    Console.WriteLine("      report seal / review open of N MiB (default 768) as whole processes beside /usr/bin/age, R runs (default 5),");
+    Console.WriteLine("      report seal / review open of N MiB (default 768) as whole processes beside /usr/bin/age, R runs (default 7),");
     Console.WriteLine("      in each DIR (default: the temporary folder, then /dev/shm); --tools: where report and review are (default: their Release build)");
     Console.WriteLine("  ingest   64 KiB submissions from 32 clients beside a bare Kestrel endpoint; 1 GiB upload memory");
     return 2;
