@@ -73,16 +73,15 @@ internal static class AgeBenchmark
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
             {
-                foreach (string path in new[] { ours, theirs, oursOut, theirsOut }) File.Delete(path);
                 var seals = new[]
                 {
-                    ("ours seal", new[] { report, "seal", "-r", recipient, "-o", ours, plain }),
-                    ("age seal", new[] { StockAge, "-r", recipient, "-o", theirs, plain }),
+                    ("ours seal", ours, new[] { report, "seal", "-r", recipient, "-o", ours, plain }),
+                    ("age seal", theirs, new[] { StockAge, "-r", recipient, "-o", theirs, plain }),
                 };
                 var opens = new[]
                 {
-                    ("ours open", new[] { review, "open", "-i", identityFile, "-o", oursOut, ours }),
-                    ("age open", new[] { StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs }),
+                    ("ours open", oursOut, new[] { review, "open", "-i", identityFile, "-o", oursOut, ours }),
+                    ("age open", theirsOut, new[] { StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs }),
                 };
                 // Who goes first alternates, so that neither always meets the other's leftovers.
                 if (run % 2 == 1)
@@ -90,7 +89,7 @@ internal static class AgeBenchmark
                     Array.Reverse(seals);
                     Array.Reverse(opens);
                 }
-                foreach (var (name, command) in seals.Concat(opens)) Measure(results, name, command);
+                foreach (var (name, output, command) in seals.Concat(opens)) Measure(results, name, command, output);
                 if (run == 0) CheckRoundTrips(inputHash, identityFile, review, ours, theirs, oursOut, theirsOut);
             }
 
@@ -137,9 +136,12 @@ internal static class AgeBenchmark
         File.Delete(crossed);
     }
 
-    private static void Measure(Dictionary<string, List<Sample>> results, string name, string[] command)
+    private static void Measure(Dictionary<string, List<Sample>> results, string name, string[] command, string output)
     {
-        // Each starts with no dirty pages of an earlier step still waiting to be written back.
+        // Each step starts from the same state: its own output of the run before just removed (so both
+        // tools free and take as much memory right before they run) and no dirty pages of an earlier step
+        // still waiting to be written back.
+        File.Delete(output);
         RunToEnd(["sync"]);
         string timeFile = Path.GetTempFileName();
         try
