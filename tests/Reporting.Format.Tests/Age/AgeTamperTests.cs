@@ -68,7 +68,7 @@ public sealed class AgeTamperTests
     [Fact]
     public void DamageInALaterBatch_OrTruncationAtABatchBoundary_IsCaught()
     {
-        // 70 chunks: several of the parallel path's batches (15 chunks each on two cores, 7 or 3 on more).
+        // 70 chunks: several of the parallel path's batches (15 chunks each on up to six cores, 7 or 3 on more).
         using var alice = X25519Identity.Generate();
         byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(70 * Chunk - 5), [alice.Recipient], false, true);
         int p = PayloadStart(file) + 16;
