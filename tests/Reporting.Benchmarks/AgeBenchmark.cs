@@ -5,37 +5,56 @@ using Reporting.Format.Age;
 
 namespace Reporting.Benchmarks;
 
-/// <summary>Seal and open a large file, file to file, with our age and the stock age binary side by
-/// side in one run: interleaved, median of several runs, each a child process so that peak RSS
-/// (GNU time's %M) compares like for like. Goals (DESIGN §5): seal ≥ 1.5×, open ≥ 1.2× age, ≤ 64 MiB.</summary>
+/// <summary>Seal and open a large file as a user does: whole processes, the built <c>report seal</c> and
+/// <c>review open</c> apphosts beside the stock age binary, file to file, same input, interleaved, median
+/// of several runs, peak RSS from GNU time (%M) for each. Process start, JIT, reading, writing and making
+/// the output durable all count, as they do for a user. Goals (DESIGN §5): seal ≥ 1.5×, open ≥ 1.2× age,
+/// ≤ 64 MiB peak RSS.</summary>
 internal static class AgeBenchmark
 {
     private const string StockAge = "/usr/bin/age";
     private const string GnuTime = "/usr/bin/time";
+    private const string Usage = "age [--size-mib N] [--runs R] [--dir DIR]... [--tools DIR] [--no-build]";
 
     public static int Run(string[] args)
     {
-        int sizeMib = 1024, runs = 3;
-        string dir = Path.GetTempPath();
+        int sizeMib = 768, runs = 7;
+        List<string> dirs = [];
+        string? tools = null;
+        bool build = true;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
-                case "--size-mib": sizeMib = int.Parse(args[++i]); break;
-                case "--runs": runs = int.Parse(args[++i]); break;
-                case "--dir": dir = args[++i]; break;
-                default: Console.Error.WriteLine($"age benchmark: unknown option {args[i]}"); return 2;
+                case "--size-mib": sizeMib = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dir": dirs.Add(args[++i]); break;
+                case "--tools": tools = args[++i]; build = false; break;
+                case "--no-build": build = false; break;
+                default: Console.Error.WriteLine($"age benchmark: unknown option {args[i]}; usage: {Usage}"); return 2;
             }
         }
-        foreach (string tool in new[] { StockAge, GnuTime })
+        // On disk (the temporary folder) and in memory (tmpfs): the disk of a shared machine is noisy.
+        if (dirs.Count == 0) dirs = Directory.Exists("/dev/shm") ? [Path.GetTempPath(), "/dev/shm"] : [Path.GetTempPath()];
+        if (!InstallMissingTools()) return 2;
+        var (report, review) = tools is null ? BuiltTools(build) : (Path.Combine(tools, "report"), Path.Combine(tools, "review"));
+        foreach (string tool in new[] { report, review })
         {
             if (!File.Exists(tool))
             {
-                Console.Error.WriteLine($"age benchmark: {tool} is missing (apt-get install {Path.GetFileName(tool)})");
+                Console.Error.WriteLine($"age benchmark: {tool} is missing (build it: dotnet build Reporting.sln -c Release)");
                 return 2;
             }
         }
 
+        Console.WriteLine($"age benchmark: {sizeMib} MiB, file to file, whole processes, {runs} interleaved runs, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"  ours: {report} seal / {review} open;  theirs: {StockAge} ({StockAgeVersion()})");
+        foreach (string dir in dirs) RunIn(dir, sizeMib, runs, report, review);
+        return 0;
+    }
+
+    private static void RunIn(string dir, int sizeMib, int runs, string report, string review)
+    {
         string work = Directory.CreateDirectory(Path.Combine(dir, "age-bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)))).FullName;
         try
         {
@@ -47,52 +66,47 @@ internal static class AgeBenchmark
             File.WriteAllText(identityFile, identity.Export() + "\n");
             string recipient = identity.Recipient.ToString();
 
-            Console.WriteLine($"age benchmark: {sizeMib} MiB file to file in {work}, {runs} interleaved runs, {Environment.ProcessorCount} cores");
-            var results = new Dictionary<string, List<(double Seconds, long PeakKib, double CpuSeconds)>>();
+            var results = new Dictionary<string, List<Sample>>();
+            // Other work on the machine takes cores from both tools; the load says how much.
+            string loadBefore = LoadAverage();
             string ours = Path.Combine(work, "ours.age"), theirs = Path.Combine(work, "age.age");
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
             {
-                // Who goes first alternates, so that neither always meets the other's write-back.
                 var seals = new[]
                 {
-                    ("ours seal", Self("age-seal", recipient, plain, ours)),
-                    ("age seal", new[] { StockAge, "-r", recipient, "-o", theirs, plain }),
+                    ("ours seal", ours, new[] { report, "seal", "-r", recipient, "-o", ours, plain }),
+                    ("age seal", theirs, new[] { StockAge, "-r", recipient, "-o", theirs, plain }),
                 };
                 var opens = new[]
                 {
-                    ("ours open", Self("age-open", identityFile, ours, oursOut)),
-                    ("age open", new[] { StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs }),
+                    ("ours open", oursOut, new[] { review, "open", "-i", identityFile, "-o", oursOut, ours }),
+                    ("age open", theirsOut, new[] { StockAge, "-d", "-i", identityFile, "-o", theirsOut, theirs }),
                 };
+                // Who goes first alternates, so that neither always meets the other's leftovers.
                 if (run % 2 == 1)
                 {
                     Array.Reverse(seals);
                     Array.Reverse(opens);
                 }
-                foreach (var (name, command) in seals.Concat(opens)) Measure(results, name, command);
-                if (run == 0)
-                {
-                    // Correctness once: each opened what it sealed, and age opens ours too.
-                    if (HashFile(oursOut) != inputHash || HashFile(theirsOut) != inputHash)
-                        throw new InvalidOperationException("an opened file differs from the input");
-                }
-                File.Delete(oursOut);
-                File.Delete(theirsOut);
+                foreach (var (name, output, command) in seals.Concat(opens)) Measure(results, name, command, output);
+                if (run == 0) CheckRoundTrips(inputHash, identityFile, review, ours, theirs, oursOut, theirsOut);
             }
 
-            Console.WriteLine($"{"",-10} {"MiB/s",8} {"peak RSS",11} {"CPU s",6}   (medians of {runs}; CPU = user + sys, all threads)");
-            foreach (var (name, samples) in results.OrderBy(r => r.Key.Contains("open")).ThenBy(r => !r.Key.StartsWith("ours")))
+            Console.WriteLine();
+            Console.WriteLine($"in {work} ({FileSystemOf(work)}); medians of {runs}; CPU = user + sys of all threads; load average {loadBefore} before, {LoadAverage()} after");
+            Console.WriteLine($"  {"",-10} {"MiB/s",7} {"wall s",7} {"CPU s",6} {"peak RSS",11}   MiB/s of each run, in order");
+            foreach (string name in new[] { "ours seal", "age seal", "ours open", "age open" })
             {
+                var samples = results[name];
                 double seconds = Median(samples.Select(s => s.Seconds));
-                long peak = samples.Max(s => s.PeakKib);
-                double cpu = Median(samples.Select(s => s.CpuSeconds));
-                Console.WriteLine($"{name,-10} {sizeMib / seconds,8:F0} {peak / 1024.0,7:F1} MiB {cpu,6:F2}   MiB/s per run: {string.Join(", ", samples.Select(s => (sizeMib / s.Seconds).ToString("F0")))}");
+                Console.WriteLine($"  {name,-10} {sizeMib / seconds,7:F0} {seconds,7:F2} {Median(samples.Select(s => s.CpuSeconds)),6:F2} " +
+                                  $"{samples.Max(s => s.PeakKib) / 1024.0,7:F1} MiB   {string.Join(", ", samples.Select(s => (sizeMib / s.Seconds).ToString("F0", CultureInfo.InvariantCulture)))}");
             }
             double sealRatio = Median(results["age seal"].Select(s => s.Seconds)) / Median(results["ours seal"].Select(s => s.Seconds));
             double openRatio = Median(results["age open"].Select(s => s.Seconds)) / Median(results["ours open"].Select(s => s.Seconds));
             long oursPeak = Math.Max(results["ours seal"].Max(s => s.PeakKib), results["ours open"].Max(s => s.PeakKib));
-            Console.WriteLine($"seal: {sealRatio:F2}x age (goal >= 1.5)   open: {openRatio:F2}x age (goal >= 1.2)   our peak RSS: {oursPeak / 1024.0:F1} MiB (goal <= 64)");
-            return 0;
+            Console.WriteLine($"  seal: {sealRatio:F2}x age (goal >= 1.5)   open: {openRatio:F2}x age (goal >= 1.2)   our peak RSS: {oursPeak / 1024.0:F1} MiB (goal <= 64)");
         }
         finally
         {
@@ -100,58 +114,104 @@ internal static class AgeBenchmark
         }
     }
 
-    /// <summary>The child-process side: <c>age-seal RECIPIENT IN OUT</c> / <c>age-open IDENTITY-FILE IN OUT</c>.</summary>
-    public static int Child(string mode, string[] args)
+    private sealed record Sample(double Seconds, long PeakKib, double CpuSeconds);
+
+    /// <summary>Once per folder: each tool opens what it sealed and what the other sealed.</summary>
+    private static void CheckRoundTrips(string inputHash, string identityFile, string review, string ours, string theirs, string oursOut, string theirsOut)
     {
-        using var input = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        using var output = new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
-        if (mode == "age-seal")
+        if (HashFile(oursOut) != inputHash || HashFile(theirsOut) != inputHash)
+            throw new InvalidOperationException("an opened file differs from the input");
+        string crossed = oursOut + ".crossed";
+        foreach (var command in new[]
+                 {
+                     new[] { StockAge, "-d", "-i", identityFile, "-o", crossed, ours },
+                     new[] { review, "open", "-i", identityFile, "-o", crossed, theirs },
+                 })
         {
-            AgeFile.Seal(input, output, [X25519Recipient.Parse(args[0])]);
+            File.Delete(crossed);
+            RunToEnd(command);
+            if (HashFile(crossed) != inputHash)
+                throw new InvalidOperationException($"{Path.GetFileName(command[0])} opened the other tool's file wrongly");
         }
-        else
-        {
-            var identities = IdentityFile.Parse(File.ReadAllBytes(args[0]));
-            AgeFile.Open(input, output, identities);
-            foreach (var identity in identities) identity.Dispose();
-        }
-        return 0;
+        File.Delete(crossed);
     }
 
-    private static string[] Self(params string[] args)
+    private static void Measure(Dictionary<string, List<Sample>> results, string name, string[] command, string output)
     {
-        // Under `dotnet run` the process is the app host; under `dotnet X.dll`, re-run the dll.
-        string host = Environment.ProcessPath!;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet"
-            ? [host, typeof(AgeBenchmark).Assembly.Location, .. args]
-            : [host, .. args];
-    }
-
-    private static void Measure(Dictionary<string, List<(double Seconds, long PeakKib, double CpuSeconds)>> results, string name, string[] command)
-    {
-        // Each starts with no dirty pages of an earlier step still being written back.
-        using (var sync = Process.Start("sync")) sync.WaitForExit();
+        // Each step starts from the same state: its own output of the run before just removed (so both
+        // tools free and take as much memory right before they run) and no dirty pages of an earlier step
+        // still waiting to be written back.
+        File.Delete(output);
+        RunToEnd(["sync"]);
         string timeFile = Path.GetTempFileName();
         try
         {
-            var start = new ProcessStartInfo(GnuTime) { RedirectStandardError = true };
-            foreach (string a in new[] { "-f", "%M %U %S", "-o", timeFile }.Concat(command)) start.ArgumentList.Add(a);
             var clock = Stopwatch.StartNew();
-            using var process = Process.Start(start)!;
-            string stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            RunToEnd([GnuTime, "-f", "%M %U %S", "-o", timeFile, .. command]);
             double seconds = clock.Elapsed.TotalSeconds;
-            if (process.ExitCode != 0) throw new InvalidOperationException($"{name} failed: {stderr}");
             string[] measured = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
-            long peakKib = long.Parse(measured[0]);
             double cpu = double.Parse(measured[1], CultureInfo.InvariantCulture) + double.Parse(measured[2], CultureInfo.InvariantCulture);
             if (!results.TryGetValue(name, out var list)) results[name] = list = [];
-            list.Add((seconds, peakKib, cpu));
+            list.Add(new Sample(seconds, long.Parse(measured[0], CultureInfo.InvariantCulture), cpu));
         }
         finally
         {
             File.Delete(timeFile);
         }
+    }
+
+    private static string RunToEnd(string[] command)
+    {
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string a in command[1..]) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{string.Join(' ', command)} failed: {stderr}");
+        return stdout.Result;
+    }
+
+    /// <summary>Stock age and GNU time from Debian, installed when missing and running as root.</summary>
+    private static bool InstallMissingTools()
+    {
+        var missing = new[] { (StockAge, "age"), (GnuTime, "time") }.Where(t => !File.Exists(t.Item1)).Select(t => t.Item2).ToArray();
+        if (missing.Length == 0) return true;
+        if (Environment.UserName == "root")
+        {
+            Console.WriteLine($"age benchmark: installing {string.Join(' ', missing)}");
+            using var install = Process.Start("sh", ["-c", $"apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq {string.Join(' ', missing)} >/dev/null"]);
+            install.WaitForExit();
+            if (install.ExitCode == 0) return true;
+        }
+        Console.Error.WriteLine($"age benchmark: needs {string.Join(' ', missing)} (apt-get install {string.Join(' ', missing)})");
+        return false;
+    }
+
+    /// <summary>The apphosts a user runs after <c>dotnet build -c Release</c>, rebuilt first so that they are current.</summary>
+    private static (string Report, string Review) BuiltTools(bool build)
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Reporting.sln")))
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("Reporting.sln not found above the benchmark; use --tools DIR");
+        string Bin(string project, string name) => Path.Combine(root, "client", project, "bin", "Release", "net10.0", name);
+        if (build)
+        {
+            foreach (string project in new[] { "Report", "Review" })
+                RunToEnd(["dotnet", "build", Path.Combine(root, "client", project), "-c", "Release", "-nologo", "-v", "quiet"]);
+        }
+        return (Bin("Report", "report"), Bin("Review", "review"));
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+
+    private static string StockAgeVersion() => RunToEnd([StockAge, "--version"]).Trim();
+
+    private static string FileSystemOf(string path)
+    {
+        string type = RunToEnd(["stat", "-f", "-c", "%T", path]).Trim();
+        return type == "tmpfs" ? "tmpfs: in memory" : $"{type}: on disk";
     }
 
     private static void WriteRandomFile(string path, int sizeMib)

@@ -4,8 +4,6 @@ using Reporting.Benchmarks;
 return args.FirstOrDefault() switch
 {
     "age" => AgeBenchmark.Run(args[1..]),
-    // Internal: the child processes the age benchmark measures.
-    "age-seal" or "age-open" => AgeBenchmark.Child(args[0], args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(),
     _ => Usage(),
 };
@@ -13,7 +11,9 @@ return args.FirstOrDefault() switch
 static int Usage()
 {
     Console.WriteLine("usage: dotnet run -c Release --project tests/Reporting.Benchmarks -- <benchmark>");
-    Console.WriteLine("  age [--size-mib N] [--runs R] [--dir DIR]   seal/open N MiB (default 1024) beside /usr/bin/age");
-    Console.WriteLine("  ingest                                      64 KiB submissions from 32 clients beside a bare Kestrel endpoint; 1 GiB upload memory");
+    Console.WriteLine("  age [--size-mib N] [--runs R] [--dir DIR]... [--tools DIR] [--no-build]");
+    Console.WriteLine("      report seal / review open of N MiB (default 768) as whole processes beside /usr/bin/age, R runs (default 7),");
+    Console.WriteLine("      in each DIR (default: the temporary folder, then /dev/shm); --tools: where report and review are (default: their Release build)");
+    Console.WriteLine("  ingest   64 KiB submissions from 32 clients beside a bare Kestrel endpoint; 1 GiB upload memory");
     return 2;
 }

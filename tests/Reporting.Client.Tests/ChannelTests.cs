@@ -67,8 +67,10 @@ public sealed class OpenOnTerminalTests
         Assert.DoesNotContain("\u001b]0;owned", terminal.Screen, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Open_OfBinaryToATerminal_IsRefused_WithAHint()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // -o /dev/tty: a terminal named by its path is still a terminal
+    public void Open_OfBinaryToATerminal_IsRefused_WithAHint(bool namedByPath)
     {
         using var dir = new TempDir();
         using var identity = Reporting.Format.Age.X25519Identity.Generate();
@@ -76,7 +78,8 @@ public sealed class OpenOnTerminalTests
         File.WriteAllBytes(dir["plain.bin"], [0xff, 0xfe, 0x00, 0x1b, 0x5b]);
         Assert.Equal(0, Tool.Report("seal", "-r", identity.Recipient.ToString(), "-o", dir["sealed.age"], dir["plain.bin"]).ExitCode);
 
-        using var terminal = new Pty("review", ["open", "--identity", identityFile, dir["sealed.age"]]);
+        string[] output = namedByPath ? ["-o", "/dev/tty"] : [];
+        using var terminal = new Pty("review", ["open", "--identity", identityFile, .. output, dir["sealed.age"]]);
         terminal.Expect("-o FILE");
         var exit = terminal.WaitForExit();
 

@@ -261,6 +261,92 @@ public sealed class KeyCommandTests : IDisposable
         Assert.Equal("precious", File.ReadAllText(dir["opened.txt"]));
     }
 
+    [Theory]
+    [InlineData("file")]
+    [InlineData("folder")]
+    public void Seal_NeverOverwritesItsOutput(string kind)
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["plain.txt"], "new");
+        if (kind == "file")
+            File.WriteAllText(dir["out"], "precious");
+        else
+            Directory.CreateDirectory(dir["out"]);
+
+        var result = Tool.Report("seal", "-r", recipient, "-o", dir["out"], dir["plain.txt"]);
+
+        FailsSaying(result, "report", "already exists");
+        if (kind == "file")
+            Assert.Equal("precious", File.ReadAllText(dir["out"]));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".out*"));
+    }
+
+    [Fact]
+    public void SealAndOpen_ToDevNull_Succeed()
+    {
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["plain.bin"], Bytes(200_000));
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]));
+
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", "/dev/null", dir["plain.bin"]));
+        Succeeds(Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", "/dev/null", dir["sealed.age"]));
+    }
+
+    [Fact]
+    public void Open_WithDashForOutput_WritesStandardOutput()
+    {
+        var recipient = Keygen();
+        File.WriteAllText(dir["plain.txt"], "to standard output");
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.txt"]));
+
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", "-", dir["sealed.age"]);
+
+        Succeeds(result);
+        Assert.Equal("to standard output", result.Stdout);
+        Assert.False(File.Exists(dir["-"]));
+    }
+
+    [Fact]
+    public async Task SealAndOpen_ThroughNamedPipes_StreamTheWholeFile()
+    {
+        var recipient = Keygen();
+        var plaintext = Bytes(300_000);
+        File.WriteAllBytes(dir["plain.bin"], plaintext);
+        Succeeds(Run("mkfifo", dir["sealed.pipe"], dir["opened.pipe"]));
+
+        var sealedBytes = ReadPipe(dir["sealed.pipe"]);
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.pipe"], dir["plain.bin"]));
+        File.WriteAllBytes(dir["sealed.age"], await Finished(sealedBytes));
+        var opened = ReadPipe(dir["opened.pipe"]);
+        Succeeds(Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.pipe"], dir["sealed.age"]));
+
+        Assert.Equal(plaintext, await Finished(opened));
+    }
+
+    [Fact]
+    public async Task Open_OfATruncatedFile_IntoAPipe_StopsAndFails()
+    {
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["plain.bin"], Bytes(5_000_000)); // more than one batch of chunks
+        Succeeds(Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.bin"]));
+        var sealedBytes = File.ReadAllBytes(dir["sealed.age"]);
+        File.WriteAllBytes(dir["sealed.age"], sealedBytes[..^100]);
+        Succeeds(Run("mkfifo", dir["opened.pipe"]));
+
+        var opened = ReadPipe(dir["opened.pipe"]);
+        var result = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, "-o", dir["opened.pipe"], dir["sealed.age"]);
+
+        FailsSaying(result, "review", "corrupt");
+        Assert.True((await Finished(opened)).Length < 5_000_000);
+        Assert.True(File.Exists(dir["opened.pipe"])); // the pipe itself is left alone
+    }
+
+    /// <summary>Reads a named pipe to its end on another thread (opening it waits for a writer).</summary>
+    static Task<byte[]> ReadPipe(string path) => Task.Run(() => File.ReadAllBytes(path));
+
+    /// <summary>A tool that never opened the pipe leaves its reader waiting: fail rather than hang.</summary>
+    static Task<byte[]> Finished(Task<byte[]> reading) => reading.WaitAsync(TimeSpan.FromSeconds(30));
+
     [Fact]
     public void Seal_WithASecretKeyForARecipient_RefusesWithoutRepeatingIt()
     {

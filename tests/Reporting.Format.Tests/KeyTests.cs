@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Reporting.Format.Age;
 using Reporting.Format.IO;
@@ -201,6 +202,25 @@ public sealed class KeyTests : IDisposable
             file.Stream.Write("partial"u8);
 
         Assert.Empty(Directory.GetFiles(folder));
+    }
+
+    [Fact]
+    public void AtomicFile_ManyMiBWrittenInOddPieces_AppearWholeOnlyOnCommit()
+    {
+        // Past the 8 MiB steps at which write-back to the disk is started early.
+        var path = Path.Combine(folder, "big.bin");
+        var content = RandomNumberGenerator.GetBytes(20 << 20);
+        using (var file = AtomicFile.Create(path))
+        {
+            for (int at = 0; at < content.Length; at += 999_983)
+                file.Stream.Write(content.AsSpan(at, Math.Min(999_983, content.Length - at)));
+            Assert.Equal(content.Length, file.Stream.Length);
+            Assert.False(File.Exists(path));
+            file.Commit();
+        }
+
+        Assert.Equal(content, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(folder));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ static class SealCommand
     {
         var recipients = new Option<string[]>("--recipient", "-r") { Description = "An age1… recipient; repeat for several", Required = true };
         var armor = new Option<bool>("--armor", "-a") { Description = "Write ASCII armor (text that survives chat and e-mail)" };
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this new file (only if everything is sealed); default: standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write to this new file (it appears only if everything is sealed), or to a device or pipe; default: standard output" };
         var input = new Argument<string?>("IN") { Description = "The file to seal; default: standard input", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("seal", "Encrypt a file to recipients, as a standard age file anyone can carry") { recipients, armor, output, input };
         command.SetAction(result =>

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 namespace Reporting.Format.IO;
 
 /// <summary>A new file that appears whole or not at all: written beside its destination under a
-/// temporary name, flushed to disk, then linked into place only on <see cref="Commit"/>. Disposing
+/// temporary name, flushed to disk (written out as it goes, so that the flush at the end is short), then
+/// linked into place only on <see cref="Commit"/>. Disposing
 /// it uncommitted deletes the temporary file. It never replaces an existing file, unless created with
 /// <c>replace: true</c> (settings that are rewritten whole).</summary>
 public sealed class AtomicFile : IDisposable
@@ -16,6 +17,7 @@ public sealed class AtomicFile : IDisposable
     readonly string path;
     readonly string temporary;
     readonly FileStream stream;
+    readonly EarlyWriteback writing;
     readonly bool replace;
     bool committed;
 
@@ -24,6 +26,7 @@ public sealed class AtomicFile : IDisposable
         this.path = path;
         this.temporary = temporary;
         this.stream = stream;
+        writing = new EarlyWriteback(stream);
         this.replace = replace;
     }
 
@@ -49,7 +52,7 @@ public sealed class AtomicFile : IDisposable
         file.Commit();
     }
 
-    public Stream Stream => stream;
+    public Stream Stream => writing;
 
     public void Commit()
     {

@@ -13,7 +13,7 @@ static class OpenCommand
     public static Command Create()
     {
         var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-1…) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
-        var output = new Option<string?>("--output", "-o") { Description = "Write the plaintext to this new file (only if everything decrypts); default: standard output" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write the plaintext to this new file (it appears only if everything decrypts), or to a device or pipe; default: standard output" };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the passphrase (of the identity files, or of the file) from this file instead of asking" };
         var input = new Argument<string?>("IN") { Description = "The age file (binary or armored); default: standard input", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("open", "Decrypt an age file, e.g. one that came by USB or chat") { identities, output, passphraseFile, input };
@@ -42,7 +42,7 @@ static class OpenCommand
             {
                 if (output.IsTerminal)
                 {
-                    ShowOnTerminal(input, candidates);
+                    ShowOnTerminal(input, candidates, output.Stream);
                     return 0;
                 }
                 AgeFile.Open(input, output.Stream, candidates);
@@ -74,7 +74,7 @@ static class OpenCommand
 
     /// <summary>Decrypted bytes may be hostile: on a terminal, only text is shown, with escape and bidi
     /// characters made visible; anything else goes to a file with -o.</summary>
-    static void ShowOnTerminal(Stream input, IReadOnlyList<IIdentity> identities)
+    static void ShowOnTerminal(Stream input, IReadOnlyList<IIdentity> identities, Stream terminal)
     {
         using var memory = new MemoryStream();
         using (var bounded = new CountingWriteStream(memory, written =>
@@ -96,7 +96,8 @@ static class OpenCommand
         {
             Array.Clear(memory.GetBuffer());
         }
-        Console.Out.Write(VisibleText.Escape(text, multiline: true));
+        terminal.Write(Encoding.UTF8.GetBytes(VisibleText.Escape(text, multiline: true)));
+        terminal.Flush();
     }
 
     /// <summary>Says which of three different mistakes the user made.</summary>

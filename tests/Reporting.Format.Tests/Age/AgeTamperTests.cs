@@ -68,15 +68,15 @@ public sealed class AgeTamperTests
     [Fact]
     public void DamageInALaterBatch_OrTruncationAtABatchBoundary_IsCaught()
     {
-        // 70 chunks: several of the parallel path's batches (31 chunks each on two cores).
+        // 70 chunks: several of the parallel path's batches (15 chunks each on up to six cores, 7 or 3 on more).
         using var alice = X25519Identity.Generate();
         byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(70 * Chunk - 5), [alice.Recipient], false, true);
         int p = PayloadStart(file) + 16;
         foreach (bool parallel in new[] { false, true })
         {
-            foreach (int chunks in new[] { 31, 62, 63 })
+            foreach (int chunks in new[] { 7, 15, 30, 31, 45, 62, 63 })
                 Assert.Equal(AgeFailure.Truncated, FailureOf(file[..(p + chunks * SealedChunk)], [alice], parallel));
-            foreach (int chunk in new[] { 30, 31, 65, 69 })
+            foreach (int chunk in new[] { 14, 15, 30, 31, 65, 69 })
             {
                 byte[] tampered = (byte[])file.Clone();
                 tampered[p + chunk * SealedChunk + 7] ^= 1;
