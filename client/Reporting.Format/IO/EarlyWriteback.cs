@@ -7,7 +7,7 @@ namespace Reporting.Format.IO;
 /// disk until the fsync that makes the file durable, which then writes the whole file after all the work
 /// is done; with it, writing to the disk overlaps producing the bytes and the fsync has only the last few
 /// MiB left. It is a hint, not a guarantee: the fsync still decides. Linux only; elsewhere plain writes.</summary>
-internal sealed partial class EarlyWriteback(FileStream file) : Age.WriteOnlyStream
+internal sealed partial class EarlyWriteback(FileStream file) : WriteOnlyStream
 {
     /// <summary>Large enough that the calls cost nothing, small enough that the disk starts early.</summary>
     private const long Step = 8 << 20;
