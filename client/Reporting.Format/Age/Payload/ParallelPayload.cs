@@ -15,7 +15,7 @@ internal static class ParallelPayload
     /// more: reading and writing through the page cache is work for a core, not waiting, and with more
     /// workers than cores the scheduler preempts one while it holds the turn to read or write, holding
     /// up all the others (a whole 768 MiB seal on two idle cores: 0.49–0.59 s with two workers,
-    /// 0.61–0.90 s with three).</summary>
+    /// 0.61–0.86 s with three).</summary>
     public static int Workers => Math.Clamp(Environment.ProcessorCount, 2, 64);
 
     /// <summary>2^k − 1 chunks a batch: 15 (about 1 MiB), so that a worker's two buffers fit its core's L2
