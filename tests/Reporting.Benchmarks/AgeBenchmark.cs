@@ -210,7 +210,8 @@ internal static class AgeBenchmark
 
     private static string FileSystemOf(string path)
     {
-        string type = RunToEnd(["stat", "-f", "-c", "%T", path]).Trim();
+        // findmnt names ext4 as such (stat -f says "ext2/ext3"); a mount point may be listed twice.
+        string type = RunToEnd(["findmnt", "-n", "-o", "FSTYPE", "-T", path]).Split('\n')[0].Trim();
         return type == "tmpfs" ? "tmpfs: in memory" : $"{type}: on disk";
     }
 
