@@ -35,8 +35,6 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(admin, schema);
     }
 
-    public Task ExecuteAsync(string sql) => ExecuteAsync(ConnectionString, sql);
-
     static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -92,9 +92,14 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
     /// <summary>Every version served so far, each verified again as of the day it was first served.</summary>
     async Task RebuildAsync(CancellationToken cancellationToken)
     {
+        var served = await store.ListRostersAsync(cancellationToken);
+        // A version's file and first day never change once stored: the same versions need no new check
+        // (this runs every few seconds).
+        if (served.Select(r => r.Version).SequenceEqual(_versions.Select(v => v.Signed.Roster.Version)))
+            return;
         var organisation = Organisation;
         var versions = new List<Version>();
-        foreach (var stored in await store.ListRostersAsync(cancellationToken))
+        foreach (var stored in served)
             versions.Add(new Version(SignedRoster.Verify(stored.FileBytes, organisation, stored.FirstServed), stored.FirstServed));
         _accessKeys = versions[^1].Signed.Roster.Reviewers
             .Select(r => PublicSigningKey.Parse(r.AccessKey, SigningKeyKind.Access))

@@ -78,7 +78,13 @@ public sealed record NewReport(
     byte[] IdempotencyKeyHash, string TokenId, DateOnly TokenExpires);
 
 /// <param name="ContentHash">SHA-256 of the ciphertext: how a retried post is recognised.</param>
-public sealed record NewReply(string Id, string Mailbox, DateOnly Day, long Size, DateOnly Expires, byte[] ContentHash);
+public sealed record NewReply(string Id, string Mailbox, DateOnly Day, long Size, DateOnly Expires, byte[] ContentHash)
+{
+    /// <summary>How a reply posted again is recognised in the idempotency table, which serves reports
+    /// too: its mailbox and the hash of its bytes.</summary>
+    public byte[] IdempotencyKeyHash =>
+        System.Security.Cryptography.SHA256.HashData([.. "reply\n"u8, .. System.Text.Encoding.UTF8.GetBytes(Mailbox), (byte)'\n', .. ContentHash]);
+}
 
 public enum AddOutcome
 {

@@ -166,7 +166,7 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
 
     public async Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default)
     {
-        var key = SqliteReportStore.ReplyKey(reply);
+        var key = reply.IdempotencyKeyHash;
         await using var connection = await _data.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Takes the key (or waits for whoever holds it, then reads theirs): two posts of the same reply

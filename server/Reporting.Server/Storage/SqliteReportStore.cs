@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Reporting.Format.IO;
 
@@ -493,7 +491,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         WriteAsync(async connection =>
         {
             // The idempotency table serves replies too, keyed by mailbox and content (kept 7 days like the rest).
-            var key = ReplyKey(reply);
+            var key = reply.IdempotencyKeyHash;
             if (Scalar(connection, "SELECT r.id FROM idempotency i JOIN replies r ON r.id = i.report_id WHERE i.key_hash = $k AND r.mailbox = $m",
                     ("$k", key), ("$m", reply.Mailbox)) is string earlier)
                 return earlier;
@@ -515,10 +513,6 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             }
             return reply.Id;
         }, cancellationToken);
-
-    /// <summary>How a reply posted again is recognised: its mailbox and the hash of its bytes.</summary>
-    internal static byte[] ReplyKey(NewReply reply) =>
-        SHA256.HashData([.. "reply\n"u8, .. Encoding.UTF8.GetBytes(reply.Mailbox), (byte)'\n', .. reply.ContentHash]);
 
     public async Task<IReadOnlyList<StoredItem>> ListRepliesAsync(string mailbox, CancellationToken cancellationToken = default)
     {

@@ -20,7 +20,7 @@ public sealed class CrashTests(Xunit.Abstractions.ITestOutputHelper output) : ID
     public async Task KillDuringLoad_LosesNoAcknowledgedReport_AndListsNoHalfOne(string storage)
     {
         await using var database = storage == "postgres" ? await PostgresDatabase.CreateAsync() : null;
-        var settings = database is null ? null : Storage.Postgres(database);
+        var settings = database is null ? null : StoreSettings.Postgres(database);
         var port = ServerProcess.FreePort();
         var envelopes = Envelopes(_world);
 
@@ -93,7 +93,7 @@ public sealed class CrashTests(Xunit.Abstractions.ITestOutputHelper output) : ID
 }
 
 /// <summary>Settings that put a server on a PostgreSQL schema of its own.</summary>
-public static class Storage
+public static class StoreSettings
 {
     public static Dictionary<string, string?> Postgres(PostgresDatabase database, string? dataDir = null)
     {

@@ -18,8 +18,8 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) :
     {
         _database = await PostgresDatabase.CreateAsync();
         // Started together: migrations and the first token key are made once, under their locks.
-        var a = ServerProcess.StartAsync(_world, Storage.Postgres(_database, _world.Folder["data-a"]));
-        var b = ServerProcess.StartAsync(_world, Storage.Postgres(_database, _world.Folder["data-b"]));
+        var a = ServerProcess.StartAsync(_world, StoreSettings.Postgres(_database, _world.Folder["data-a"]));
+        var b = ServerProcess.StartAsync(_world, StoreSettings.Postgres(_database, _world.Folder["data-b"]));
         (_a, _b) = (await a, await b);
     }
 
