@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one parser of Reporting.Format with afl-fuzz for a bounded time, then prints what it did.
 #   tests/Reporting.Fuzz/fuzz.sh TARGET SECONDS
+#   FUZZ_EXECS=10000000 tests/Reporting.Fuzz/fuzz.sh TARGET SECONDS   # stops at that many executions, or SECONDS
 # Targets: header armor roster roster-payload report-json bundle.
 # Work (published build, findings) goes to $FUZZ_WORK (default /tmp/reporting-fuzz); the seed corpus is
 # corpus/TARGET/. A crash is printed with the exception it raised; copy the input into corpus/TARGET/
@@ -38,8 +39,10 @@ mkdir -p "$findings"
 # The dotnet host is not instrumented (the library is); no core dumps are wanted; the UI would flood a log.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 export DOTNET_TieredPGO=0 DOTNET_TC_QuickJitForLoops=1 DOTNET_gcServer=0
+bound=(-V "$seconds")
+[ -n "${FUZZ_EXECS:-}" ] && bound+=(-E "$FUZZ_EXECS")
 timeout --signal=INT $((seconds + 120)) \
-  afl-fuzz -i "$here/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none \
+  afl-fuzz -i "$here/corpus/$target" -o "$findings" "${bound[@]}" -t 5000 -m none \
     -- dotnet "$bin/Reporting.Fuzz.dll" "$target" >"$findings/afl.log" 2>&1 || {
   status=$?
   tail -30 "$findings/afl.log" >&2
