@@ -9,7 +9,14 @@ namespace Reporting.Client.Tests.Infrastructure;
 /// Seeded, and bounded: after <c>maxFaults</c> faults it relays faithfully, so every test ends.</summary>
 public sealed class FlakyProxy : IDisposable
 {
-    public enum Fault { Close, Reset, Stall }
+    /// <summary>Close: the line is cut at that byte (what was sent is truncated). Reset: an RST. Stall: the
+    /// bytes stop and the connection hangs, then closes (a drop). Delay: from that byte on, every chunk
+    /// waits before it is passed on (a slow, congested line; the connection itself survives).</summary>
+    public enum Fault { Close, Reset, Stall, Delay }
+
+    /// <summary>The faults of the first tests, in the order their seeds expect.</summary>
+    public static readonly Fault[] Cuts = [Fault.Close, Fault.Reset, Fault.Stall];
+    public static readonly Fault[] All = [Fault.Close, Fault.Reset, Fault.Stall, Fault.Delay];
 
     readonly TcpListener listener;
     readonly Uri upstream;
@@ -17,18 +24,27 @@ public sealed class FlakyProxy : IDisposable
     readonly double faultRate;
     readonly int maxFaults;
     readonly TimeSpan stall;
+    readonly Fault[] kinds;
+    readonly int requestBytes;
+    readonly TimeSpan delay = TimeSpan.FromMilliseconds(150);
     readonly CancellationTokenSource stop = new();
     readonly Lock gate = new();
     readonly List<Fault> faults = [];
-    readonly List<(Fault Kind, bool TowardServer, int Request)> inflicted = [];
+    readonly List<(Fault Kind, bool TowardServer, int Request, long At)> inflicted = [];
     int connections;
 
     /// <param name="upstream">Where to relay (the real server).</param>
     /// <param name="faultRate">The share of connections that get a fault.</param>
     /// <param name="stall">How long a stalled connection hangs before it is closed (longer than the client's timeout).</param>
     /// <param name="listenPort">0 for any free port.</param>
-    public FlakyProxy(Uri upstream, int seed, double faultRate = 0.5, int maxFaults = 12, TimeSpan? stall = null, int listenPort = 0)
+    /// <param name="kinds">The faults to choose from (<see cref="Cuts"/> unless told).</param>
+    /// <param name="requestBytes">A fault toward the server strikes within this many bytes of the connection: make it
+    /// larger than the envelopes to strike in the middle of uploads.</param>
+    public FlakyProxy(Uri upstream, int seed, double faultRate = 0.5, int maxFaults = 12, TimeSpan? stall = null, int listenPort = 0,
+        Fault[]? kinds = null, int requestBytes = 3000)
     {
+        this.kinds = kinds ?? Cuts;
+        this.requestBytes = requestBytes;
         listener = new TcpListener(IPAddress.Loopback, listenPort);
         this.upstream = upstream;
         random = new Random(seed);
@@ -41,10 +57,14 @@ public sealed class FlakyProxy : IDisposable
 
     public Uri Url => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/");
     public int Connections => Volatile.Read(ref connections);
+    /// <summary>While false, every new connection is relayed faithfully (e.g. while the test sets itself up).</summary>
+    public bool Faulty { get => Volatile.Read(ref faulty); set => Volatile.Write(ref faulty, value); }
+    bool faulty = true;
     /// <summary>The faults planned for connections (some connections end before theirs is reached).</summary>
     public IReadOnlyList<Fault> Faults { get { lock (gate) return [.. faults]; } }
-    /// <summary>The faults that really happened, and in which direction.</summary>
-    public IReadOnlyList<(Fault Kind, bool TowardServer, int Request)> Inflicted { get { lock (gate) return [.. inflicted]; } }
+    /// <summary>The faults that really happened: in which direction, on which request of the connection, and
+    /// after how many bytes (of the connection toward the server, of the answer toward the client).</summary>
+    public IReadOnlyList<(Fault Kind, bool TowardServer, int Request, long At)> Inflicted { get { lock (gate) return [.. inflicted]; } }
 
     async Task AcceptLoop()
     {
@@ -69,16 +89,16 @@ public sealed class FlakyProxy : IDisposable
     {
         lock (gate)
         {
-            if (faults.Count >= maxFaults || random.NextDouble() >= faultRate)
+            if (!Faulty || faults.Count >= maxFaults || random.NextDouble() >= faultRate)
                 return null;
-            var kind = (Fault)random.Next(3);
+            var kind = kinds[random.Next(kinds.Length)];
             faults.Add(kind);
             // Toward the server: anywhere in the first few KiB of requests. Toward the client: anywhere in the
             // answer to the latest request (answers here are a few hundred bytes), so that some requests
             // reach the server whole and only their answer is lost.
             // The answer to cut is the first or second on the connection (a challenge, then an upload).
             var towardServer = random.Next(2) == 0;
-            return (kind, towardServer, random.Next(0, towardServer ? 3000 : 300), random.Next(1, 3));
+            return (kind, towardServer, random.Next(0, towardServer ? requestBytes : 300), random.Next(1, 3));
         }
     }
 
@@ -142,6 +162,14 @@ public sealed class FlakyProxy : IDisposable
                     passed = towardServer ? sent : answer.Bytes;
                     armed = plan is { } planned && (towardServer || answer.Requests == planned.OnAnswer);
                 }
+                if (armed && plan is { Kind: Fault.Delay } slow && passed + read > slow.AfterBytes)
+                {
+                    if (passed <= slow.AfterBytes)
+                        lock (gate)
+                            inflicted.Add((Fault.Delay, towardServer, answer.Requests, slow.AfterBytes));
+                    await Task.Delay(delay, linked.Token);
+                    armed = false;
+                }
                 var allowed = read;
                 if (armed && plan is { } p && passed + read > p.AfterBytes)
                     allowed = (int)Math.Max(0, p.AfterBytes - passed);
@@ -154,7 +182,7 @@ public sealed class FlakyProxy : IDisposable
                 if (armed && allowed < read && plan is { } fault)
                 {
                     lock (gate)
-                        inflicted.Add((fault.Kind, towardServer, answer.Requests));
+                        inflicted.Add((fault.Kind, towardServer, answer.Requests, fault.AfterBytes));
                     await Inflict(fault.Kind, from, to, linked.Token);
                     return;
                 }

@@ -109,6 +109,16 @@ public sealed class ServerFixture : IDisposable
         process = StartProcess();
     }
 
+    /// <summary>Kills the server with SIGKILL, as a power cut or the OOM killer would, leaves it down for
+    /// <paramref name="downFor"/> (clients meanwhile see refused connections), then starts it again on the
+    /// same address and data.</summary>
+    public void Crash(TimeSpan downFor)
+    {
+        Stop();
+        Thread.Sleep(downFor);
+        process = StartProcess();
+    }
+
     /// <summary>Stops the server and starts it afresh on the same address: an empty data folder and a new roster,
     /// as after a rebuild. It never served the earlier versions, so it refuses envelopes sealed to them (409), as
     /// any server does once their grace period is over (that expiry has its own test in Reporting.Server.Tests).</summary>
