@@ -1,4 +1,7 @@
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Reporting.Client.Tests.Infrastructure;
 using Reporting.Format.Codenames;
 using Xunit;
@@ -127,6 +130,40 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
         // Lines were cut both ways, including answers lost after the server had the whole request.
         Assert.Contains(proxy.Inflicted, f => f.TowardServer);
         Assert.Contains(proxy.Inflicted, f => !f.TowardServer && f.Request == 2);
+    }
+
+    [Fact]
+    public async Task Submit_BehindACaptivePortal_IsQueued_NotFailed_AndSentOnceTheLineIsFree()
+    {
+        using var server = ServerFixture.Start();
+        using var source = new SourceMachine();
+        var port = ServerFixture.FreePort();
+        using (new FlakyProxy(server.Url, seed: 5, faultRate: 0, listenPort: port))
+            source.Init(server, new Uri($"http://127.0.0.1:{port}/"));
+        var (text, canary) = source.TextFile();
+
+        // A hotel or café network answers every request with its login page, 200 and HTML.
+        var portal = WebApplication.CreateSlimBuilder();
+        portal.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        await using (var app = portal.Build())
+        {
+            app.Run(context =>
+            {
+                context.Response.ContentType = "text/html";
+                return context.Response.WriteAsync("<html><body>Please log in to use the free Wi-Fi</body></html>");
+            });
+            await app.StartAsync();
+            var queued = source.Report("submit", "--category", "arrest", "--text-file", text, "--yes", "--attempts", "2", "--timeout", "2");
+            Assert.True(queued.ExitCode == 75, queued.ToString());
+            Assert.Contains("queued: ", queued.Stdout);
+        }
+
+        using var relay = new FlakyProxy(server.Url, seed: 6, faultRate: 0, listenPort: port);
+        var sent = source.Report("send");
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        using var api = server.ReviewerApi();
+        var stored = Assert.Single(api.List());
+        Assert.Contains(canary, StockAge.OpenReport(api.Fetch(stored.Id), server.Reviewers[0]).Text);
     }
 
     [Fact]
