@@ -137,6 +137,52 @@ public sealed class DiskFullTests : IDisposable
         AssertNoCanary(server.Output);
     }
 
+    /// <summary>PostgreSQL: the store's tables in a tablespace on a small tmpfs of their own, which the
+    /// submissions fill until PostgreSQL says 53100 disk_full.</summary>
+    [Fact]
+    public async Task Postgres_TablespaceFilledBySubmissions_RefusesClearly_KeepsWhatItAcknowledged_AndRecoversWhenItGrows()
+    {
+        var envelopes = Envelopes();
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var tablespaceDisk = SmallFileSystem.Mount(_world.Folder["pg-small"], DiskBytes / 2, owner: "postgres");
+        var tablespace = "test_" + Guid.NewGuid().ToString("N");
+        await database.ExecuteAsAdminAsync($"CREATE TABLESPACE {tablespace} LOCATION '{tablespaceDisk.Path}'");
+        try
+        {
+            var settings = StoreSettings.Postgres(database, _world.DataDir);
+            settings["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString)
+            {
+                Options = $"-c default_tablespace={tablespace}",
+            }.ToString();
+            var server = await ServerProcess.StartAsync(_world, settings);
+            try
+            {
+                var fill = await SubmitUntilFullAsync(server, envelopes);
+                _output.WriteLine($"postgres tablespace of {DiskBytes / 2} bytes: {fill}, {tablespaceDisk.FreeBytes} bytes free");
+                AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: false);
+                Assert.True(fill.Count(201) > 0, fill.ToString());
+
+                // Acknowledged means kept, on the full tablespace; then it grows and submissions are taken again.
+                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                tablespaceDisk.Resize(2 * DiskBytes);
+                foreach (var envelope in envelopes)
+                    fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
+                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                AssertNoCanary(server.Output);
+            }
+            finally
+            {
+                await server.DisposeAsync();
+                _output.WriteLine($"server output:\n{server.Output}");
+            }
+        }
+        finally
+        {
+            await database.DisposeAsync();
+            await database.ExecuteAsAdminAsync($"DROP TABLESPACE IF EXISTS {tablespace}");
+        }
+    }
+
     sealed class Tally
     {
         public ConcurrentDictionary<string, byte[]> Acknowledged { get; } = new();
