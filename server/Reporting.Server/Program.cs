@@ -18,6 +18,12 @@ catch (OptionsValidationException e)
         Console.Error.WriteLine($"reporting-server: error: {failure}");
     return 1;
 }
+catch (Exception e) when (Reporting.Server.Storage.StorageFull.Caused(e))
+{
+    Console.Error.WriteLine("reporting-server: error: the storage is full: the store cannot finish opening.");
+    Console.Error.WriteLine("hint: free space on the volume of Reporting:DataDir (or the database's), then start again; nothing acknowledged is lost.");
+    return 1;
+}
 catch (Npgsql.NpgsqlException e)
 {
     // Where it tried (never the password) and what PostgreSQL or the network said.

@@ -55,6 +55,7 @@ public static class ServerApp
 
         // Hardening.
         builder.Services.AddGenericProblemDetails();
+        builder.Services.AddExceptionHandler<StorageFullHandler>();
         builder.Services.AddReportingRateLimits(options);
         builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.GroupName is null);
 
@@ -92,7 +93,7 @@ public static class ServerApp
             builder.Services.AddSingleton<IReportStore>(services =>
             {
                 var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
-                return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile));
+                return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile), configured.MinFreeBytes);
             });
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
         }

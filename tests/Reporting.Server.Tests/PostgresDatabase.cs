@@ -35,6 +35,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
         return new PostgresDatabase(admin, schema);
     }
 
+    /// <summary>Runs a statement as the cluster's administrator (tablespaces, roles).</summary>
+    public Task ExecuteAsAdminAsync(string sql) => ExecuteAsync(_admin, sql);
+
     static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -29,9 +29,18 @@ public static class Problems
         : TypedResults.Problem("The body ended early or arrived too slowly; nothing was kept. Send it again.",
             statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
 
-    public static ProblemHttpResult NoSpace() =>
-        TypedResults.Problem("The server cannot take this upload now. Try again later.",
+    /// <summary>Space comes back when an operator acts, reviewers delete or retention runs (hourly), not
+    /// within seconds; a minute keeps honest retries from hammering a full server, and stays well within
+    /// the five minutes a client waits before leaving an envelope in its outbox.</summary>
+    const string NoSpaceRetrySeconds = "60";
+
+    /// <summary>503 with Retry-After: the storage is full, or an upload would eat into its reserve.</summary>
+    public static ProblemHttpResult NoSpace(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = NoSpaceRetrySeconds;
+        return TypedResults.Problem("The server cannot take this upload now; nothing of it was kept. Try again later.",
             statusCode: StatusCodes.Status503ServiceUnavailable, title: "The server is busy.");
+    }
 
     /// <summary>429 with Retry-After: a rate limit or concurrency limit is full.</summary>
     public static ProblemHttpResult Busy(HttpContext context)

@@ -58,7 +58,9 @@ public static class ServerHardening
         {
             context.ProblemDetails.Extensions.Remove("traceId");
             context.ProblemDetails.Instance = null;
-            if (context.ProblemDetails.Status >= 500)
+            // A 503 is the server's own refusal (Problems.NoSpace), already generic, and must keep saying
+            // that nothing was kept and when to come back; any other 5xx is an unexpected error.
+            if (context.ProblemDetails.Status >= 500 && context.ProblemDetails.Status != StatusCodes.Status503ServiceUnavailable)
             {
                 context.ProblemDetails.Title = "The server could not handle this request.";
                 context.ProblemDetails.Detail = "Nothing was kept. Try again later.";

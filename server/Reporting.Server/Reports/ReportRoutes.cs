@@ -42,6 +42,8 @@ public static class ReportRoutes
         HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
     {
         // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing.
+        // Whatever the refusal, the client must be able to read it (IncomingBody.AllowUpTo).
+        IncomingBody.AllowUpTo(context, options.Value.MaxEnvelopeBytes);
         var headers = context.Request.Headers;
         if (SingleHeader(headers, IdempotencyKeyHeader) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
             return Problems.BadRequest("Send an Idempotency-Key header of 16 to 64 base64url characters.");
@@ -62,7 +64,7 @@ public static class ReportRoutes
         // One upload per token at a time, and a refused upload spends its token: a solved challenge buys
         // one attempt at storing one report, not a stream of uploads.
         if (!DataFolder.HasRoomFor(options.Value, context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes))
-            return Problems.NoSpace();
+            return Problems.NoSpace(context);
         if (await store.TryClaimTokenAsync(ticket.TokenId) is not { } claim)
             return Problems.ProofOfWorkRequired();
         await using (claim)

@@ -26,6 +26,9 @@ public sealed class BlobFiles
 
     string PathOf(string id) => Path.Combine(Folder, id);
 
+    /// <summary>Bytes the server's user may still write on the folder's file system.</summary>
+    public long FreeBytes => new DriveInfo(Folder).AvailableFreeSpace;
+
     /// <summary>Writes exactly <paramref name="size"/> bytes of <paramref name="source"/> to a new file for
     /// <paramref name="id"/>, fsynced when <paramref name="sync"/> is set (else call <see cref="Sync"/>);
     /// the folder entry is made durable by <see cref="SyncFolder"/>. Returns the bytes' SHA-256. On any
@@ -169,22 +172,22 @@ public sealed class BlobFiles
         var path = PathOf(id);
         try
         {
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0))
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
+            var zeros = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
             {
-                var zeros = ArrayPool<byte>.Shared.Rent(BufferSize);
-                try
-                {
-                    Array.Clear(zeros);
-                    for (long left = file.Length; left > 0; left -= Math.Min(left, BufferSize))
-                        file.Write(zeros, 0, (int)Math.Min(left, BufferSize));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(zeros);
-                }
+                Array.Clear(zeros);
+                for (long left = file.Length; left > 0; left -= Math.Min(left, BufferSize))
+                    file.Write(zeros, 0, (int)Math.Min(left, BufferSize));
                 file.Flush(flushToDisk: true);
             }
-            File.Delete(path);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(zeros);
+                // Removed even when the zeros could not be written (a full copy-on-write file system needs
+                // new blocks to overwrite): ciphertext that no row lists must not keep its space.
+                File.Delete(path);
+            }
         }
         catch (FileNotFoundException)
         {

@@ -52,6 +52,17 @@ public sealed class IncomingBody : IDisposable
                 File.Delete(file);
     }
 
+    /// <summary>Lets Kestrel take a body of up to <paramref name="limit"/> bytes, whatever the framing
+    /// (chunked bodies have no Content-Length). Set before a route refuses without reading the body, too:
+    /// Kestrel then drains the unread body (for at most a few seconds) and the client reads the refusal,
+    /// where a body over the default limit would have the connection cut under a client still sending.</summary>
+    public static void AllowUpTo(HttpContext context, long limit)
+    {
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = limit;
+    }
+
     /// <summary>Receives the body, refusing more than <paramref name="limit"/> bytes. Returns the body, or the
     /// HTTP status that says why not: 413 too large, 400 ended early or broken off.</summary>
     public static async Task<(IncomingBody? Body, int Status)> ReceiveAsync(HttpContext context, string dataDir, long limit, bool hash = false)
@@ -59,10 +70,7 @@ public sealed class IncomingBody : IDisposable
         var request = context.Request;
         if (request.ContentLength > limit)
             return (null, StatusCodes.Status413PayloadTooLarge);
-        // Kestrel enforces the limit too, whatever the framing (chunked bodies have no Content-Length).
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-            sizeFeature.MaxRequestBodySize = limit;
+        AllowUpTo(context, limit);
 
         if (request.ContentLength is { } declared && declared <= InMemoryLimit)
             return await ReceiveSmallAsync(context, (int)declared, hash);
@@ -90,10 +98,11 @@ public sealed class IncomingBody : IDisposable
             }
             return (new IncomingBody(file, total, hasher?.GetHashAndReset()), StatusCodes.Status200OK);
         }
-        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+        catch (Exception e) when ((e is BadHttpRequestException or IOException or OperationCanceledException) && !StorageFull.Caused(e))
         {
             // A body cut short (Content-Length not reached), too large for Kestrel's limit, too slow for
-            // the minimum data rate, or a client that went away: nothing of it is kept.
+            // the minimum data rate, or a client that went away: nothing of it is kept. A spool that
+            // found the disk full is not the client's fault: it goes on as a 503 (StorageFullHandler).
             file.Dispose();
             return (null, e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
         }

@@ -38,8 +38,19 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     readonly ConcurrentDictionary<string, byte> _claimedTokens = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, SemaphoreSlim> _jobLocks = new(StringComparer.Ordinal);
 
-    public SqliteReportStore(string databasePath)
+    /// <summary>Free space no stored file may take, whatever the operator's reserve: on a volume that
+    /// submissions filled, a signed request still records its nonce, a reviewer can still delete (and so
+    /// free space), retention and checkpoints still run. A megabyte is thousands of such rows and WAL frames.</summary>
+    public const long MetadataReserveBytes = 1 << 20;
+
+    readonly long _keepFree;
+
+    /// <param name="minFreeBytes">Free space every stored file must leave (Reporting:MinFreeBytes), at
+    /// least <see cref="MetadataReserveBytes"/>; checked once the file is written, so uploads arriving
+    /// together cannot pass it all at once as they can the check before the body.</param>
+    public SqliteReportStore(string databasePath, long minFreeBytes = 0)
     {
+        _keepFree = Math.Max(minFreeBytes, MetadataReserveBytes);
         _path = Path.GetFullPath(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -251,6 +262,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var sha256 = await _blobs.WriteAsync(report.Id, ciphertext, report.Size, report.Day, sync: false, cancellationToken);
+        KeepReserve(report.Id);
         var pending = new PendingAdd(report, sha256);
         try
         {
@@ -286,6 +298,16 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         return result;
     }
 
+    /// <summary>Removes the file just written for <paramref name="id"/> and refuses it when it left less
+    /// free space than the store keeps.</summary>
+    void KeepReserve(string id)
+    {
+        if (_blobs.FreeBytes >= _keepFree)
+            return;
+        _blobs.Shred(id);
+        throw new StorageFullException("Storing this would leave less free space than the store keeps.");
+    }
+
     /// <summary>Stored reports whose files are durable, whose pending marks the next commit clears.</summary>
     readonly ConcurrentQueue<string> _durable = new();
 
@@ -299,12 +321,19 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
             while (reader.Read())
                 if (!_blobs.Holds(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)))
                     lost.Add(reader.GetString(0));
-        using (var transaction = connection.BeginTransaction())
+        try
         {
+            using var transaction = connection.BeginTransaction();
             foreach (var id in lost)
                 Execute(connection, "DELETE FROM reports WHERE id = $id; DELETE FROM idempotency WHERE report_id = $id;", ("$id", id));
             Execute(connection, "DELETE FROM pending;");
             transaction.Commit();
+        }
+        catch (Exception e) when (lost.Count == 0 && StorageFull.Caused(e))
+        {
+            // A full disk cannot take even the clearing of the marks. Every marked file holds its bytes, so
+            // the marks may stay: the next start checks them again. (With a row to remove, start-up stops
+            // instead: that row must not be listed.)
         }
         foreach (var id in lost)
             _blobs.Shred(id);
@@ -345,13 +374,17 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     void CommitPendingAdds(List<PendingAdd> batch)
     {
         var outcomes = new AddResult[batch.Count];
+        var cleared = new List<string>();
         try
         {
             var connection = Writer();
             var statements = _statements!;
             using var transaction = connection.BeginTransaction();
             for (var n = 0; n < 4 * MaxBatch && _durable.TryDequeue(out var durableId); n++)
+            {
+                cleared.Add(durableId);
                 statements.Execute(transaction, "DELETE FROM pending WHERE id = $id", ("$id", durableId));
+            }
             for (var i = 0; i < batch.Count; i++)
             {
                 statements.Execute(transaction, "SAVEPOINT submission;");
@@ -362,7 +395,10 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
         }
         catch (Exception e)
         {
-            // The commit itself failed (disk full, I/O error): nothing of this batch is acknowledged.
+            // The commit itself failed (disk full, I/O error): nothing of this batch is acknowledged, and
+            // the marks it was to clear are cleared by a later commit. The thread goes on with the next batch.
+            foreach (var id in cleared)
+                _durable.Enqueue(id);
             foreach (var pending in batch)
                 pending.Result.TrySetException(e);
             return;
@@ -496,6 +532,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
                     ("$k", key), ("$m", reply.Mailbox)) is string earlier)
                 return earlier;
             await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, sync: true, cancellationToken);
+            KeepReserve(reply.Id);
             try
             {
                 _blobs.SyncFolder();

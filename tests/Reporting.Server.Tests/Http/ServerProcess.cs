@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
@@ -9,10 +10,12 @@ namespace Reporting.Server.Tests.Http;
 public sealed class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
+    readonly ConcurrentQueue<string> _output;
 
-    ServerProcess(Process process, Uri address, TestWorld world)
+    ServerProcess(Process process, ConcurrentQueue<string> output, Uri address, TestWorld world)
     {
         _process = process;
+        _output = output;
         Address = address;
         Client = RunningServer.NewClient(address);
         // Only the client half of RunningServer: the server is the child process.
@@ -22,6 +25,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri Address { get; }
     public HttpClient Client { get; }
     public int ProcessId => _process.Id;
+
+    /// <summary>Every line the process wrote to standard output and error: what an operator's log holds.</summary>
+    public string Output => string.Join('\n', _output);
 
     /// <summary>The test client's calls (challenges, submissions, signed reviewer requests) against this process.</summary>
     public RunningServer Api { get; }
@@ -39,11 +45,12 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__")] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, line) => { if (line.Data is { } text) output.Enqueue(text); };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is { } text) output.Enqueue(text); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, address, world);
+        var server = new ServerProcess(process, output, address, world);
         await server.WaitHealthyAsync();
         return server;
     }
@@ -52,8 +59,8 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         for (var i = 0; i < 300; i++)
         {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"the server exited with {_process.ExitCode} before it was healthy");
+            if (_process.HasExited && _process.WaitForExit(5000))
+                throw new InvalidOperationException($"the server exited with {_process.ExitCode} before it was healthy:\n{Output}");
             try
             {
                 using var response = await Client.GetAsync("/healthz");

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Reporting.Server.Tests.Http;
+
+/// <summary>Issue 9, disk full: the server on a small file system of its own (a 16 MiB tmpfs) is filled by
+/// concurrent submissions. Every answer is a 201 or a clear 503 with Retry-After, never a 500; health
+/// checks and reviewers keep being answered; every acknowledged envelope stays listed and byte-identical,
+/// also after SIGKILL and a restart on the full disk; refused uploads leave no file behind; submissions
+/// succeed again, without a restart, once space returns; and the plaintext's canary is in no file and
+/// no log line.</summary>
+public sealed class DiskFullTests : IDisposable
+{
+    const long DiskBytes = 16 << 20;
+    const string Canary = "CANARY-diskfull-7f3a9c plaintext";
+
+    readonly Xunit.Abstractions.ITestOutputHelper _output;
+    readonly TestWorld _world = new();
+    readonly SmallFileSystem _disk;
+
+    public DiskFullTests(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        _output = output;
+        _disk = SmallFileSystem.Mount(_world.Folder["small"], DiskBytes);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _disk.Dispose();
+        _world.Dispose();
+    }
+
+    string DataDir => _disk["data"];
+
+    Dictionary<string, string?> Settings(long minFreeBytes) => new()
+    {
+        ["Reporting:DataDir"] = DataDir,
+        ["Reporting:MinFreeBytes"] = minFreeBytes.ToString(),
+    };
+
+    /// <summary>Real age envelopes whose plaintext holds the canary, on both sides of the in-memory limit.</summary>
+    byte[][] Envelopes()
+    {
+        var recipients = _world.Reviewers.Select(r => r.Recipient).ToList();
+        return [.. new[] { 1_000, 150_000, 600_000, 2_000_000 }.Select(n =>
+            AgeTool.Seal(Encoding.ASCII.GetBytes(Canary + new string('c', n)), recipients))];
+    }
+
+    [Fact]
+    public async Task FilledBySubmissions_RefusesClearly_KeepsWhatItAcknowledged_AndRecoversWhenSpaceReturns()
+    {
+        var envelopes = Envelopes();
+        var port = ServerProcess.FreePort();
+        // No operator reserve: only the store's own (SqliteReportStore.MetadataReserveBytes) and the raw
+        // ENOSPC of uploads racing for the last megabytes.
+        var settings = Settings(minFreeBytes: 0);
+        var server = await ServerProcess.StartAsync(_world, settings, port);
+        // Most of the volume is taken by another program's file, so the submissions fill the rest quickly.
+        var filler = _disk.Fill("filler", DiskBytes - (6 << 20));
+        var earlierOutput = "";
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var fill = await SubmitUntilFullAsync(server, envelopes);
+            _output.WriteLine($"filled: {fill} in {clock.Elapsed.TotalSeconds:F1} s, {_disk.FreeBytes} bytes free");
+            AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
+            Assert.True(fill.Count(201) > 0, fill.ToString());
+            var listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+            AssertNothingLeftBehind(listed);
+
+            // Another program takes the last byte: every write now meets ENOSPC itself.
+            var rest = _disk.Fill("rest", _disk.FreeBytes);
+            Assert.True(_disk.FreeBytes < 4096, $"{_disk.FreeBytes} bytes still free");
+            var full = await SubmitUntilFullAsync(server, envelopes);
+            _output.WriteLine($"no byte free: {full}");
+            AssertOnlyCreatedOrClearRefusals(full, listingsMustWork: false);
+            Assert.Equal(0, full.Count(201));
+
+            // SIGKILL, and a restart with no byte free: recovery must open the store without space.
+            server.Kill();
+            await server.DisposeAsync();
+            earlierOutput = server.Output;
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            server = await ServerProcess.StartAsync(_world, settings, port);
+            using (var health = await server.Client.GetAsync("/healthz"))
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+            using (var refused = await server.Api.SubmitAsync(envelopes[0]))
+                Assert.Null(await RefusalProblem(refused));
+
+            // The other program's last file goes: reviewers see everything acknowledged, byte for byte.
+            File.Delete(rest);
+            Assert.Equal(listed, await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+            AssertNothingLeftBehind(listed);
+
+            // Space returns: the next submissions are taken without a restart.
+            File.Delete(filler);
+            clock.Restart();
+            foreach (var envelope in envelopes)
+                fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
+            _output.WriteLine($"space returned: every size accepted again within {clock.Elapsed.TotalMilliseconds:F0} ms");
+            AssertNothingLeftBehind(await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+
+            AssertNoCanary(earlierOutput + server.Output);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            _output.WriteLine($"server output:\n{earlierOutput}\n{server.Output}");
+        }
+    }
+
+    [Fact]
+    public async Task WithAReserve_FilledBySubmissions_KeepsTheReserveFree_AndTakesMoreWhenTheVolumeGrows()
+    {
+        const long reserve = 4 << 20;
+        var envelopes = Envelopes();
+        await using var server = await ServerProcess.StartAsync(_world, Settings(minFreeBytes: reserve));
+
+        var fill = await SubmitUntilFullAsync(server, envelopes);
+        _output.WriteLine($"reserve {reserve}: {fill}, {_disk.FreeBytes} bytes free");
+
+        AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
+        Assert.True(fill.Count(201) > 0, fill.ToString());
+        Assert.True(_disk.FreeBytes >= reserve - (256 << 10), $"only {_disk.FreeBytes} bytes free of a {reserve}-byte reserve");
+        var listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+        AssertNothingLeftBehind(listed);
+
+        _disk.Resize(2 * DiskBytes);
+        foreach (var envelope in envelopes)
+            fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
+        AssertNothingLeftBehind(await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+        AssertNoCanary(server.Output);
+    }
+
+    /// <summary>PostgreSQL: the store's tables in a tablespace on a small tmpfs of their own, which the
+    /// submissions fill until PostgreSQL says 53100 disk_full.</summary>
+    [Fact]
+    public async Task Postgres_TablespaceFilledBySubmissions_RefusesClearly_KeepsWhatItAcknowledged_AndRecoversWhenItGrows()
+    {
+        var envelopes = Envelopes();
+        await using var database = await PostgresDatabase.CreateAsync();
+        using var tablespaceDisk = SmallFileSystem.Mount(_world.Folder["pg-small"], DiskBytes / 2, owner: "postgres");
+        var tablespace = "test_" + Guid.NewGuid().ToString("N");
+        await database.ExecuteAsAdminAsync($"CREATE TABLESPACE {tablespace} LOCATION '{tablespaceDisk.Path}'");
+        try
+        {
+            var settings = StoreSettings.Postgres(database, _world.DataDir);
+            settings["ConnectionStrings:Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString)
+            {
+                Options = $"-c default_tablespace={tablespace}",
+            }.ToString();
+            var server = await ServerProcess.StartAsync(_world, settings);
+            try
+            {
+                var fill = await SubmitUntilFullAsync(server, envelopes);
+                _output.WriteLine($"postgres tablespace of {DiskBytes / 2} bytes: {fill}, {tablespaceDisk.FreeBytes} bytes free");
+                AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: false);
+                Assert.True(fill.Count(201) > 0, fill.ToString());
+
+                // Acknowledged means kept, on the full tablespace; then it grows and submissions are taken again.
+                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                tablespaceDisk.Resize(2 * DiskBytes);
+                foreach (var envelope in envelopes)
+                    fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
+                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                AssertNoCanary(server.Output);
+            }
+            finally
+            {
+                await server.DisposeAsync();
+                _output.WriteLine($"server output:\n{server.Output}");
+            }
+        }
+        finally
+        {
+            await database.DisposeAsync();
+            await database.ExecuteAsAdminAsync($"DROP TABLESPACE IF EXISTS {tablespace}");
+        }
+    }
+
+    sealed class Tally
+    {
+        public ConcurrentDictionary<string, byte[]> Acknowledged { get; } = new();
+        public ConcurrentDictionary<int, int> Statuses { get; } = new();
+        public ConcurrentDictionary<int, int> HealthStatuses { get; } = new();
+        public ConcurrentDictionary<int, int> ListingStatuses { get; } = new();
+        public ConcurrentQueue<string> BadRefusals { get; } = new();
+        public long AcknowledgedBytes => Acknowledged.Values.Sum(e => (long)e.Length);
+        public int Count(int status) => Statuses.GetValueOrDefault(status);
+
+        public override string ToString() =>
+            $"{Statuses.Values.Sum()} submissions: {string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Value}×{s.Key}"))}; " +
+            $"{AcknowledgedBytes} bytes acknowledged; health {string.Join(", ", HealthStatuses.Select(s => $"{s.Value}×{s.Key}"))}; " +
+            $"listings {string.Join(", ", ListingStatuses.Select(s => $"{s.Value}×{s.Key}"))}";
+    }
+
+    /// <summary>Eight clients submit envelopes of every size until 24 answers in a row are refusals (the
+    /// volume takes not even the smallest), while a reviewer lists and a monitor checks health.</summary>
+    static async Task<Tally> SubmitUntilFullAsync(ServerProcess server, byte[][] envelopes)
+    {
+        var tally = new Tally();
+        var refusedInARow = 0;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var submitters = Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var envelope = envelopes[(worker + i) % envelopes.Length];
+                HttpResponseMessage response;
+                try
+                {
+                    response = await server.Api.SubmitAsync(envelope);
+                }
+                catch (HttpRequestException e)
+                {
+                    tally.BadRefusals.Enqueue($"{envelope.Length} bytes: no answer ({e.InnerException?.Message ?? e.Message})");
+                    continue;
+                }
+                using var _ = response;
+                tally.Statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    tally.Acknowledged[(await response.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id] = envelope;
+                    Interlocked.Exchange(ref refusedInARow, 0);
+                    continue;
+                }
+                if (await RefusalProblem(response) is { } problem)
+                    tally.BadRefusals.Enqueue(problem);
+                if (Interlocked.Increment(ref refusedInARow) >= 24)
+                    stop.Cancel();
+            }
+        })).ToList();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using (var health = await server.Client.GetAsync("/healthz"))
+                    tally.HealthStatuses.AddOrUpdate((int)health.StatusCode, 1, (_, n) => n + 1);
+                using (var listing = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Get, "/api/v1/reports", at: DateTimeOffset.UtcNow))
+                {
+                    tally.ListingStatuses.AddOrUpdate((int)listing.StatusCode, 1, (_, n) => n + 1);
+                    if (listing.StatusCode != HttpStatusCode.OK && await RefusalProblem(listing) is { } problem)
+                        tally.BadRefusals.Enqueue("listing: " + problem);
+                }
+                await Task.Delay(50);
+            }
+        });
+        await Task.WhenAll([.. submitters, watcher]);
+        Assert.True(refusedInARow >= 24, $"the volume never filled in 30 s: {tally}");
+        return tally;
+    }
+
+    /// <summary>Null when the refusal is the clear one (503, problem details that say to come back, a
+    /// Retry-After); else what is wrong with it.</summary>
+    static async Task<string?> RefusalProblem(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+            return $"{(int)response.StatusCode}: {body}";
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return $"503 without problem details: {body}";
+        if (response.Headers.RetryAfter?.Delta is not { } wait || wait <= TimeSpan.Zero)
+            return $"503 without Retry-After: {body}";
+        using var problem = JsonDocument.Parse(body);
+        var detail = problem.RootElement.GetProperty("detail").GetString() ?? "";
+        return detail.Contains("cannot take", StringComparison.Ordinal) ? null : $"503 that does not say the server cannot take it now: {body}";
+    }
+
+    /// <summary>Nothing but 201s and clear 503s, health always answered; reviewers' listings always
+    /// answered too while the server's own reserve holds, else answered or refused clearly (with no byte
+    /// free a signed request cannot record its nonce, and is not let through without it).</summary>
+    static void AssertOnlyCreatedOrClearRefusals(Tally tally, bool listingsMustWork)
+    {
+        Assert.True(tally.BadRefusals.IsEmpty, $"{tally}\nunclear refusals:\n{string.Join('\n', tally.BadRefusals.Distinct().Take(5))}");
+        Assert.All(tally.Statuses.Keys, status => Assert.Contains(status, new[] { 201, 503 }));
+        Assert.True(tally.Count(503) > 0, tally.ToString());
+        Assert.Equal([200], tally.HealthStatuses.Keys);
+        Assert.All(tally.ListingStatuses.Keys, status => Assert.Contains(status, listingsMustWork ? [200] : new[] { 200, 503 }));
+    }
+
+    /// <summary>Exactly one ciphertext file per listed item, and no upload spooled or half-written.</summary>
+    void AssertNothingLeftBehind(int listed)
+    {
+        Assert.Equal(listed, Directory.GetFiles(Path.Combine(DataDir, "blobs")).Length);
+        var incoming = Path.Combine(DataDir, DataFolder.IncomingFolder);
+        Assert.Empty(Directory.Exists(incoming) ? Directory.GetFiles(incoming) : []);
+    }
+
+    /// <summary>The plaintext's canary and the clients' address are in no file on the volume and in no
+    /// line the server wrote.</summary>
+    void AssertNoCanary(string serverOutput)
+    {
+        string[] secrets = [Canary, "CANARY-diskfull", RunningServer.ClientAddress.ToString()];
+        foreach (var secret in secrets)
+        {
+            Assert.False(TempFolder.AnyFileContains(_disk.Path, Encoding.UTF8.GetBytes(secret)), $"'{secret}' found on the server's volume");
+            Assert.DoesNotContain(secret, serverOutput);
+        }
+    }
+}
