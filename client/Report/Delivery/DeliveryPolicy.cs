@@ -16,8 +16,10 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
     /// <summary>Tor can be as slow as a few KiB/s: allow 8 KiB/s on top of the base before calling an attempt stuck.</summary>
     const long SlowestBytesPerSecond = 8 << 10;
 
-    /// <summary>A server may ask to wait; beyond this, waiting in the foreground helps nobody and the report stays queued.</summary>
-    static readonly TimeSpan LongestRetryAfter = TimeSpan.FromMinutes(5);
+    /// <summary>A server may ask to wait; beyond this, waiting in the foreground helps nobody and the report stays
+    /// queued at once (exit 75) for a later <c>report send</c>. A full server asks for a minute, and a source should
+    /// not sit for several such minutes at a screen that says nothing new.</summary>
+    static readonly TimeSpan LongestRetryAfter = TimeSpan.FromSeconds(30);
 
     public TimeSpan TimeoutFor(long envelopeBytes) => AttemptTimeout + TimeSpan.FromSeconds(envelopeBytes / SlowestBytesPerSecond);
 

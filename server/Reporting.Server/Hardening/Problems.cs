@@ -30,8 +30,8 @@ public static class Problems
             statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
 
     /// <summary>Space comes back when an operator acts, reviewers delete or retention runs (hourly), not
-    /// within seconds; a minute keeps honest retries from hammering a full server, and stays well within
-    /// the five minutes a client waits before leaving an envelope in its outbox.</summary>
+    /// within seconds; a minute keeps honest retries from hammering a full server. It is longer than a client
+    /// waits in the foreground (30 s), so the source's report stays queued at once, for a later send.</summary>
     const string NoSpaceRetrySeconds = "60";
 
     /// <summary>503 with Retry-After: the storage is full, or an upload would eat into its reserve.</summary>
