@@ -3,16 +3,17 @@ using System.Net;
 
 namespace Reporting.Benchmarks;
 
-/// <summary>The built server (Reporting.Server.dll, beside this program) as a process of its own on a
-/// loopback port, configured through the environment as an operator would, its console output written to
-/// a log file: so what is measured of it (memory, handles, threads) is the server's alone, and what it
-/// logs can be searched afterwards.</summary>
+/// <summary>The built server (Reporting.Server.dll, beside the program or test that uses this) as a process
+/// of its own on a loopback port, configured through the environment as an operator would: so it can be
+/// killed for real, several can run on one database, and what is measured of it (memory, handles, threads)
+/// is the server's alone. Its console output goes to a log file when given one, so what it logged can be
+/// searched afterwards. Shared by the soak benchmark and the server's tests (linked into them).</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
-    readonly StreamWriter _log;
+    readonly StreamWriter? _log;
 
-    ServerProcess(Process process, Uri address, StreamWriter log)
+    ServerProcess(Process process, Uri address, StreamWriter? log)
     {
         _process = process;
         Address = address;
@@ -22,33 +23,32 @@ public sealed class ServerProcess : IAsyncDisposable
     public Uri Address { get; }
     public int Id => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string logFile)
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? logFile = null, int? port = null)
     {
-        int port;
-        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"), "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"), "--urls", address.ToString().TrimEnd('/') })
             start.ArgumentList.Add(argument);
         foreach (var (key, value) in settings)
             start.Environment[key.Replace(":", "__")] = value;
-        var log = new StreamWriter(logFile) { AutoFlush = true };
+        var log = logFile is null ? null : new StreamWriter(logFile) { AutoFlush = true };
         var process = Process.Start(start)!;
-        DataReceivedEventHandler write = (_, line) => { if (line.Data is not null) lock (log) log.WriteLine(line.Data); };
+        DataReceivedEventHandler write = (_, line) =>
+        {
+            if (log is not null && line.Data is not null)
+                lock (log)
+                    log.WriteLine(line.Data);
+        };
         process.OutputDataReceived += write;
         process.ErrorDataReceived += write;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, address, log);
-        using var probe = new HttpClient { BaseAddress = address };
+        using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address };
         for (var i = 0; i < 300; i++)
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"the server exited with {process.ExitCode} before it was healthy (see {logFile})");
+                throw new InvalidOperationException($"the server exited with {process.ExitCode} before it was healthy");
             try
             {
                 using var response = await probe.GetAsync("/healthz");
@@ -68,20 +68,38 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
-                await kill.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+                await term.WaitForExitAsync();
             using var timeout = new CancellationTokenSource(grace);
             try { await _process.WaitForExitAsync(timeout.Token); }
-            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); await _process.WaitForExitAsync(); }
+            catch (OperationCanceledException) { Kill(); }
         }
         return _process.ExitCode;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
     {
-        await StopAsync(TimeSpan.FromSeconds(10));
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
         _process.Dispose();
-        lock (_log)
-            _log.Dispose();
+        if (_log is not null)
+            lock (_log)
+                _log.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
