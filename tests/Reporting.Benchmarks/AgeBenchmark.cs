@@ -68,7 +68,7 @@ internal static class AgeBenchmark
 
             var results = new Dictionary<string, List<Sample>>();
             // Other work on the machine takes cores from both tools; the load says how much.
-            string loadBefore = LoadAverage();
+            string loadBefore = ProcessFigures.LoadAverage();
             string ours = Path.Combine(work, "ours.age"), theirs = Path.Combine(work, "age.age");
             string oursOut = Path.Combine(work, "ours.out"), theirsOut = Path.Combine(work, "age.out");
             for (int run = 0; run < runs; run++)
@@ -94,7 +94,7 @@ internal static class AgeBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"in {work} ({FileSystemOf(work)}); medians of {runs}; CPU = user + sys of all threads; load average {loadBefore} before, {LoadAverage()} after");
+            Console.WriteLine($"in {work} ({FileSystemOf(work)}); medians of {runs}; CPU = user + sys of all threads; load average {loadBefore} before, {ProcessFigures.LoadAverage()} after");
             Console.WriteLine($"  {"",-10} {"MiB/s",7} {"wall s",7} {"CPU s",6} {"peak RSS",11}   MiB/s of each run, in order");
             foreach (string name in new[] { "ours seal", "age seal", "ours open", "age open" })
             {
@@ -202,9 +202,6 @@ internal static class AgeBenchmark
         }
         return (Bin("Report", "report"), Bin("Review", "review"));
     }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
 
     private static string StockAgeVersion() => RunToEnd([StockAge, "--version"]).Trim();
 

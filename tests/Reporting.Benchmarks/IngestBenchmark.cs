@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -9,9 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Reporting.Format.Age;
-using Reporting.Format.Keys;
-using Reporting.Format.Rosters;
 using Reporting.Server;
 
 namespace Reporting.Benchmarks;
@@ -37,8 +32,6 @@ public static class IngestBenchmark
     /// was usually the bare one).</summary>
     static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
-
     /// <summary>CPU and bytes written are this whole process's per request (client included, the same
     /// for both sides): steadier than req/s when other work shares the cores.</summary>
     sealed record Measured(double PerSecond, double MiBPerSecond, double P50Ms, double P99Ms, double CpuMs, double WrittenKiB);
@@ -50,104 +43,67 @@ public static class IngestBenchmark
         // climb round after round. Enough threads from the start gives the baseline its best, steady pace.
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, Clients * 2), completionPorts);
-        var folder = Path.Combine(Path.GetTempPath(), "reporting-ingest-" + Guid.NewGuid().ToString("N"));
-        var schema = "bench_" + Guid.NewGuid().ToString("N");
-        Directory.CreateDirectory(folder);
-        try
+        await using var world = await BenchWorld.CreateAsync("ingest", Clients, Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"));
+        var envelope = world.Seal(EnvelopeBytes);
+        var targets = new List<Target> { new("SQLite", [await StartServerAsync(world.ServerSettings(Path.Combine(world.Folder, "sqlite"), postgres: false))]) };
+        if (world.Postgres is not null)
         {
-            using var organisation = SigningKey.Generate(SigningKeyKind.Organisation);
-            using var reviewerA = X25519Identity.Generate();
-            using var reviewerB = X25519Identity.Generate();
-            using var accessA = SigningKey.Generate(SigningKeyKind.Access);
-            using var accessB = SigningKey.Generate(SigningKeyKind.Access);
-            var today = DateOnly.FromDateTime(DateTime.UtcNow);
-            var roster = new Roster(1, today, today.AddDays(30), organisation.PublicKey.ToString(),
-            [
-                new RosterEntry("a", reviewerA.Recipient.ToString(), accessA.PublicKey.ToString()),
-                new RosterEntry("b", reviewerB.Recipient.ToString(), accessB.PublicKey.ToString()),
-            ]);
-            var rosterFile = Path.Combine(folder, "roster.json");
-            File.WriteAllBytes(rosterFile, SignedRoster.Sign(roster, organisation).FileBytes);
-            IRecipient[] recipients = [reviewerA.Recipient, reviewerB.Recipient];
-            var envelope = SealToSize(recipients, EnvelopeBytes);
+            targets.Add(new("PostgreSQL", [await StartServerAsync(world.ServerSettings(Path.Combine(world.Folder, "pg-a"), postgres: true))]));
+            // A second instance on the same database beside the first: their combined rate.
+            targets.Add(new("PostgreSQL x2", [targets[1].Servers[0], await StartServerAsync(world.ServerSettings(Path.Combine(world.Folder, "pg-b"), postgres: true))]));
+        }
+        await using var bare = await StartBareAsync(Path.Combine(world.Folder, "bare"));
+        var bareUri = new Uri(bare.Urls.First());
+        using var http = Load.NewClient(Clients);
 
-            var settings = new Dictionary<string, string?>
-            {
-                ["Reporting:RosterFile"] = rosterFile,
-                ["Reporting:OrgKey"] = organisation.PublicKey.ToString(),
-                ["Reporting:PowDifficulty"] = "0",
-                ["Reporting:MaxEnvelopeBytes"] = (2L << 30).ToString(),
-                ["Reporting:ChallengesPerSecond"] = "100000",
-                ["Reporting:MaxConcurrentUploads"] = Clients.ToString(),
-            };
-            // A schema of its own on the given database, dropped at the end.
-            var postgres = await FreshSchemaAsync(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"), schema);
-            var targets = new List<Target> { new("SQLite", [await StartServerAsync(settings, Path.Combine(folder, "sqlite"), null)]) };
-            if (!string.IsNullOrEmpty(postgres))
-            {
-                targets.Add(new("PostgreSQL", [await StartServerAsync(settings, Path.Combine(folder, "pg-a"), postgres)]));
-                // A second instance on the same database beside the first: their combined rate.
-                targets.Add(new("PostgreSQL x2", [targets[1].Servers[0], await StartServerAsync(settings, Path.Combine(folder, "pg-b"), postgres)]));
-            }
-            await using var bare = await StartBareAsync(Path.Combine(folder, "bare"));
-            var bareUri = new Uri(bare.Urls.First());
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false });
-
-            Console.WriteLine($"ingest: {envelope.Length} byte envelopes, {Clients} concurrent clients, difficulty 0, " +
-                $"{TimedRequests} timed requests per run, {Rounds} rounds, {Environment.ProcessorCount} cores" +
-                (string.IsNullOrEmpty(postgres) ? "; PostgreSQL skipped (set REPORTING_BENCH_POSTGRES, see README)" : ""));
-            await MeasureAsync(http, WarmupRequests, i => BareRequest(bareUri, envelope));
+        Console.WriteLine($"ingest: {envelope.Length} byte envelopes, {Clients} concurrent clients, difficulty 0, " +
+            $"{TimedRequests} timed requests per run, {Rounds} rounds, {Environment.ProcessorCount} cores" +
+            (world.Postgres is null ? "; PostgreSQL skipped (set REPORTING_BENCH_POSTGRES, see README)" : ""));
+        await MeasureAsync(http, WarmupRequests, i => BareRequest(bareUri, envelope));
+        foreach (var target in targets)
+            await MeasureAsync(http, WarmupRequests, await ServerRequestsAsync(http, target.Uris, envelope, WarmupRequests));
+        var bareRuns = new List<Measured>();
+        for (var round = 0; round < Rounds; round++)
+        {
+            await Task.Delay(Settle);
+            bareRuns.Add(await MeasureAsync(http, TimedRequests, i => BareRequest(bareUri, envelope)));
             foreach (var target in targets)
-                await MeasureAsync(http, WarmupRequests, await ServerRequestsAsync(http, target.Uris, envelope, WarmupRequests));
-            var bareRuns = new List<Measured>();
-            for (var round = 0; round < Rounds; round++)
             {
+                var requests = await ServerRequestsAsync(http, target.Uris, envelope, TimedRequests);
                 await Task.Delay(Settle);
-                bareRuns.Add(await MeasureAsync(http, TimedRequests, i => BareRequest(bareUri, envelope)));
-                foreach (var target in targets)
-                {
-                    var requests = await ServerRequestsAsync(http, target.Uris, envelope, TimedRequests);
-                    await Task.Delay(Settle);
-                    target.Runs.Add(await MeasureAsync(http, TimedRequests, requests));
-                }
+                target.Runs.Add(await MeasureAsync(http, TimedRequests, requests));
             }
-            Console.WriteLine($"{"",-26}{"req/s",10}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"CPU ms/req",12}{"KiB written/req",17}");
-            for (var round = 0; round < Rounds; round++)
-            {
-                Print($"bare Kestrel + fsync #{round + 1}", bareRuns[round]);
-                foreach (var target in targets)
-                    Print($"{target.Name} #{round + 1}", target.Runs[round]);
-            }
-            var bareRate = Median(bareRuns.Select(r => r.PerSecond));
-            foreach (var target in targets)
-                Console.WriteLine($"{target.Name + " / bare",-26}throughput ratio {Median(target.Runs.Select(r => r.PerSecond)) / bareRate:F2} (goal >= 0.70; medians of {Rounds} rounds), " +
-                    $"p50 {Median(target.Runs.Select(r => r.P50Ms)):F2} ms, p99 {Median(target.Runs.Select(r => r.P99Ms)):F2} ms " +
-                    $"(bare p50 {Median(bareRuns.Select(r => r.P50Ms)):F2}, p99 {Median(bareRuns.Select(r => r.P99Ms)):F2})");
-            Console.WriteLine("KiB written/req counts this process's writes only: PostgreSQL's own writes happen in its processes.");
-
-            var (growth, seconds, status) = await UploadLargeAsync(targets[0].Uris[0], envelope, 1L << 30);
-            Console.WriteLine($"1 GiB upload (SQLite): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
-                $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
-            if (targets.Count > 1)
-            {
-                (growth, seconds, status) = await UploadLargeAsync(targets[1].Uris[0], envelope, 1L << 30);
-                Console.WriteLine($"1 GiB upload (PostgreSQL): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
-                    $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
-            }
-
-            foreach (var server in targets.SelectMany(t => t.Servers).Distinct())
-            {
-                await server.StopAsync();
-                await server.DisposeAsync();
-            }
-            return 0;
         }
-        finally
+        Console.WriteLine($"{"",-26}{"req/s",10}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"CPU ms/req",12}{"KiB written/req",17}");
+        for (var round = 0; round < Rounds; round++)
         {
-            await DropSchemaAsync(Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"), schema);
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(folder, recursive: true);
+            Print($"bare Kestrel + fsync #{round + 1}", bareRuns[round]);
+            foreach (var target in targets)
+                Print($"{target.Name} #{round + 1}", target.Runs[round]);
         }
+        var bareRate = Median(bareRuns.Select(r => r.PerSecond));
+        foreach (var target in targets)
+            Console.WriteLine($"{target.Name + " / bare",-26}throughput ratio {Median(target.Runs.Select(r => r.PerSecond)) / bareRate:F2} (goal >= 0.70; medians of {Rounds} rounds), " +
+                $"p50 {Median(target.Runs.Select(r => r.P50Ms)):F2} ms, p99 {Median(target.Runs.Select(r => r.P99Ms)):F2} ms " +
+                $"(bare p50 {Median(bareRuns.Select(r => r.P50Ms)):F2}, p99 {Median(bareRuns.Select(r => r.P99Ms)):F2})");
+        Console.WriteLine("KiB written/req counts this process's writes only: PostgreSQL's own writes happen in its processes.");
+
+        var (growth, seconds, status) = await UploadLargeAsync(targets[0].Uris[0], envelope, 1L << 30);
+        Console.WriteLine($"1 GiB upload (SQLite): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
+            $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
+        if (targets.Count > 1)
+        {
+            (growth, seconds, status) = await UploadLargeAsync(targets[1].Uris[0], envelope, 1L << 30);
+            Console.WriteLine($"1 GiB upload (PostgreSQL): HTTP {status} in {seconds:F1} s ({1024 / seconds:F0} MiB/s); " +
+                $"process memory growth {growth / (1 << 20):F1} MiB (goal <= 64 MiB)");
+        }
+
+        foreach (var server in targets.SelectMany(t => t.Servers).Distinct())
+        {
+            await server.StopAsync();
+            await server.DisposeAsync();
+        }
+        return 0;
     }
 
     sealed record Target(string Name, List<WebApplication> Servers)
@@ -156,46 +112,17 @@ public static class IngestBenchmark
         public Uri[] Uris => [.. Servers.Select(s => new Uri(s.Urls.First()))];
     }
 
-    static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings, string dataDir, string? postgres)
+    /// <summary>The real server in this process, so its CPU and writes count in this process's figures.</summary>
+    static async Task<WebApplication> StartServerAsync(Dictionary<string, string?> settings)
     {
         var server = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Reporting:DataDir"] = dataDir,
-                ["Reporting:Storage"] = postgres is null ? "sqlite" : "postgres",
-                ["ConnectionStrings:Postgres"] = postgres,
-            });
             builder.Logging.ClearProviders();
         });
         await ServerApp.PrepareAsync(server);
         await server.StartAsync();
         return server;
-    }
-
-    static async Task<string?> FreshSchemaAsync(string? admin, string schema)
-    {
-        if (string.IsNullOrEmpty(admin))
-            return null;
-        await using (var connection = new Npgsql.NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        return new Npgsql.NpgsqlConnectionStringBuilder(admin) { SearchPath = schema }.ToString();
-    }
-
-    static async Task DropSchemaAsync(string? admin, string schema)
-    {
-        if (string.IsNullOrEmpty(admin))
-            return;
-        Npgsql.NpgsqlConnection.ClearAllPools();
-        await using var connection = new Npgsql.NpgsqlConnection(admin);
-        await connection.OpenAsync();
-        await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 
     static void Print(string name, Measured m) =>
@@ -219,19 +146,6 @@ public static class IngestBenchmark
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         return 0;
-    }
-
-    /// <summary>An envelope of about <paramref name="size"/> bytes, sealed for real.</summary>
-    static byte[] SealToSize(IRecipient[] recipients, int size)
-    {
-        static byte[] Seal(IRecipient[] recipients, byte[] plaintext)
-        {
-            using var output = new MemoryStream();
-            AgeFile.Seal(new MemoryStream(plaintext), output, recipients);
-            return output.ToArray();
-        }
-        var overhead = Seal(recipients, []).Length - 16; // the empty file's one tag stays once
-        return Seal(recipients, RandomNumberGenerator.GetBytes(size - overhead - 16));
     }
 
     /// <summary>The baseline: a minimal endpoint streaming the body to its own file, fsynced.</summary>
@@ -258,58 +172,31 @@ public static class IngestBenchmark
     }
 
     static HttpRequestMessage BareRequest(Uri bare, byte[] envelope) =>
-        new(HttpMethod.Post, new Uri(bare, "/ingest")) { Content = Octets(envelope) };
+        new(HttpMethod.Post, new Uri(bare, "/ingest")) { Content = Load.Octets(envelope) };
 
-    /// <summary>Fetches one challenge per request beforehand (difficulty 0: nonce 0 solves it), all from the
-    /// first server; the submissions go round the servers (so with two instances, half the tokens are
-    /// redeemed at the instance that did not issue them).</summary>
+    /// <summary>Fetches one challenge per request beforehand, all from the first server; the submissions go
+    /// round the servers (so with two instances, half the tokens are redeemed at the instance that did not
+    /// issue them).</summary>
     static async Task<Func<int, HttpRequestMessage>> ServerRequestsAsync(HttpClient http, Uri[] servers, byte[] envelope, int count)
     {
         var challenges = new string[count];
         await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = Clients }, async (i, cancel) =>
-        {
-            using var response = await http.PostAsync(new Uri(servers[0], "/api/v1/challenges"), null, cancel);
-            response.EnsureSuccessStatusCode();
-            challenges[i] = (await response.Content.ReadFromJsonAsync<ChallengeAnswer>(cancel))!.Challenge;
-        });
-        return i =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(servers[i % servers.Length], "/api/v1/reports")) { Content = Octets(envelope) };
-            request.Headers.Add("Reporting-Pow", $"{challenges[i]}:0");
-            request.Headers.Add("Reporting-Roster-Version", "1");
-            request.Headers.Add("Idempotency-Key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
-            return request;
-        };
-    }
-
-    static ByteArrayContent Octets(byte[] bytes)
-    {
-        var content = new ByteArrayContent(bytes);
-        content.Headers.ContentType = new("application/octet-stream");
-        return content;
+            challenges[i] = await Load.ChallengeAsync(http, servers[0], cancel));
+        return i => Load.Submission(servers[i % servers.Length], challenges[i], envelope);
     }
 
     static async Task<Measured> MeasureAsync(HttpClient http, int count, Func<int, HttpRequestMessage> request)
     {
         var latencies = new double[count];
-        var next = -1;
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var writtenBefore = BytesWritten();
         var total = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        await Load.RunAsync(Clients, i => i < count, async i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                using var message = request(i);
-                var started = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(message);
-                if (response.StatusCode != HttpStatusCode.Created)
-                    throw new InvalidOperationException($"request {i} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            }
-        }));
+            using var message = request(i);
+            latencies[i] = (await Load.SubmitAsync(http, message)).Ms;
+        });
         var seconds = total.Elapsed.TotalSeconds;
         self.Refresh();
         var cpuMs = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds / count;
@@ -327,8 +214,7 @@ public static class IngestBenchmark
         var chunks = payloadPlaintext / (64 << 10);
         var payloadLength = 16 + chunks * ((64 << 10) + 16);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromMinutes(30) };
-        using var challenge = await http.PostAsync(new Uri(server, "/api/v1/challenges"), null);
-        var token = (await challenge.Content.ReadFromJsonAsync<ChallengeAnswer>())!.Challenge;
+        var token = await Load.ChallengeAsync(http, server);
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -348,15 +234,10 @@ public static class IngestBenchmark
             }
         });
 
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/reports"))
-        {
-            Content = new StreamContent(new SyntheticEnvelope(small.AsMemory(0, headerLength), payloadLength), 64 << 10),
-        };
+        var request = Load.Submission(server, token, []);
+        request.Content = new StreamContent(new SyntheticEnvelope(small.AsMemory(0, headerLength), payloadLength), 64 << 10);
         request.Content.Headers.ContentType = new("application/octet-stream");
         request.Content.Headers.ContentLength = headerLength + payloadLength;
-        request.Headers.Add("Reporting-Pow", $"{token}:0");
-        request.Headers.Add("Reporting-Roster-Version", "1");
-        request.Headers.Add("Idempotency-Key", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         var clock = Stopwatch.StartNew();
         using var response = await http.SendAsync(request);
         var seconds = clock.Elapsed.TotalSeconds;

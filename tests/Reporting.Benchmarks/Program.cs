@@ -5,6 +5,7 @@ return args.FirstOrDefault() switch
 {
     "age" => AgeBenchmark.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(),
+    "soak" => await SoakBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -15,5 +16,9 @@ static int Usage()
     Console.WriteLine("      report seal / review open of N MiB (default 768) as whole processes beside /usr/bin/age, R runs (default 7),");
     Console.WriteLine("      in each DIR (default: the temporary folder, then /dev/shm); --tools: where report and review are (default: their Release build)");
     Console.WriteLine("  ingest   64 KiB submissions from 32 clients beside a bare Kestrel endpoint; 1 GiB upload memory");
+    Console.WriteLine("  soak [--minutes N] [--store sqlite|postgres] [--window-seconds S] [--warmup-seconds W] [--keep K] [--rate R]");
+    Console.WriteLine("      the ingest load for N minutes (default 5) against the server as a process, the oldest report deleted beyond K");
+    Console.WriteLine("      (default 1000); memory, open files, threads, latency and data size per window of S s (default 30), start beside end,");
+    Console.WriteLine("      then a search of data and log for the plaintext canary and the clients' address; --rate: submissions/s (default: as fast as answered)");
     return 2;
 }

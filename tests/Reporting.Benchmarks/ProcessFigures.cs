@@ -1,0 +1,27 @@
+using System.Globalization;
+
+namespace Reporting.Benchmarks;
+
+/// <summary>What a process holds at one moment, read from Linux's /proc: resident memory (VmRSS), open
+/// file descriptors (sockets, files, pipes) and threads. Shared by the soak benchmark and the soak test
+/// (linked into Reporting.Server.Tests), so both judge the server by the same figures.</summary>
+public sealed record ProcessFigures(long RssBytes, int OpenFiles, int Threads)
+{
+    public static ProcessFigures Of(int pid)
+    {
+        long rss = 0;
+        var threads = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                rss = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture) * 1024;
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                threads = int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+        }
+        return new ProcessFigures(rss, Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count(), threads);
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages: how much else wanted these cores meanwhile.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+}

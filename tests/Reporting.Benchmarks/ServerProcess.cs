@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+
+namespace Reporting.Benchmarks;
+
+/// <summary>The built server (Reporting.Server.dll, beside the program or test that uses this) as a process
+/// of its own on a loopback port, configured through the environment as an operator would: so it can be
+/// killed for real, several can run on one database, and what is measured of it (memory, handles, threads)
+/// is the server's alone. Its console output is kept (<see cref="Output"/>) and also goes to a log file when
+/// given one, so what it logged can be searched afterwards. Shared by the soak benchmark and the server's tests (linked into them).</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly StreamWriter? _log;
+    readonly ConcurrentQueue<string> _output;
+
+    ServerProcess(Process process, Uri address, StreamWriter? log, ConcurrentQueue<string> output)
+    {
+        _process = process;
+        Address = address;
+        _log = log;
+        _output = output;
+    }
+
+    public Uri Address { get; }
+    public int Id => _process.Id;
+
+    /// <summary>Every line the process wrote to standard output and error: what an operator's log holds.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? logFile = null, int? port = null)
+    {
+        var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"), "--urls", address.ToString().TrimEnd('/') })
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__")] = value;
+        var log = logFile is null ? null : new StreamWriter(logFile) { AutoFlush = true };
+        var output = new ConcurrentQueue<string>();
+        var process = Process.Start(start)!;
+        DataReceivedEventHandler write = (_, line) =>
+        {
+            if (line.Data is null)
+                return;
+            output.Enqueue(line.Data);
+            if (log is not null)
+                lock (log)
+                    log.WriteLine(line.Data);
+        };
+        process.OutputDataReceived += write;
+        process.ErrorDataReceived += write;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ServerProcess(process, address, log, output);
+        using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address };
+        for (var i = 0; i < 300; i++)
+        {
+            // WaitForExit also waits for the last lines of output, so the message holds what the server said.
+            if (process.HasExited && process.WaitForExit(5000))
+                throw new InvalidOperationException($"the server exited with {process.ExitCode} before it was healthy:\n{server.Output}");
+            try
+            {
+                using var response = await probe.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode)
+                    return server;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException("the server did not start");
+    }
+
+    /// <summary>SIGTERM, as an operator's service manager stops it, then waits for it to exit (and kills
+    /// it after <paramref name="grace"/>). Returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+                await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(grace);
+            try { await _process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { Kill(); }
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process.Dispose();
+        if (_log is not null)
+            lock (_log)
+                _log.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
