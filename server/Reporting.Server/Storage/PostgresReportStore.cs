@@ -36,7 +36,45 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
 
     public NpgsqlDataSource DataSource => _data;
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _data.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>How long after a delete the chunks are vacuumed: one VACUUM serves every delete made meanwhile.</summary>
+    public static readonly TimeSpan VacuumDelay = TimeSpan.FromSeconds(5);
+
+    readonly CancellationTokenSource _stopping = new();
+    int _vacuumScheduled;
+
+    /// <summary>A deleted report's chunks are dead rows that only a vacuum lets PostgreSQL reuse. Autovacuum
+    /// comes at its leisure (a minute's nap, then throttled): under steady deleting the soak saw the database
+    /// grow from 0.5 to 5 GiB while it held 64 MiB of reports, the deleted ciphertext lingering in pages
+    /// nothing could yet overwrite. So a delete schedules one VACUUM of the chunks a few seconds later, on
+    /// this instance; deletes until it starts share it, later ones schedule the next. If it fails, autovacuum
+    /// still gets there.</summary>
+    void ScheduleVacuum()
+    {
+        if (Interlocked.Exchange(ref _vacuumScheduled, 1) == 1)
+            return;
+        var stopping = _stopping.Token;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(VacuumDelay, stopping);
+                Volatile.Write(ref _vacuumScheduled, 0);
+                await using var connection = await _data.OpenConnectionAsync(stopping);
+                await using var vacuum = new NpgsqlCommand("VACUUM chunks", connection) { CommandTimeout = 0 };
+                await vacuum.ExecuteNonQueryAsync(stopping);
+            }
+            catch (Exception e) when (e is NpgsqlException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        });
+    }
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.MigrateAsync(_data, cancellationToken);
 
@@ -237,6 +275,7 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
             return false;
         }
         await transaction.CommitAsync(cancellationToken);
+        ScheduleVacuum();
         return true;
     }
 
