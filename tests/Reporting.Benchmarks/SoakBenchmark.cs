@@ -206,6 +206,9 @@ public static class SoakBenchmark
             $"{ClientAddress} and the last {secrets.Count(s => s.What == "challenge")} idempotency keys and challenges: " +
             (found.Count == 0 ? "none found" : "FOUND " + string.Join("; ", found)));
         failed |= found.Count > 0 || exit != 0;
+        if (exit != 0)
+            foreach (var line in File.ReadLines(logFile).TakeLast(40))
+                Console.WriteLine($"  server log: {line}");
         Console.WriteLine($"soak: {(failed ? "FAILED" : "passed")}; load average at the end {ProcessFigures.LoadAverage()}");
         return failed ? 1 : 0;
     }

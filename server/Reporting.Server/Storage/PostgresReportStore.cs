@@ -36,11 +36,12 @@ public sealed class PostgresReportStore : IReportStore, IDisposable
 
     public NpgsqlDataSource DataSource => _data;
 
+    /// <summary>May be called more than once (the host disposes the store under each service it serves). The
+    /// token source is only cancelled, never disposed: it has no timer, and a late vacuum task may still look at it.</summary>
     public void Dispose()
     {
         _stopping.Cancel();
         _data.Dispose();
-        _stopping.Dispose();
     }
 
     /// <summary>How long after a delete the chunks are vacuumed: one VACUUM serves every delete made meanwhile.</summary>

@@ -35,6 +35,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill() => _process.Kill();
 
+    /// <summary>SIGTERM, as a service manager stops it; returns the exit code.</summary>
+    public Task<int> StopAsync(TimeSpan grace) => _process.StopAsync(grace);
+
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();

@@ -133,4 +133,20 @@ public sealed class StartupTests : IDisposable
 
         Assert.Equal(0, watches);
     }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Sigterm_StopsTheServerCleanly_WithExitCodeZero(string store)
+    {
+        // A service manager stops the server with SIGTERM: every store and background job shuts down without a
+        // crash (a store disposed twice once aborted the process with 134 here).
+        await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
+        await using var server = await ServerProcess.StartAsync(_world, database is null ? null : StoreSettings.Postgres(database));
+        await server.Api.SubmitOkAsync(server.Api.SealForRoster("stopping"u8.ToArray()));
+
+        var exit = await server.StopAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exit == 0, $"exit code {exit}:\n{server.Output}");
+    }
 }
