@@ -56,13 +56,13 @@ public static class SoakBenchmark
             static T Median<T>(IEnumerable<T> values) { var a = values.Order().ToArray(); return a.Length == 0 ? default! : a[a.Length / 2]; }
             return new Row(name, sorted.Length, Deletes, Errors, sorted.Length / seconds,
                 sorted.Length == 0 ? 0 : sorted[sorted.Length / 2], sorted.Length == 0 ? 0 : sorted[(int)(sorted.Length * 0.99)],
-                Median(samples.Select(s => s.RssBytes)), Median(samples.Select(s => s.OpenFiles)), Median(samples.Select(s => s.Threads)),
+                Median(samples.Select(s => s.RssBytes)), Median(samples.Select(s => s.OpenFiles)), Median(samples.Select(s => s.Sockets)), Median(samples.Select(s => s.Threads)),
                 dataBytes, load);
         }
     }
 
     sealed record Row(string Name, int Submissions, int Deletes, int Errors, double PerSecond, double P50Ms, double P99Ms,
-        long RssBytes, int OpenFiles, int Threads, long DataBytes, string Load);
+        long RssBytes, int OpenFiles, int Sockets, int Threads, long DataBytes, string Load);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -104,7 +104,7 @@ public static class SoakBenchmark
             (rate > 0 ? $"at {rate:F0} submissions/s in all" : "as fast as answers come") +
             $", store kept at {keep} reports by signed deletes, {minutes:F1} min in {windowSeconds} s windows after {warmupSeconds} s of warm-up; " +
             $"server pid {server.Id}, {Environment.ProcessorCount} cores, load average {ProcessFigures.LoadAverage()}");
-        Console.WriteLine($"{"window",-10}{"subm",8}{"del",8}{"err",5}{"req/s",8}{"p50 ms",8}{"p99 ms",8}{"RSS MiB",9}{"fds",6}{"thr",5}{"data MiB",10}  load");
+        Console.WriteLine($"{"window",-10}{"subm",8}{"del",8}{"err",5}{"req/s",8}{"p50 ms",8}{"p99 ms",8}{"RSS MiB",9}{"files",6}{"socks",6}{"thr",5}{"data MiB",10}  load");
 
         var kept = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var recent = new (string Key, string Challenge)[8];
@@ -161,7 +161,7 @@ public static class SoakBenchmark
             opened = clock.Elapsed;
             rows.Add(row);
             Console.WriteLine($"{row.Name,-10}{row.Submissions,8}{row.Deletes,8}{row.Errors,5}{row.PerSecond,8:F0}{row.P50Ms,8:F1}{row.P99Ms,8:F1}" +
-                $"{row.RssBytes / 1048576.0,9:F1}{row.OpenFiles,6}{row.Threads,5}{row.DataBytes / 1048576.0,10:F1}  {row.Load}");
+                $"{row.RssBytes / 1048576.0,9:F1}{row.OpenFiles,6}{row.Sockets,6}{row.Threads,5}{row.DataBytes / 1048576.0,10:F1}  {row.Load}");
             if (load.IsCompleted)
                 break;
         }
@@ -170,7 +170,7 @@ public static class SoakBenchmark
         http.Dispose();
         await Task.Delay(TimeSpan.FromSeconds(3));
         var idle = ProcessFigures.Of(server.Id);
-        Console.WriteLine($"idle 3 s after the load, clients disconnected: RSS {idle.RssBytes / 1048576.0:F1} MiB, {idle.OpenFiles} fds, {idle.Threads} threads");
+        Console.WriteLine($"idle 3 s after the load, clients disconnected: RSS {idle.RssBytes / 1048576.0:F1} MiB, {idle.OpenFiles} open files, {idle.Sockets} sockets, {idle.Threads} threads");
 
         var failed = rows.Count < 3;
         if (failed)
@@ -185,7 +185,8 @@ public static class SoakBenchmark
                 return !flat && fails;
             }
             failed |= Verdict("server RSS MiB", Mib(first.RssBytes), Mib(last.RssBytes), MemoryFlat(first.RssBytes, last.RssBytes), "end <= start x 1.2 + 32 MiB", true);
-            failed |= Verdict("open fds", $"{first.OpenFiles}", $"{last.OpenFiles}", CountFlat(first.OpenFiles, last.OpenFiles), "end <= start + 16", true);
+            failed |= Verdict("open files (no sockets)", $"{first.OpenFiles}", $"{last.OpenFiles}", CountFlat(first.OpenFiles, last.OpenFiles), "end <= start + 16", true);
+            failed |= Verdict("sockets", $"{first.Sockets}", $"{last.Sockets}", last.Sockets <= first.Sockets + 64, "end <= start + 64", true);
             failed |= Verdict("threads", $"{first.Threads}", $"{last.Threads}", CountFlat(first.Threads, last.Threads), "end <= start + 16", true);
             failed |= Verdict("submissions/s", $"{first.PerSecond:F0}", $"{last.PerSecond:F0}", RateFlat(first.PerSecond, last.PerSecond), "end >= start / 1.5", false);
             failed |= Verdict("p50 ms", $"{first.P50Ms:F1}", $"{last.P50Ms:F1}", LatencyFlat(first.P50Ms, last.P50Ms), "end <= start x 1.5 + 5 ms", false);

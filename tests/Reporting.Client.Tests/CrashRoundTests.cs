@@ -12,16 +12,13 @@ namespace Reporting.Client.Tests;
 /// <c>REPORTING_CRASH_ROUNDS=5 REPORTING_CRASH_SUBMISSIONS=100 dotnet test … --filter CrashRound</c>.</summary>
 public sealed class CrashRoundTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
-
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
     public async Task ServerKilledDuringSubmissions_LosesNothing_AndOutboxesDrainExactlyOnce(string store)
     {
-        var rounds = Setting("REPORTING_CRASH_ROUNDS", 2);
-        var perRound = Setting("REPORTING_CRASH_SUBMISSIONS", 20);
+        var rounds = LongForm.Setting("REPORTING_CRASH_ROUNDS", 2);
+        var perRound = LongForm.Setting("REPORTING_CRASH_SUBMISSIONS", 20);
         const int sources = 10;
         var random = new Random(20261203 + store.Length);
 
@@ -40,7 +37,7 @@ public sealed class CrashRoundTests(Xunit.Abstractions.ITestOutputHelper output)
             var before = fleet.Submissions.Count;
             var submitting = fleet.SubmitAsync(Math.Max(1, perRound / sources));
             // Kill at a random point of the round: after a random number of answers, plus a random pause.
-            var killAfter = random.Next(1, perRound / 2);
+            var killAfter = random.Next(1, Math.Max(2, perRound / 2));
             while (!submitting.IsCompleted && fleet.Submissions.Count - before < killAfter)
                 await Task.Delay(20);
             await Task.Delay(random.Next(0, 300));

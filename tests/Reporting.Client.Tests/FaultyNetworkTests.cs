@@ -10,14 +10,11 @@ namespace Reporting.Client.Tests;
 /// <c>REPORTING_FAULT_SOURCES=20 REPORTING_FAULT_REPORTS=10 dotnet test … --filter FaultyNetwork</c>.</summary>
 public sealed class FaultyNetworkTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
-
     [Fact]
     public async Task ManySourcesThroughAFaultyLine_EveryReportArrivesExactlyOnce()
     {
-        var sources = Setting("REPORTING_FAULT_SOURCES", 8);
-        var perSource = Setting("REPORTING_FAULT_REPORTS", 3);
+        var sources = LongForm.Setting("REPORTING_FAULT_SOURCES", 8);
+        var perSource = LongForm.Setting("REPORTING_FAULT_REPORTS", 3);
         using var server = ServerFixture.Start();
         // Reports of about 25 KB; faults toward the server strike anywhere in a connection's first 30 000 bytes,
         // so mostly in the middle of an upload. A stall outlasts the client's timeout: to the client it is a drop.

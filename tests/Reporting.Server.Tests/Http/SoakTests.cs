@@ -54,6 +54,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
         output.WriteLine($"idle before: {before}; first window: {first}; last window: {last}; idle after: {after}");
         Assert.True(submissions >= 200, $"only {submissions} submissions: too few to show a leak");
         Assert.True(after.OpenFiles <= before.OpenFiles + 8, $"open files {before.OpenFiles} before the load, {after.OpenFiles} after");
+        Assert.True(after.Sockets <= before.Sockets + 8, $"sockets {before.Sockets} before the load, {after.Sockets} after (the clients closed theirs)");
         Assert.True(after.Threads <= before.Threads + 12, $"threads {before.Threads} before the load, {after.Threads} after");
         Assert.True(last.OpenFiles <= first.OpenFiles + 16, $"open files {first.OpenFiles} in the first window, {last.OpenFiles} in the last");
         Assert.True(last.RssBytes <= first.RssBytes * 1.5 + (64 << 20), $"RSS {first.RssBytes >> 20} MiB in the first window, {last.RssBytes >> 20} MiB in the last");
@@ -108,5 +109,6 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
     static ProcessFigures Median(List<ProcessFigures> samples) => new(
         samples.Select(s => s.RssBytes).Order().ElementAt(samples.Count / 2),
         samples.Select(s => s.OpenFiles).Order().ElementAt(samples.Count / 2),
+        samples.Select(s => s.Sockets).Order().ElementAt(samples.Count / 2),
         samples.Select(s => s.Threads).Order().ElementAt(samples.Count / 2));
 }
