@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Reporting.Server;
 
 /// <summary>The layout of Reporting:DataDir. Everything the server writes lives here, readable by its
@@ -20,15 +22,44 @@ public static class DataFolder
         return file;
     }
 
-    /// <summary>Whether an upload of <paramref name="length"/> bytes leaves the data folder its reserve. A
-    /// large envelope is on disk twice for a moment (spooled, then its stored file).</summary>
-    public static bool HasRoomFor(ReportingOptions options, long length)
-    {
-        var free = new DriveInfo(Path.GetFullPath(options.DataDir)).AvailableFreeSpace;
-        return free - options.MinFreeBytes >= Math.Min(length, options.MaxEnvelopeBytes) * 2;
-    }
+    /// <summary>Bytes the server's user may still write on the file system that holds <paramref name="path"/>.</summary>
+    public static long FreeBytes(string path) => new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
 
     /// <summary>Creates the folder (owner-only) if it does not exist; leaves an existing folder's mode alone.</summary>
     public static DirectoryInfo Create(string path) =>
         OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, OwnerOnly);
+}
+
+/// <summary>Room on the data folder's volume for the uploads now arriving. Each upload reserves twice its
+/// declared length (a large envelope is on disk twice for a moment: spooled, then its stored file) before
+/// its body is read, against the free space less what must stay free: Reporting:MinFreeBytes, and never less
+/// than the store's own reserve for its rows (<see cref="Storage.SqliteReportStore.MetadataReserveBytes"/>).
+/// Counting the uploads in flight keeps many that arrive together from passing the check all at once and
+/// then taking the reserve the reviewers' signed requests need on a full volume.</summary>
+public sealed class UploadSpace(IOptions<ReportingOptions> options)
+{
+    long _reserved;
+
+    /// <summary>A reservation to dispose when the upload is stored or refused, or null when there is no room.</summary>
+    public IDisposable? TryReserve(long declaredLength)
+    {
+        var settings = options.Value;
+        var need = Math.Min(declaredLength, settings.MaxEnvelopeBytes) * 2;
+        var keepFree = Math.Max(settings.MinFreeBytes, Storage.SqliteReportStore.MetadataReserveBytes);
+        if (DataFolder.FreeBytes(settings.DataDir) - keepFree >= Interlocked.Add(ref _reserved, need))
+            return new Reservation(this, need);
+        Interlocked.Add(ref _reserved, -need);
+        return null;
+    }
+
+    sealed class Reservation(UploadSpace space, long bytes) : IDisposable
+    {
+        int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+                Interlocked.Add(ref space._reserved, -bytes);
+        }
+    }
 }

@@ -51,6 +51,7 @@ public static class ServerApp
         builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
         builder.Services.AddSingleton<Retention>();
+        builder.Services.AddSingleton<UploadSpace>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());
 
         // Hardening.

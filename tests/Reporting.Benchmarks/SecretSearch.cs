@@ -4,7 +4,7 @@ namespace Reporting.Benchmarks;
 
 /// <summary>Looks for strings that must never be kept (DESIGN §5: no plaintext, IP address or codename in
 /// the server's data or logs) in every file under some folders, in some files, and in every row of a
-/// PostgreSQL schema: as UTF-8, and for byte columns also as the hex PostgreSQL would print.</summary>
+/// PostgreSQL schema (each value as PostgreSQL prints it as text): as UTF-8.</summary>
 public static class SecretSearch
 {
     /// <summary>Returns "what in where" for each find; empty when nothing was found.</summary>

@@ -52,6 +52,7 @@ public sealed class CrashRoundTests(Xunit.Abstractions.ITestOutputHelper output)
             var sends = fleet.Drain();
             fleet.AssertEachStoredOnce();
             fleet.AssertNoSecrets();
+            fleet.AssertServerLoggedNoError();
             output.WriteLine($"{store} round {round}: killed with {acknowledgedAtKill} acknowledged; in all {fleet.Summary()}; " +
                 $"{stored.Count} stored before the outboxes drained; {sends} sends drained the {queued} queued this round; every report stored once");
         }

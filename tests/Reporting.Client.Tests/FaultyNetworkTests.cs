@@ -28,6 +28,7 @@ public sealed class FaultyNetworkTests(Xunit.Abstractions.ITestOutputHelper outp
 
         fleet.AssertEachStoredOnce();
         fleet.AssertNoSecrets();
+        fleet.AssertServerLoggedNoError();
         var inflicted = proxy.Inflicted;
         var kinds = string.Join(", ", inflicted.GroupBy(f => (f.Kind, f.TowardServer)).OrderBy(g => g.Key.Kind)
             .Select(g => $"{g.Key.Kind} {(g.Key.TowardServer ? "request" : "answer")} ×{g.Count()}"));

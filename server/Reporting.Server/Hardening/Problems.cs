@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Reporting.Server.Hardening;
 
@@ -38,9 +39,14 @@ public static class Problems
     public static ProblemHttpResult NoSpace(HttpContext context)
     {
         context.Response.Headers.RetryAfter = NoSpaceRetrySeconds;
-        return TypedResults.Problem("The server cannot take this upload now; nothing of it was kept. Try again later.",
-            statusCode: StatusCodes.Status503ServiceUnavailable, title: "The server is busy.");
+        return TypedResults.Problem(NoSpaceDetail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The server is busy.");
     }
+
+    const string NoSpaceDetail = "The server cannot take this upload now; nothing of it was kept. Try again later.";
+
+    /// <summary>Whether a problem is <see cref="NoSpace"/>'s, which keeps its own words; any other 5xx gets generic ones.</summary>
+    public static bool IsNoSpace(ProblemDetails problem) =>
+        problem.Status == StatusCodes.Status503ServiceUnavailable && problem.Detail == NoSpaceDetail;
 
     /// <summary>429 with Retry-After: a rate limit or concurrency limit is full.</summary>
     public static ProblemHttpResult Busy(HttpContext context)

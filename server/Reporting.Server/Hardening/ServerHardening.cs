@@ -58,9 +58,9 @@ public static class ServerHardening
         {
             context.ProblemDetails.Extensions.Remove("traceId");
             context.ProblemDetails.Instance = null;
-            // A 503 is the server's own refusal (Problems.NoSpace), already generic, and must keep saying
-            // that nothing was kept and when to come back; any other 5xx is an unexpected error.
-            if (context.ProblemDetails.Status >= 500 && context.ProblemDetails.Status != StatusCodes.Status503ServiceUnavailable)
+            // The server's own refusal for want of space is already generic and must keep saying that nothing
+            // was kept and to come back; any other 5xx is an unexpected error and gets generic words.
+            if (context.ProblemDetails.Status >= 500 && !Problems.IsNoSpace(context.ProblemDetails))
             {
                 context.ProblemDetails.Title = "The server could not handle this request.";
                 context.ProblemDetails.Detail = "Nothing was kept. Try again later.";

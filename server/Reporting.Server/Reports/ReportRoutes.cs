@@ -39,11 +39,10 @@ public static class ReportRoutes
     }
 
     static async Task<Results<Created<SubmittedReport>, ProblemHttpResult>> Submit(
-        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
+        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, UploadSpace space, IOptions<ReportingOptions> options, TimeProvider clock)
     {
-        // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing.
-        // Whatever the refusal, the client must be able to read it (IncomingBody.AllowUpTo).
-        IncomingBody.AllowUpTo(context, options.Value.MaxEnvelopeBytes);
+        // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing,
+        // and Kestrel cuts its body at the default limit rather than draining up to an envelope's size.
         var headers = context.Request.Headers;
         if (SingleHeader(headers, IdempotencyKeyHeader) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
             return Problems.BadRequest("Send an Idempotency-Key header of 16 to 64 base64url characters.");
@@ -51,6 +50,9 @@ public static class ReportRoutes
             return Problems.BadRequest("Send the roster version the envelope was sealed to in the Reporting-Roster-Version header.");
         if (pow.Check(SingleHeader(headers, PowTokens.Header)) is not { } ticket)
             return Problems.ProofOfWorkRequired();
+        // From here on a refusal answers a solved challenge: let Kestrel drain the unread body (a few seconds at
+        // most) so the client reads it, e.g. a 503 for a full disk, instead of a connection cut under its upload.
+        IncomingBody.AllowUpTo(context, options.Value.MaxEnvelopeBytes);
 
         // A retry after a lost answer gets the first answer, whatever its token (D8).
         var keyHash = SHA256.HashData(Encoding.ASCII.GetBytes(idempotencyKey));
@@ -61,9 +63,11 @@ public static class ReportRoutes
             return Problems.ProofOfWorkRequired();
         if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
             return Problems.RosterNotAccepted();
-        // One upload per token at a time, and a refused upload spends its token: a solved challenge buys
-        // one attempt at storing one report, not a stream of uploads.
-        if (!DataFolder.HasRoomFor(options.Value, context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes))
+        // One upload per token at a time, and an upload refused for what it is spends its token: a solved
+        // challenge buys one attempt at storing one report, not a stream of uploads. A refusal for the
+        // server's own state (no space) keeps the token, so the source can come back with it.
+        using var room = space.TryReserve(context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes);
+        if (room is null)
             return Problems.NoSpace(context);
         if (await store.TryClaimTokenAsync(ticket.TokenId) is not { } claim)
             return Problems.ProofOfWorkRequired();

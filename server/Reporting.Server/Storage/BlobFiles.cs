@@ -26,9 +26,6 @@ public sealed class BlobFiles
 
     string PathOf(string id) => Path.Combine(Folder, id);
 
-    /// <summary>Bytes the server's user may still write on the folder's file system.</summary>
-    public long FreeBytes => new DriveInfo(Folder).AvailableFreeSpace;
-
     /// <summary>Writes exactly <paramref name="size"/> bytes of <paramref name="source"/> to a new file for
     /// <paramref name="id"/>, fsynced when <paramref name="sync"/> is set (else call <see cref="Sync"/>);
     /// the folder entry is made durable by <see cref="SyncFolder"/>. Returns the bytes' SHA-256. On any

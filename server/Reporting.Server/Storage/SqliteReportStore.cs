@@ -302,7 +302,7 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     /// free space than the store keeps.</summary>
     void KeepReserve(string id)
     {
-        if (_blobs.FreeBytes >= _keepFree)
+        if (DataFolder.FreeBytes(_blobs.Folder) >= _keepFree)
             return;
         _blobs.Shred(id);
         throw new StorageFullException("Storing this would leave less free space than the store keeps.");

@@ -4,8 +4,8 @@ using Npgsql;
 namespace Reporting.Server.Storage;
 
 /// <summary>Recognises a write refused because the storage is full, whichever layer said so: the file
-/// system (ENOSPC, or a quota), SQLite (SQLITE_FULL) or PostgreSQL (class 53, insufficient resources:
-/// 53100 disk_full above all). Such a failure is the server's state, not the client's fault nor a bug:
+/// system (ENOSPC, or a quota), SQLite (SQLITE_FULL) or PostgreSQL (53100 disk_full; the rest of its class
+/// 53, such as too many connections or out of memory, is not a full disk and must not be called one). Such a failure is the server's state, not the client's fault nor a bug:
 /// it is answered with a 503 the client may retry (see <see cref="Hardening.StorageFullHandler"/>).</summary>
 public static class StorageFull
 {
@@ -26,7 +26,7 @@ public static class StorageFull
             {
                 case StorageFullException:
                 case SqliteException sqlite when sqlite.SqliteErrorCode == SqliteFull:
-                case PostgresException postgres when postgres.SqlState.StartsWith("53", StringComparison.Ordinal):
+                case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
                     return true;
                 case IOException io when (OperatingSystem.IsWindows() ? WindowsCodes : UnixCodes).Contains(io.HResult):
                     return true;

@@ -132,6 +132,14 @@ public sealed class Fleet : IDisposable
             source.AssertNoPlaintext();
     }
 
+    /// <summary>The server logged no error: an answer of 500 (an unhandled exception) is logged at error level, and
+    /// the sources would otherwise hide it by retrying.</summary>
+    public void AssertServerLoggedNoError()
+    {
+        var errors = server.Log.Split('\n').Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, $"the server logged errors:\n{string.Join('\n', errors)}");
+    }
+
     /// <summary>One line for the test output: how the submissions ended.</summary>
     public string Summary()
     {

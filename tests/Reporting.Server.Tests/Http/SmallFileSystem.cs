@@ -14,7 +14,7 @@ public sealed class SmallFileSystem : IDisposable
     public string this[string name] => System.IO.Path.Combine(Path, name);
 
     /// <summary>Bytes an unprivileged writer may still use (statvfs f_bavail).</summary>
-    public long FreeBytes => new DriveInfo(Path).AvailableFreeSpace;
+    public long FreeBytes => DataFolder.FreeBytes(Path);
 
     public static SmallFileSystem Mount(string path, long bytes, string? owner = null)
     {
