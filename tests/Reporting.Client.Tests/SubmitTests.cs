@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Reporting.Client.Tests.Infrastructure;
 using Reporting.Format.Codenames;
 using Xunit;
@@ -149,6 +150,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
 
         // A hotel or café network answers every request with its login page, 200 and HTML.
         var portal = WebApplication.CreateSlimBuilder();
+        portal.Logging.ClearProviders();
         portal.WebHost.UseUrls($"http://127.0.0.1:{port}");
         await using (var app = portal.Build())
         {
