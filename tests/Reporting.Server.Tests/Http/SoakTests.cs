@@ -53,7 +53,10 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
         output.WriteLine($"{submissions} submissions in {(Window * Windows).TotalSeconds} s; load average {ProcessFigures.LoadAverage()}");
         output.WriteLine($"idle before: {before}; first window: {first}; last window: {last}; idle after: {after}");
         Assert.True(submissions >= 200, $"only {submissions} submissions: too few to show a leak");
-        Assert.True(after.OpenFiles <= before.OpenFiles + 8, $"open files {before.OpenFiles} before the load, {after.OpenFiles} after");
+        // The load may open pooled SQLite connections (three descriptors each) that stay open when it ends: the idle
+        // figure after is held to the larger of the idle one before and the first window's, a leak grows past both.
+        var held = Math.Max(before.OpenFiles, first.OpenFiles);
+        Assert.True(after.OpenFiles <= held + 8, $"open files {before.OpenFiles} before the load, {first.OpenFiles} in its first window, {after.OpenFiles} after");
         Assert.True(after.Sockets <= before.Sockets + 8, $"sockets {before.Sockets} before the load, {after.Sockets} after (the clients closed theirs)");
         Assert.True(after.Threads <= before.Threads + 12, $"threads {before.Threads} before the load, {after.Threads} after");
         Assert.True(last.OpenFiles <= first.OpenFiles + 16, $"open files {first.OpenFiles} in the first window, {last.OpenFiles} in the last");
