@@ -22,6 +22,15 @@ public static class DataFolder
         return file;
     }
 
+    /// <summary>Free space no upload may take, whatever the operator's reserve: on a volume that submissions
+    /// filled, a signed request still records its nonce, a reviewer can still delete (and so free space),
+    /// retention and checkpoints still run. A megabyte is thousands of such rows and WAL frames.</summary>
+    public const long MetadataReserveBytes = 1 << 20;
+
+    /// <summary>What must stay free on the data folder's volume: Reporting:MinFreeBytes, and never less than
+    /// <see cref="MetadataReserveBytes"/>.</summary>
+    public static long KeepFreeBytes(ReportingOptions options) => Math.Max(options.MinFreeBytes, MetadataReserveBytes);
+
     /// <summary>Bytes the server's user may still write on the file system that holds <paramref name="path"/>.</summary>
     public static long FreeBytes(string path) => new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
 
@@ -32,8 +41,7 @@ public static class DataFolder
 
 /// <summary>Room on the data folder's volume for the uploads now arriving. Each upload reserves twice its
 /// declared length (a large envelope is on disk twice for a moment: spooled, then its stored file) before
-/// its body is read, against the free space less what must stay free: Reporting:MinFreeBytes, and never less
-/// than the store's own reserve for its rows (<see cref="Storage.SqliteReportStore.MetadataReserveBytes"/>).
+/// its body is read, against the free space less what must stay free (<see cref="DataFolder.KeepFreeBytes"/>).
 /// Counting the uploads in flight keeps many that arrive together from passing the check all at once and
 /// then taking the reserve the reviewers' signed requests need on a full volume.</summary>
 public sealed class UploadSpace(IOptions<ReportingOptions> options)
@@ -45,8 +53,7 @@ public sealed class UploadSpace(IOptions<ReportingOptions> options)
     {
         var settings = options.Value;
         var need = Math.Min(declaredLength, settings.MaxEnvelopeBytes) * 2;
-        var keepFree = Math.Max(settings.MinFreeBytes, Storage.SqliteReportStore.MetadataReserveBytes);
-        if (DataFolder.FreeBytes(settings.DataDir) - keepFree >= Interlocked.Add(ref _reserved, need))
+        if (DataFolder.FreeBytes(settings.DataDir) - DataFolder.KeepFreeBytes(settings) >= Interlocked.Add(ref _reserved, need))
             return new Reservation(this, need);
         Interlocked.Add(ref _reserved, -need);
         return null;

@@ -94,7 +94,7 @@ public static class ServerApp
             builder.Services.AddSingleton<IReportStore>(services =>
             {
                 var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
-                return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile), configured.MinFreeBytes);
+                return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile), DataFolder.KeepFreeBytes(configured));
             });
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
         }

@@ -38,19 +38,13 @@ public sealed class SqliteReportStore : IReportStore, IDisposable
     readonly ConcurrentDictionary<string, byte> _claimedTokens = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, SemaphoreSlim> _jobLocks = new(StringComparer.Ordinal);
 
-    /// <summary>Free space no stored file may take, whatever the operator's reserve: on a volume that
-    /// submissions filled, a signed request still records its nonce, a reviewer can still delete (and so
-    /// free space), retention and checkpoints still run. A megabyte is thousands of such rows and WAL frames.</summary>
-    public const long MetadataReserveBytes = 1 << 20;
-
     readonly long _keepFree;
 
-    /// <param name="minFreeBytes">Free space every stored file must leave (Reporting:MinFreeBytes), at
-    /// least <see cref="MetadataReserveBytes"/>; checked once the file is written, so uploads arriving
-    /// together cannot pass it all at once as they can the check before the body.</param>
-    public SqliteReportStore(string databasePath, long minFreeBytes = 0)
+    /// <param name="keepFreeBytes">Free space every stored file must leave (<see cref="DataFolder.KeepFreeBytes"/>),
+    /// checked once the file is written: another program may have taken space since the upload reserved its own.</param>
+    public SqliteReportStore(string databasePath, long keepFreeBytes = DataFolder.MetadataReserveBytes)
     {
-        _keepFree = Math.Max(minFreeBytes, MetadataReserveBytes);
+        _keepFree = keepFreeBytes;
         _path = Path.GetFullPath(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {

@@ -56,7 +56,7 @@ public sealed class DiskFullTests : IDisposable
     {
         var envelopes = Envelopes();
         var port = ServerProcess.FreePort();
-        // No operator reserve: only the store's own (SqliteReportStore.MetadataReserveBytes), which uploads
+        // No operator reserve: only the store's own (DataFolder.MetadataReserveBytes), which uploads
         // arriving together must leave between them (UploadSpace), so reviewers' signed requests still work.
         var settings = Settings(minFreeBytes: 0);
         var server = await ServerProcess.StartAsync(_world, settings, port);
