@@ -63,7 +63,7 @@ public static class AgeFile
 
     /// <summary>Wraps a fresh file key to every recipient, writes header and payload nonce,
     /// and returns the payload cipher.</summary>
-    private static PayloadCipher WriteHeader(System.IO.Stream sink, IReadOnlyList<IRecipient> recipients, int lanes)
+    static PayloadCipher WriteHeader(System.IO.Stream sink, IReadOnlyList<IRecipient> recipients, int lanes)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         if (recipients.Count == 0) throw new ArgumentException("At least one recipient is needed.", nameof(recipients));
@@ -90,7 +90,7 @@ public static class AgeFile
 
     /// <summary>Detects armor, parses the header, finds the file key, checks the MAC and reads
     /// the payload nonce. Returns the stream positioned at the first chunk and the payload cipher.</summary>
-    private static (System.IO.Stream Payload, PayloadCipher Cipher) ReadHeader(System.IO.Stream source, IReadOnlyList<IIdentity> identities, int lanes)
+    static (System.IO.Stream Payload, PayloadCipher Cipher) ReadHeader(System.IO.Stream source, IReadOnlyList<IIdentity> identities, int lanes)
     {
         ArgumentNullException.ThrowIfNull(identities);
         if (identities.Count == 0) throw new ArgumentException("At least one identity is needed.", nameof(identities));
@@ -126,7 +126,7 @@ public static class AgeFile
     /// <summary>A binary file starts with "age-encryption.org/"; anything else is read as armor
     /// (which may follow whitespace), so leading garbage is reported as bad armor. Peeks without
     /// losing bytes: returns a stream that replays them.</summary>
-    private static System.IO.Stream DetectArmor(System.IO.Stream source)
+    static System.IO.Stream DetectArmor(System.IO.Stream source)
     {
         ReadOnlySpan<byte> binaryIntro = "age-encryption.org/"u8;
         var prefix = new List<byte>(binaryIntro.Length);

@@ -7,13 +7,13 @@ namespace Reporting.Format.Age;
 /// The server uses it to check an envelope's shape.</summary>
 public sealed class AgeHeader
 {
-    private const string Intro = "age-encryption.org/v1";
+    const string Intro = "age-encryption.org/v1";
     /// <summary>A body line holds 48 bytes, i.e. 64 base64 columns; only the last line is shorter.</summary>
-    private const int ColumnsPerLine = 64;
+    const int ColumnsPerLine = 64;
     /// <summary>Not in the spec: bounds what a hostile header can make us hold. Real headers are
     /// a few hundred bytes per recipient (a post-quantum stanza about 2 KiB).</summary>
     public const int MaxHeaderSize = 1 << 20;
-    private const int MacSize = 32;
+    const int MacSize = 32;
 
     public required IReadOnlyList<Stanza> Stanzas { get; init; }
 
@@ -120,14 +120,14 @@ public sealed class AgeHeader
     internal bool VerifyMac(ReadOnlySpan<byte> fileKey) =>
         CryptographicOperations.FixedTimeEquals(ComputeMac(fileKey, MacInput), Mac);
 
-    private static bool IsValidArgument(string s) => s.Length > 0 && s.All(c => c is >= '!' and <= '~');
+    static bool IsValidArgument(string s) => s.Length > 0 && s.All(c => c is >= '!' and <= '~');
 
-    private static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed age header: " + why);
+    static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed age header: " + why);
 
     /// <summary>Reads LF-terminated lines one byte at a time, so nothing past the header is consumed.</summary>
-    private sealed class LineReader(Stream source)
+    sealed class LineReader(Stream source)
     {
-        private readonly MemoryStream consumed = new();
+        readonly MemoryStream consumed = new();
 
         public byte[] Consumed => consumed.ToArray();
 

@@ -23,13 +23,13 @@ internal static class Armor
 /// <summary>Writes the armor around everything written to it; disposing writes the last line and the footer.</summary>
 internal sealed class ArmorWriter : WriteOnlyStream
 {
-    private const int LinesPerBlock = 1024;
-    private readonly System.IO.Stream inner;
-    private readonly bool leaveOpen;
-    private readonly byte[] pending = new byte[Armor.BytesPerLine];
-    private readonly byte[] encoded = new byte[LinesPerBlock * (Armor.ColumnsPerLine + 1)];
-    private int pendingCount;
-    private bool disposed;
+    const int LinesPerBlock = 1024;
+    readonly System.IO.Stream inner;
+    readonly bool leaveOpen;
+    readonly byte[] pending = new byte[Armor.BytesPerLine];
+    readonly byte[] encoded = new byte[LinesPerBlock * (Armor.ColumnsPerLine + 1)];
+    int pendingCount;
+    bool disposed;
 
     public ArmorWriter(System.IO.Stream inner, bool leaveOpen)
     {
@@ -63,7 +63,7 @@ internal sealed class ArmorWriter : WriteOnlyStream
     }
 
     /// <summary>Encodes whole lines (the input is a multiple of 48 bytes), each ending in LF.</summary>
-    private static int EncodeLines(ReadOnlySpan<byte> data, Span<byte> output)
+    static int EncodeLines(ReadOnlySpan<byte> data, Span<byte> output)
     {
         int written = 0;
         for (int i = 0; i < data.Length; i += Armor.BytesPerLine)
@@ -108,14 +108,14 @@ internal sealed class ArmorWriter : WriteOnlyStream
 internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
 {
     // Longest line we look at: 64 columns and CRLF; anything longer is refused anyway.
-    private const int MaxLine = Armor.MaxWhitespace + Armor.ColumnsPerLine + 2;
-    private readonly byte[] input = new byte[64 * 1024];
-    private int inputStart, inputEnd;
-    private bool inputEof;
+    const int MaxLine = Armor.MaxWhitespace + Armor.ColumnsPerLine + 2;
+    readonly byte[] input = new byte[64 * 1024];
+    int inputStart, inputEnd;
+    bool inputEof;
 
-    private readonly byte[] line = new byte[Armor.BytesPerLine];
-    private int lineStart, lineEnd;
-    private bool started, finished;
+    readonly byte[] line = new byte[Armor.BytesPerLine];
+    int lineStart, lineEnd;
+    bool started, finished;
 
     public override int Read(Span<byte> buffer)
     {
@@ -138,9 +138,9 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
     }
 
     /// <summary>True when a whole line is buffered, so decoding it will not block on the inner stream.</summary>
-    private bool LineAvailable() => input.AsSpan(inputStart, inputEnd - inputStart).Contains((byte)'\n');
+    bool LineAvailable() => input.AsSpan(inputStart, inputEnd - inputStart).Contains((byte)'\n');
 
-    private void DecodeNextLine()
+    void DecodeNextLine()
     {
         if (!started)
         {
@@ -168,9 +168,9 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
         }
     }
 
-    private static bool IsFooter(ReadOnlySpan<byte> text) => text.SequenceEqual("-----END AGE ENCRYPTED FILE-----"u8);
+    static bool IsFooter(ReadOnlySpan<byte> text) => text.SequenceEqual("-----END AGE ENCRYPTED FILE-----"u8);
 
-    private static int DecodeLine(ReadOnlySpan<byte> text, Span<byte> output)
+    static int DecodeLine(ReadOnlySpan<byte> text, Span<byte> output)
     {
         if (text.Length > Armor.ColumnsPerLine) throw Armor.Malformed("a line is longer than 64 columns");
         if (text.Length == 0 || text.Length % 4 != 0) throw Armor.Malformed("a line is empty or not a whole number of base64 groups");
@@ -186,7 +186,7 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
     }
 
     /// <summary>After the footer: an optional line end, then only whitespace.</summary>
-    private void Finish()
+    void Finish()
     {
         finished = true;
         int skipped = 0;
@@ -202,7 +202,7 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
         }
     }
 
-    private void SkipWhitespace()
+    void SkipWhitespace()
     {
         int skipped = 0;
         while (true)
@@ -215,7 +215,7 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
     }
 
     /// <summary>Reads one line without its LF or CRLF; false at the end of input. The last line may lack its LF.</summary>
-    private bool ReadLine(out ReadOnlySpan<byte> text)
+    bool ReadLine(out ReadOnlySpan<byte> text)
     {
         while (true)
         {
@@ -240,7 +240,7 @@ internal sealed class ArmorReader(System.IO.Stream inner) : ReadOnlyStream
     }
 
     /// <summary>Reads more input after what is buffered; false at the end of the inner stream.</summary>
-    private bool Fill()
+    bool Fill()
     {
         if (inputEof) return false;
         if (inputStart > 0)

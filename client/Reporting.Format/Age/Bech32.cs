@@ -4,8 +4,8 @@ namespace Reporting.Format.Age;
 /// Unlike BIP-173, no 90-character limit (age's keys are longer).</summary>
 public static class Bech32
 {
-    private const string Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-    private static readonly uint[] Generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+    const string Charset = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    static readonly uint[] Generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 
     /// <summary>Encodes <paramref name="data"/> under <paramref name="hrp"/>. An uppercase
     /// <paramref name="hrp"/> gives an all-uppercase string (as age writes secret keys).</summary>
@@ -76,7 +76,7 @@ public static class Bech32
         return true;
     }
 
-    private static byte[] ExpandHrp(string hrp)
+    static byte[] ExpandHrp(string hrp)
     {
         var result = new byte[hrp.Length * 2 + 1];
         for (int i = 0; i < hrp.Length; i++)
@@ -87,7 +87,7 @@ public static class Bech32
         return result;
     }
 
-    private static uint Polymod(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    static uint Polymod(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         uint chk = 1;
         foreach (byte v in first) chk = Step(chk, v);
@@ -104,7 +104,7 @@ public static class Bech32
         }
     }
 
-    private static byte[] CreateChecksum(string lowerHrp, byte[] values)
+    static byte[] CreateChecksum(string lowerHrp, byte[] values)
     {
         var all = new byte[values.Length + 6];
         values.CopyTo(all, 0);
@@ -117,7 +117,7 @@ public static class Bech32
 
     /// <summary>Regroups bits; without padding, leftover bits must be fewer than
     /// <paramref name="fromBits"/> and all zero, so every string has one decoding.</summary>
-    private static byte[]? ConvertBits(ReadOnlySpan<byte> data, int fromBits, int toBits, bool pad)
+    static byte[]? ConvertBits(ReadOnlySpan<byte> data, int fromBits, int toBits, bool pad)
     {
         int acc = 0, bits = 0, n = 0;
         int maxv = (1 << toBits) - 1;

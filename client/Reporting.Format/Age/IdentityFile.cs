@@ -8,7 +8,7 @@ namespace Reporting.Format.Age;
 public static class IdentityFile
 {
     /// <summary>An identity file is a few lines; anything far larger is not one.</summary>
-    private const int MaxSize = 1 << 20;
+    const int MaxSize = 1 << 20;
 
     /// <summary>True when the bytes are an age file (binary or armored), i.e. a passphrase is needed.</summary>
     public static bool IsEncrypted(ReadOnlySpan<byte> content)

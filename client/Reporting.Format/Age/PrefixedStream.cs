@@ -5,7 +5,7 @@ namespace Reporting.Format.Age;
 /// Does not own the source.</summary>
 internal sealed class PrefixedStream(byte[] prefix, System.IO.Stream source) : ReadOnlyStream
 {
-    private int position;
+    int position;
 
     public override int Read(Span<byte> buffer)
     {

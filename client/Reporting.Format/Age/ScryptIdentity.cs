@@ -12,8 +12,8 @@ public sealed class ScryptIdentity : IIdentity
     /// asking for 2^22 would take 4 GiB of the offline machine's memory; 2^20 caps that at 1 GiB.</summary>
     public const int KeyFileMaxWorkFactor = 20;
 
-    private readonly ReadOnlyMemory<byte> passphrase;
-    private readonly int maxWorkFactor;
+    readonly ReadOnlyMemory<byte> passphrase;
+    readonly int maxWorkFactor;
 
     /// <summary>The passphrase is not copied: it is read when <see cref="Unwrap"/> runs, and stays the caller's to zero.</summary>
     public ScryptIdentity(ReadOnlyMemory<byte> passphrase, int maxWorkFactor = DefaultMaxWorkFactor)
@@ -34,7 +34,7 @@ public sealed class ScryptIdentity : IIdentity
         return Primitives.UnwrapFirst(stanzas, ScryptRecipient.StanzaType, Unwrap);
     }
 
-    private byte[]? Unwrap(Stanza stanza)
+    byte[]? Unwrap(Stanza stanza)
     {
         if (stanza.Arguments.Count != 2)
             throw Malformed("an scrypt stanza has two arguments");
@@ -60,7 +60,7 @@ public sealed class ScryptIdentity : IIdentity
     }
 
     /// <summary>Decimal, no sign, no leading zero, at least 1: one spelling per value.</summary>
-    private static int ParseWorkFactor(string text)
+    static int ParseWorkFactor(string text)
     {
         if (text.Length == 0 || text[0] == '0' || !text.All(char.IsAsciiDigit))
             throw Malformed("the scrypt work factor is not a positive decimal number without leading zeros");
@@ -68,7 +68,7 @@ public sealed class ScryptIdentity : IIdentity
         return text.Length > 2 ? int.MaxValue : int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed scrypt stanza: " + why);
+    static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed scrypt stanza: " + why);
 
     public override string ToString() => "ScryptIdentity";
 }

@@ -13,8 +13,8 @@ public sealed class ScryptRecipient : IRecipient
     internal static ReadOnlySpan<byte> Label => "age-encryption.org/v1/scrypt"u8;
     internal const int SaltSize = 16;
 
-    private readonly ReadOnlyMemory<byte> passphrase;
-    private readonly int workFactor;
+    readonly ReadOnlyMemory<byte> passphrase;
+    readonly int workFactor;
 
     /// <summary>The passphrase is not copied: it is read when <see cref="Wrap"/> runs, and stays the caller's to zero.</summary>
     public ScryptRecipient(ReadOnlyMemory<byte> passphrase, int workFactor = DefaultWorkFactor)

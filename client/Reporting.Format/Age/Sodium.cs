@@ -7,7 +7,7 @@ namespace Reporting.Format.Age;
 internal static partial class Sodium
 {
     // NSec P/Invokes "libsodium" too; the runtime resolves it to the libsodium package's native asset.
-    private const string Library = "libsodium";
+    const string Library = "libsodium";
 
     static Sodium()
     {

@@ -8,16 +8,16 @@ public sealed class X25519Identity : IIdentity, IDisposable
 {
     internal const string Hrp = "AGE-SECRET-KEY-";
 
-    private readonly Key key;   // NSec keeps the scalar in locked, zeroed-on-free memory.
-    private readonly X25519Recipient recipient;
+    readonly Key key;   // NSec keeps the scalar in locked, zeroed-on-free memory.
+    readonly X25519Recipient recipient;
 
-    private X25519Identity(Key key)
+    X25519Identity(Key key)
     {
         this.key = key;
         recipient = new X25519Recipient(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
     }
 
-    private static KeyCreationParameters Exportable => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+    static KeyCreationParameters Exportable => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
 
     public static X25519Identity Generate() => new(Key.Create(KeyAgreementAlgorithm.X25519, Exportable));
 
@@ -69,7 +69,7 @@ public sealed class X25519Identity : IIdentity, IDisposable
         return Primitives.UnwrapFirst(stanzas, X25519Recipient.StanzaType, Unwrap);
     }
 
-    private byte[]? Unwrap(Stanza stanza)
+    byte[]? Unwrap(Stanza stanza)
     {
         if (stanza.Arguments.Count != 1)
             throw Malformed("an X25519 stanza has one argument");
@@ -98,7 +98,7 @@ public sealed class X25519Identity : IIdentity, IDisposable
         }
     }
 
-    private static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed X25519 stanza: " + why);
+    static AgeException Malformed(string why) => new(AgeFailure.MalformedHeader, "malformed X25519 stanza: " + why);
 
     public override string ToString() => $"X25519Identity({recipient})";
 

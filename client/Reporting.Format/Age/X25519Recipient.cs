@@ -14,8 +14,8 @@ public sealed class X25519Recipient : IRecipient
 
     // The bytes as encoded: NSec clears the top bit of an imported public key, but the HKDF
     // salt must hold exactly what the sender and the recipient string say.
-    private readonly byte[] publicKeyBytes;
-    private readonly PublicKey publicKey;
+    readonly byte[] publicKeyBytes;
+    readonly PublicKey publicKey;
 
     internal X25519Recipient(ReadOnlySpan<byte> publicKeyBytes)
     {

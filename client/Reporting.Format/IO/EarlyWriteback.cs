@@ -10,9 +10,9 @@ namespace Reporting.Format.IO;
 internal sealed partial class EarlyWriteback(FileStream file) : WriteOnlyStream
 {
     /// <summary>Large enough that the calls cost nothing, small enough that the disk starts early.</summary>
-    private const long Step = 8 << 20;
+    const long Step = 8 << 20;
 
-    private long started;
+    long started;
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -41,7 +41,7 @@ internal sealed partial class EarlyWriteback(FileStream file) : WriteOnlyStream
         base.Dispose(disposing);
     }
 
-    private const uint SyncFileRangeWrite = 2;
+    const uint SyncFileRangeWrite = 2;
 
     [LibraryImport("libc", EntryPoint = "sync_file_range")]
     private static partial int SyncFileRange(int descriptor, long offset, long count, uint flags);

@@ -49,7 +49,7 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
         return new AgeVector(name, expect, payload.Length > 0 ? payload : null, identities, passphrases, file);
     }
 
-    /// <summary>Post-quantum (mlkem768x25519) vectors: a later goal (DESIGN D1).</summary>
+    /// <summary>Post-quantum (mlkem768x25519) vectors: not read yet (docs/DESIGN.md D1).</summary>
     public static bool IsHybrid(string name) => name.Contains("hybrid", StringComparison.Ordinal);
 
     public static IEnumerable<object[]> Names(bool hybrid) =>
@@ -63,9 +63,9 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "shared", "vectors", "age");
+            string candidate = Path.Combine(dir.FullName, "tests", "Reporting.Format.Tests", "Vectors", "age");
             if (System.IO.Directory.Exists(candidate)) return candidate;
         }
-        throw new DirectoryNotFoundException("shared/vectors/age not found above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException("tests/Reporting.Format.Tests/Vectors/age not found above " + AppContext.BaseDirectory);
     }
 }

@@ -24,10 +24,10 @@ internal static class ParallelPayload
     /// alike, and 15 holds half the memory of 31. Fewer where many workers would together hold more than
     /// about 12 MiB. A sealed batch (n × 65552 bytes) then still fits the same 2^(k+16)-byte pool bucket
     /// as a plaintext batch, instead of twice that.</summary>
-    private static int BatchChunks(int workers) =>
+    static int BatchChunks(int workers) =>
         Math.Min(15, Math.Max(1, (1 << System.Numerics.BitOperations.Log2((uint)(192 / (2 * workers)))) - 1));
 
-    private delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
+    delegate int ChunkTransform(int lane, ulong counter, bool endsPayload, ReadOnlySpan<byte> input, Span<byte> output);
 
     public static void Seal(System.IO.Stream input, System.IO.Stream sink, PayloadCipher cipher) =>
         new Pipeline(input, sink, cipher, PayloadCipher.ChunkSize, PayloadCipher.EncryptedChunkSize, clearInput: true,
@@ -44,20 +44,20 @@ internal static class ParallelPayload
         new Pipeline(payload, output, cipher, PayloadCipher.EncryptedChunkSize, PayloadCipher.ChunkSize, clearInput: false,
             (lane, counter, endsPayload, sealedChunk, plain) => cipher.Open(lane, counter, sealedChunk, endsPayload, plain)).Run();
 
-    private sealed class Pipeline(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
+    sealed class Pipeline(System.IO.Stream input, System.IO.Stream output, PayloadCipher cipher,
         int inChunk, int outChunk, bool clearInput, ChunkTransform transform)
     {
-        private readonly int workers = Math.Min(Workers, cipher.Lanes);
-        private readonly object gate = new();
+        readonly int workers = Math.Min(Workers, cipher.Lanes);
+        readonly object gate = new();
         // Guarded by gate: whose turn it is to read and to write (batch numbers), and how it ended.
-        private int readTurn, writeTurn;
-        private bool inputEnded;
-        private int failedBatch = int.MaxValue;
-        private ExceptionDispatchInfo? failure;
+        int readTurn, writeTurn;
+        bool inputEnded;
+        int failedBatch = int.MaxValue;
+        ExceptionDispatchInfo? failure;
         // Owned by the worker whose turn it is to read: the first byte of the next batch, read ahead
         // to learn whether the batch just read holds the payload's last chunk.
-        private byte carry;
-        private bool hasCarry;
+        byte carry;
+        bool hasCarry;
 
         public void Run()
         {
@@ -72,7 +72,7 @@ internal static class ParallelPayload
             failure?.Throw();
         }
 
-        private void Work(int lane)
+        void Work(int lane)
         {
             int batchChunks = BatchChunks(workers);
             int batchBytes = batchChunks * inChunk;
@@ -139,7 +139,7 @@ internal static class ParallelPayload
 
         /// <summary>Waits for <paramref name="batch"/>'s turn to read; false when there is nothing left
         /// to do: a failure, or an earlier batch held the payload's end.</summary>
-        private bool WaitToRead(int batch)
+        bool WaitToRead(int batch)
         {
             lock (gate)
             {
@@ -149,7 +149,7 @@ internal static class ParallelPayload
         }
 
         /// <summary>Waits for <paramref name="batch"/>'s turn to write; false after a failure.</summary>
-        private bool WaitToWrite(int batch)
+        bool WaitToWrite(int batch)
         {
             lock (gate)
             {
@@ -158,7 +158,7 @@ internal static class ParallelPayload
             }
         }
 
-        private void PassTurn(ref int turn, int batch, bool ended)
+        void PassTurn(ref int turn, int batch, bool ended)
         {
             lock (gate)
             {
@@ -169,7 +169,7 @@ internal static class ParallelPayload
         }
 
         /// <summary>Records a failure; the earliest batch's wins, since later batches may only fail because of it.</summary>
-        private void Fail(int batch, Exception e)
+        void Fail(int batch, Exception e)
         {
             lock (gate)
             {

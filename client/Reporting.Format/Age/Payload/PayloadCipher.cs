@@ -20,8 +20,8 @@ internal sealed class PayloadCipher : IDisposable
     // The payload is the bulk of the work: .NET's ChaCha20-Poly1305 (OpenSSL, AVX-512 where the CPU has
     // it) measured about 2.4x libsodium's on our machines. Its instances are not thread-safe, so each
     // lane (one per worker thread) has its own; NSec (thread-safe) is the fallback where the platform lacks it.
-    private readonly ChaCha20Poly1305[]? lanes;
-    private readonly Key? fallback;
+    readonly ChaCha20Poly1305[]? lanes;
+    readonly Key? fallback;
 
     /// <summary>payload key = HKDF-SHA256(file key, salt = nonce, info = "payload"); <paramref name="lanes"/>
     /// is how many threads may use this cipher at once, each with its own lane number.</summary>
@@ -120,7 +120,7 @@ internal sealed class PayloadCipher : IDisposable
         throw Failure(AgeFailure.PayloadCorrupt, $"payload chunk {counter} does not authenticate");
     }
 
-    private static void ChunkNonce(ulong counter, bool last, Span<byte> nonce)
+    static void ChunkNonce(ulong counter, bool last, Span<byte> nonce)
     {
         // 11-byte big-endian counter: the top 3 bytes stay zero, 2^64 chunks is beyond any file.
         nonce[..3].Clear();

@@ -8,16 +8,16 @@ namespace Reporting.Format.Age.Payload;
 /// last; truncation, trailing data and reordered chunks throw <see cref="AgeException"/>.</summary>
 internal sealed class PayloadReader : ReadOnlyStream
 {
-    private readonly System.IO.Stream source;
-    private readonly System.IO.Stream? owned;
-    private readonly PayloadCipher cipher;
+    readonly System.IO.Stream source;
+    readonly System.IO.Stream? owned;
+    readonly PayloadCipher cipher;
     // One chunk and the first byte of the next.
-    private readonly byte[] sealedChunk = ArrayPool<byte>.Shared.Rent(PayloadCipher.EncryptedChunkSize + 1);
-    private readonly byte[] plain = ArrayPool<byte>.Shared.Rent(PayloadCipher.ChunkSize);
-    private int buffered, plainStart, plainEnd;
-    private ulong counter;
-    private bool finished, disposed;
-    private AgeException? failure;
+    readonly byte[] sealedChunk = ArrayPool<byte>.Shared.Rent(PayloadCipher.EncryptedChunkSize + 1);
+    readonly byte[] plain = ArrayPool<byte>.Shared.Rent(PayloadCipher.ChunkSize);
+    int buffered, plainStart, plainEnd;
+    ulong counter;
+    bool finished, disposed;
+    AgeException? failure;
 
     /// <summary>Takes ownership of <paramref name="cipher"/>; disposes <paramref name="owned"/> (if any) when disposed.</summary>
     public PayloadReader(System.IO.Stream source, PayloadCipher cipher, System.IO.Stream? owned)
@@ -51,7 +51,7 @@ internal sealed class PayloadReader : ReadOnlyStream
         return n;
     }
 
-    private void OpenNextChunk()
+    void OpenNextChunk()
     {
         buffered += source.ReadAtLeast(sealedChunk.AsSpan(buffered, PayloadCipher.EncryptedChunkSize + 1 - buffered),
             PayloadCipher.EncryptedChunkSize + 1 - buffered, throwOnEndOfStream: false);

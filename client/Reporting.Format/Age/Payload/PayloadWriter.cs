@@ -7,14 +7,14 @@ namespace Reporting.Format.Age.Payload;
 /// once more data arrives, because until then it might be the last one; disposing seals the last.</summary>
 internal sealed class PayloadWriter : WriteOnlyStream
 {
-    private readonly System.IO.Stream sink;
-    private readonly bool ownsSink;
-    private readonly PayloadCipher cipher;
-    private readonly byte[] plain = ArrayPool<byte>.Shared.Rent(PayloadCipher.ChunkSize);
-    private readonly byte[] sealedChunk = ArrayPool<byte>.Shared.Rent(PayloadCipher.EncryptedChunkSize);
-    private int count;
-    private ulong counter;
-    private bool disposed;
+    readonly System.IO.Stream sink;
+    readonly bool ownsSink;
+    readonly PayloadCipher cipher;
+    readonly byte[] plain = ArrayPool<byte>.Shared.Rent(PayloadCipher.ChunkSize);
+    readonly byte[] sealedChunk = ArrayPool<byte>.Shared.Rent(PayloadCipher.EncryptedChunkSize);
+    int count;
+    ulong counter;
+    bool disposed;
 
     /// <summary>Takes ownership of <paramref name="cipher"/>.</summary>
     public PayloadWriter(System.IO.Stream sink, bool ownsSink, PayloadCipher cipher)
@@ -37,7 +37,7 @@ internal sealed class PayloadWriter : WriteOnlyStream
         }
     }
 
-    private void SealChunk(bool last)
+    void SealChunk(bool last)
     {
         cipher.Seal(0, counter, last, plain.AsSpan(0, count), sealedChunk.AsSpan(0, count + PayloadCipher.TagSize));
         sink.Write(sealedChunk, 0, count + PayloadCipher.TagSize);
