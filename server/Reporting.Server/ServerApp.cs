@@ -10,6 +10,8 @@ using Reporting.Server.Reports;
 using Reporting.Server.Rosters;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
+using Reporting.Server.Storage.Postgres;
+using Reporting.Server.Storage.Sqlite;
 
 namespace Reporting.Server;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Storage.Postgres;
 
 /// <summary>Versioned schema migrations for the PostgreSQL store, applied at start-up in one transaction
 /// under an advisory lock: instances that start at once take turns, and the later ones find the work

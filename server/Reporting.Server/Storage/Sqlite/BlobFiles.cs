@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Storage.Sqlite;
 
 /// <summary>Ciphertext kept as one file per report or reply in a folder beside the SQLite database, so
 /// that acknowledged bytes are written once (not to the WAL and again to the database file).
