@@ -1,3 +1,4 @@
+using System.Buffers;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -16,8 +17,22 @@ static class Chunks
     public static async Task<int> ReadAsync(Stream source, byte[] buffer, long before, long size, CancellationToken cancellationToken)
     {
         var filled = await source.ReadAtLeastAsync(buffer.AsMemory(0, Size), Size, throwOnEndOfStream: false, cancellationToken);
-        CheckLength(before + filled, size, whole: filled < Size);
+        DeclaredLength.Check(before + filled, size, ended: filled < Size);
         return filled;
+    }
+
+    /// <summary>Inserts every chunk of <paramref name="source"/>, as <see cref="WriteAsync(NpgsqlConnection, NpgsqlTransaction, string, int, long, long, Stream, byte[], CancellationToken)"/>.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string owner, long size, Stream source, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Size);
+        try
+        {
+            await WriteAsync(connection, transaction, owner, firstSeq: 0, written: 0, size, source, buffer, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Inserts the chunks of <paramref name="source"/> from <paramref name="firstSeq"/> on, after
@@ -39,15 +54,6 @@ static class Chunks
             if (filled < Size)
                 return;
         }
-    }
-
-    /// <summary>Refuses a source longer than declared, or one that ended (<paramref name="whole"/>) short of it.</summary>
-    static void CheckLength(long read, long size, bool whole)
-    {
-        if (read > size)
-            throw new ArgumentException("The ciphertext is longer than its declared size.", "ciphertext");
-        if (whole && read != size)
-            throw new ArgumentException("The ciphertext is shorter than its declared size.", "ciphertext");
     }
 
     /// <summary>The first <paramref name="count"/> bytes of a chunk buffer, as a bytea parameter.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Npgsql;
 using static Reporting.Server.Storage.Postgres.PostgresSql;
 
@@ -7,48 +6,34 @@ namespace Reporting.Server.Storage.Postgres;
 /// <summary>Replies: the row and its chunks in one transaction, whichever instance the post reached.</summary>
 public sealed partial class PostgresReportStore
 {
+    /// <summary>The key is claimed (<see cref="ReplyKeyClaim"/>; waiting for whoever holds it, so two posts
+    /// of the same reply store one whichever instance each reached), then the row and chunks stored, all in
+    /// one transaction.</summary>
     public async Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default)
     {
         var key = reply.IdempotencyKeyHash;
         await using var connection = await _data.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Takes the key (or waits for whoever holds it, then reads theirs): two posts of the same reply
-        // store one, whichever instance each reached.
-        await using (var claim = new NpgsqlCommand("""
-            INSERT INTO idempotency (key_hash, report_id, day) VALUES ($1, $2, $3)
-            ON CONFLICT (key_hash) DO UPDATE SET key_hash = EXCLUDED.key_hash RETURNING report_id
-            """, connection, transaction))
+        async Task<object?> RunAsync(string sql, params object[] parameters)
         {
-            Add(claim.Parameters, key, reply.Id, reply.Day);
-            var holder = (string)(await claim.ExecuteScalarAsync(cancellationToken))!;
-            if (holder != reply.Id)
-            {
-                await using var earlier = new NpgsqlCommand("SELECT id FROM replies WHERE id = $1 AND mailbox = $2", connection, transaction);
-                Add(earlier.Parameters, holder, reply.Mailbox);
-                if (await earlier.ExecuteScalarAsync(cancellationToken) is string id)
-                {
-                    await transaction.RollbackAsync(cancellationToken);
-                    return id;
-                }
-                await using var take = new NpgsqlCommand("UPDATE idempotency SET report_id = $2, day = $3 WHERE key_hash = $1", connection, transaction);
-                Add(take.Parameters, key, reply.Id, reply.Day);
-                await take.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            Add(command.Parameters, parameters);
+            return await command.ExecuteScalarAsync(cancellationToken);
         }
-        await using (var row = new NpgsqlCommand("INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($1, $2, $3, $4, $5)", connection, transaction))
+        var earlier = await ReplyKeyClaim.EarlierReplyAsync(reply,
+            claim: async () => (string)(await RunAsync("""
+                INSERT INTO idempotency (key_hash, report_id, day) VALUES ($1, $2, $3)
+                ON CONFLICT (key_hash) DO UPDATE SET key_hash = EXCLUDED.key_hash RETURNING report_id
+                """, key, reply.Id, reply.Day))!,
+            isReplyOfMailbox: async holder => await RunAsync("SELECT 1 FROM replies WHERE id = $1 AND mailbox = $2", holder, reply.Mailbox) is not null,
+            take: () => RunAsync("UPDATE idempotency SET report_id = $2, day = $3 WHERE key_hash = $1", key, reply.Id, reply.Day));
+        if (earlier is not null)
         {
-            Add(row.Parameters, reply.Id, reply.Mailbox, reply.Day, reply.Size, reply.Expires);
-            await row.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.RollbackAsync(cancellationToken);
+            return earlier;
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(Chunks.Size);
-        try
-        {
-            await Chunks.WriteAsync(connection, transaction, reply.Id, firstSeq: 0, written: 0, reply.Size, ciphertext, buffer, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await RunAsync("INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($1, $2, $3, $4, $5)", reply.Id, reply.Mailbox, reply.Day, reply.Size, reply.Expires);
+        await Chunks.WriteAsync(connection, transaction, reply.Id, reply.Size, ciphertext, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return reply.Id;
     }

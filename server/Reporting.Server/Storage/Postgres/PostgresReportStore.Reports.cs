@@ -41,7 +41,7 @@ public sealed partial class PostgresReportStore
                     await reader.DisposeAsync();
                     if (transaction is not null)
                         await transaction.RollbackAsync(cancellationToken);
-                    return await FindByIdempotencyKeyAsync(report.IdempotencyKeyHash, cancellationToken) is { } earlier
+                    return (await LookUpSubmissionAsync(report.IdempotencyKeyHash, "", cancellationToken)).EarlierId is { } earlier
                         ? new AddResult(AddOutcome.Duplicate, earlier)
                         : new AddResult(AddOutcome.TokenSpent, "");
                 }

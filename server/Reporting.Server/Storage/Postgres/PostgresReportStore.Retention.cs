@@ -6,8 +6,9 @@ namespace Reporting.Server.Storage.Postgres;
 /// <summary>Retention: rows, chunks and one-time values deleted in one batch, then vacuumed.</summary>
 public sealed partial class PostgresReportStore
 {
-    public async Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default)
+    public async Task<int> DeleteExpiredAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default)
     {
+        var due = cutoffs.ItemsExpiringBy;
         await using var connection = await _data.OpenConnectionAsync(cancellationToken);
         int deleted;
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
@@ -15,17 +16,15 @@ public sealed partial class PostgresReportStore
         {
             batch.BatchCommands.Add(Statement("""
                 DELETE FROM chunks WHERE owner IN (SELECT id FROM reports WHERE expires <= $1 UNION ALL SELECT id FROM replies WHERE expires <= $1)
-                """, today));
+                """, due));
             batch.BatchCommands.Add(Statement("""
                 DELETE FROM idempotency WHERE report_id IN (SELECT id FROM reports WHERE expires <= $1 UNION ALL SELECT id FROM replies WHERE expires <= $1)
-                """, today));
-            batch.BatchCommands.Add(Statement("DELETE FROM reports WHERE expires <= $1", today));
-            batch.BatchCommands.Add(Statement("DELETE FROM replies WHERE expires <= $1", today));
-            // A token's expiry day has passed: it can no longer be presented, so its id can go.
-            batch.BatchCommands.Add(Statement("DELETE FROM spent_tokens WHERE expires < $1", today));
-            // Nonces live minutes; keeping yesterday's covers a request signed just before midnight.
-            batch.BatchCommands.Add(Statement("DELETE FROM nonces WHERE day < $1", today.AddDays(-1)));
-            batch.BatchCommands.Add(Statement("DELETE FROM idempotency WHERE day < $1", idempotencyCutoff));
+                """, due));
+            batch.BatchCommands.Add(Statement("DELETE FROM reports WHERE expires <= $1", due));
+            batch.BatchCommands.Add(Statement("DELETE FROM replies WHERE expires <= $1", due));
+            batch.BatchCommands.Add(Statement("DELETE FROM spent_tokens WHERE expires < $1", cutoffs.TokensExpiringBefore));
+            batch.BatchCommands.Add(Statement("DELETE FROM nonces WHERE day < $1", cutoffs.NoncesUsedBefore));
+            batch.BatchCommands.Add(Statement("DELETE FROM idempotency WHERE day < $1", cutoffs.IdempotencyKeysBefore));
             await batch.ExecuteNonQueryAsync(cancellationToken);
             deleted = batch.BatchCommands[2].RecordsAffected + batch.BatchCommands[3].RecordsAffected;
             await transaction.CommitAsync(cancellationToken);

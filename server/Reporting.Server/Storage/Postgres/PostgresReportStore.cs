@@ -37,12 +37,6 @@ public sealed partial class PostgresReportStore : IReportStore, IDisposable
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => PostgresSchema.MigrateAsync(_data, cancellationToken);
 
-    public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) =>
-        (await LookUpSubmissionAsync(keyHash, "", cancellationToken)).EarlierId;
-
-    public async Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default) =>
-        (await LookUpSubmissionAsync([], tokenId, cancellationToken)).TokenSpent;
-
     public async Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default)
     {
         await using var command = _data.CreateCommand("""

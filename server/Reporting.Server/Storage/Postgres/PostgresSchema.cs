@@ -40,8 +40,7 @@ public static class PostgresSchema
         await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)", cancellationToken);
         await using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection, transaction);
         var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
-        if (current > Latest)
-            throw new InvalidOperationException($"The database was written by a newer server (schema {current}); run that version or newer.");
+        NewerSchemaException.ThrowIfNewer(current, Latest);
         for (var version = current + 1; version <= Latest; version++)
         {
             await Execute(connection, transaction, Migrations[version - 1], cancellationToken);

@@ -2,27 +2,34 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
 
-/// <summary>Replies: few and small, each stored alone on the write connection, file first.</summary>
+/// <summary>Replies: few and small, each stored alone on the write connection, its file fsynced before its row commits.</summary>
 public sealed partial class SqliteReportStore
 {
+    /// <summary>The key is claimed (<see cref="ReplyKeyClaim"/>), then the file written and fsynced, then the
+    /// row committed with the key.</summary>
     public Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
         _writer.RunAsync(async connection =>
         {
-            // The idempotency table serves replies too, keyed by mailbox and content (kept 7 days like the rest).
-            var key = reply.IdempotencyKeyHash;
-            if (Scalar(connection, "SELECT r.id FROM idempotency i JOIN replies r ON r.id = i.report_id WHERE i.key_hash = $k AND r.mailbox = $m",
-                    ("$k", key), ("$m", reply.Mailbox)) is string earlier)
+            (string, object) key = ("$k", reply.IdempotencyKeyHash), id = ("$id", reply.Id), day = ("$d", Day(reply.Day));
+            using var transaction = connection.BeginTransaction();
+            var earlier = await ReplyKeyClaim.EarlierReplyAsync(reply,
+                claim: () => Task.FromResult((string)Scalar(connection, """
+                    INSERT INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)
+                    ON CONFLICT (key_hash) DO UPDATE SET key_hash = excluded.key_hash RETURNING report_id
+                    """, key, id, day)!),
+                isReplyOfMailbox: holder => Task.FromResult(
+                    Scalar(connection, "SELECT 1 FROM replies WHERE id = $id AND mailbox = $m", ("$id", holder), ("$m", reply.Mailbox)) is not null),
+                take: () => Task.FromResult(
+                    Execute(connection, "UPDATE idempotency SET report_id = $id, day = $d WHERE key_hash = $k", key, id, day)));
+            if (earlier is not null)
                 return earlier;
             await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, sync: true, cancellationToken);
             KeepReserve(reply.Id);
             try
             {
                 _blobs.SyncFolder();
-                using var transaction = connection.BeginTransaction();
                 Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
-                    ("$id", reply.Id), ("$m", reply.Mailbox), ("$d", Day(reply.Day)), ("$s", reply.Size), ("$e", Day(reply.Expires)));
-                Execute(connection, "INSERT OR REPLACE INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
-                    ("$k", key), ("$id", reply.Id), ("$d", Day(reply.Day)));
+                    id, ("$m", reply.Mailbox), day, ("$s", reply.Size), ("$e", Day(reply.Expires)));
                 transaction.Commit();
             }
             catch

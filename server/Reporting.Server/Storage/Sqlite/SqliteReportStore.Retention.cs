@@ -6,10 +6,10 @@ namespace Reporting.Server.Storage.Sqlite;
 /// the freed pages purged.</summary>
 public sealed partial class SqliteReportStore
 {
-    public Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default) =>
+    public Task<int> DeleteExpiredAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default) =>
         _writer.RunAsync(connection =>
         {
-            var day = Day(today);
+            var day = Day(cutoffs.ItemsExpiringBy);
             var due = new List<string>();
             using (var transaction = connection.BeginTransaction())
             {
@@ -24,11 +24,9 @@ public sealed partial class SqliteReportStore
                     DELETE FROM reports WHERE expires <= $d;
                     DELETE FROM replies WHERE expires <= $d;
                     """, ("$d", day));
-                // A token's expiry day has passed: it can no longer be presented, so its id can go.
-                Execute(connection, "DELETE FROM spent_tokens WHERE expires < $d", ("$d", day));
-                // Nonces live minutes; keeping yesterday's covers a request signed just before midnight.
-                Execute(connection, "DELETE FROM nonces WHERE day < $y", ("$y", Day(today.AddDays(-1))));
-                Execute(connection, "DELETE FROM idempotency WHERE day < $c", ("$c", Day(idempotencyCutoff)));
+                Execute(connection, "DELETE FROM spent_tokens WHERE expires < $t", ("$t", Day(cutoffs.TokensExpiringBefore)));
+                Execute(connection, "DELETE FROM nonces WHERE day < $n", ("$n", Day(cutoffs.NoncesUsedBefore)));
+                Execute(connection, "DELETE FROM idempotency WHERE day < $k", ("$k", Day(cutoffs.IdempotencyKeysBefore)));
                 transaction.Commit();
             }
             foreach (var id in due)

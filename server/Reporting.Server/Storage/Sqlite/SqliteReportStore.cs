@@ -66,12 +66,6 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
         }, cancellationToken);
     }
 
-    public async Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default) =>
-        (await LookUpSubmissionAsync(keyHash, "", cancellationToken)).EarlierId;
-
-    public async Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default) =>
-        (await LookUpSubmissionAsync([], tokenId, cancellationToken)).TokenSpent;
-
     /// <summary>One connection and one statement: after each commit a reader's first query re-reads the
     /// changed pages, so two separate look-ups cost twice that.</summary>
     public async Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default)

@@ -16,8 +16,7 @@ static class SqliteSchema
     public static void Upgrade(SqliteConnection connection, BlobFiles blobs)
     {
         var version = Convert.ToInt32(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-        if (version > Version)
-            throw new InvalidOperationException($"The database was written by a newer server (schema {version}); run that version or newer.");
+        NewerSchemaException.ThrowIfNewer(version, Version);
         if (version < 1)
             CreateFirstLayout(connection);
         if (version < 2)
