@@ -53,6 +53,9 @@ public sealed partial class SqliteReportStore
         return result;
     }
 
+    /// <summary>Free space every stored file must leave.</summary>
+    readonly long _keepFree;
+
     /// <summary>Removes the file just written for <paramref name="id"/> and refuses it when it left less
     /// free space than the store keeps.</summary>
     void KeepReserve(string id)

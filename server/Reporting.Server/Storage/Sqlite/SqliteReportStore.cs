@@ -15,7 +15,6 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
     readonly BlobFiles _blobs;
     readonly SqliteWriter _writer;
     readonly GroupCommit _groupCommit;
-    readonly long _keepFree;
 
     /// <param name="keepFreeBytes">Free space every stored file must leave (<see cref="DataFolder.KeepFreeBytes"/>),
     /// checked once the file is written: another program may have taken space since the upload reserved its own.</param>
