@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Reporting.Format.Rosters;
 using Reporting.Server;
+using Reporting.Server.Storage;
 
 // The submission server: stores ciphertext, checks shape, proof of work and signatures, forgets on time.
 WebApplication? app = null;
@@ -18,7 +19,14 @@ catch (OptionsValidationException e)
         Console.Error.WriteLine($"reporting-server: error: {failure}");
     return 1;
 }
-catch (Exception e) when (Reporting.Server.Storage.StorageFull.Caused(e))
+catch (NewerSchemaException e)
+{
+    // Opening it could only go wrong: this server does not know what the newer schema means.
+    Console.Error.WriteLine($"reporting-server: error: the database was written by a newer server (schema {e.Found}; this server knows up to {e.Known}).");
+    Console.Error.WriteLine("hint: run that server version or a newer one, or restore a backup made by this version.");
+    return 1;
+}
+catch (Exception e) when (StorageFull.Caused(e))
 {
     Console.Error.WriteLine("reporting-server: error: the storage is full: the store cannot finish opening.");
     Console.Error.WriteLine("hint: free space on the volume of Reporting:DataDir (or the database's), then start again; nothing acknowledged is lost.");

@@ -10,6 +10,8 @@ using Reporting.Server.Reports;
 using Reporting.Server.Rosters;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
+using Reporting.Server.Storage.Postgres;
+using Reporting.Server.Storage.Sqlite;
 
 namespace Reporting.Server;
 
@@ -101,8 +103,8 @@ public static class ServerApp
     }
 
     /// <summary>Validates the options, prepares the data folder and the store, and loads the roster.
-    /// Throws <see cref="OptionsValidationException"/> or <see cref="Reporting.Format.Rosters.RosterException"/>
-    /// with a message for the operator.</summary>
+    /// Throws <see cref="OptionsValidationException"/>, <see cref="NewerSchemaException"/> or
+    /// <see cref="Reporting.Format.Rosters.RosterException"/> with a message for the operator.</summary>
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         var options = app.Services.GetRequiredService<IOptions<ReportingOptions>>().Value;

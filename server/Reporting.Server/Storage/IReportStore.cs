@@ -16,12 +16,9 @@ public interface IReportStore
     /// <see cref="NewReport.Size"/> bytes.</summary>
     Task<AddResult> AddReportAsync(NewReport report, Stream ciphertext, CancellationToken cancellationToken = default);
 
-    /// <summary>The id stored under this idempotency key (a SHA-256 of the client's key), if any.</summary>
-    Task<string?> FindByIdempotencyKeyAsync(byte[] keyHash, CancellationToken cancellationToken = default);
-
-    Task<bool> IsTokenSpentAsync(string tokenId, CancellationToken cancellationToken = default);
-
-    /// <summary>Both of the above in one look-up: what a submission asks before it receives its body.</summary>
+    /// <summary>The report stored under this idempotency key (a SHA-256 of the client's key), if any, and
+    /// whether the proof-of-work token is spent, in one look-up: what a submission asks before it receives
+    /// its body.</summary>
     Task<SubmissionLookup> LookUpSubmissionAsync(byte[] keyHash, string tokenId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a proof-of-work token spent without storing anything: a rejected upload still used it up.</summary>
@@ -65,9 +62,9 @@ public interface IReportStore
     Task<IReadOnlyList<StoredRoster>> ListRostersAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Deletes reports and replies whose expiry day has come, spent tokens and nonces that can no
-    /// longer be presented, and idempotency keys older than <paramref name="idempotencyCutoff"/>; then
+    /// longer be presented, and idempotency keys past their week, as <paramref name="cutoffs"/> says; then
     /// makes sure the freed bytes are gone from disk. Returns how many reports and replies went.</summary>
-    Task<int> DeleteExpiredAsync(DateOnly today, DateOnly idempotencyCutoff, CancellationToken cancellationToken = default);
+    Task<int> DeleteExpiredAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken = default);
 }
 
 /// <param name="IdempotencyKeyHash">SHA-256 of the client's idempotency key: the raw key is never kept.</param>

@@ -5,10 +5,6 @@ namespace Reporting.Server.Storage;
 public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Retention> log)
     : BackgroundService
 {
-    /// <summary>Idempotency keys answer retries after a lost response; a week covers an outbox that
-    /// retries for days, and then the link between a key and a report id goes too.</summary>
-    public const int IdempotencyDays = 7;
-
     static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,7 +29,7 @@ public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Re
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         // Several instances on one database: one deletes at a time (the next finds nothing left to do).
         await using var _ = await store.LockAsync("retention", cancellationToken);
-        var deleted = await store.DeleteExpiredAsync(today, today.AddDays(-IdempotencyDays), cancellationToken);
+        var deleted = await store.DeleteExpiredAsync(RetentionCutoffs.On(today), cancellationToken);
         if (deleted > 0)
             log.LogInformation("Retention deleted {Count} expired reports and replies.", deleted);
         return deleted;

@@ -37,5 +37,5 @@ public static class StorageFull
 }
 
 /// <summary>A write the store refused itself: it would have left less free space than the store keeps
-/// for its own metadata and for reviewers (see <see cref="SqliteReportStore"/>).</summary>
+/// for its own metadata and for reviewers (see <see cref="Sqlite.SqliteReportStore"/>).</summary>
 public sealed class StorageFullException(string message) : IOException(message);

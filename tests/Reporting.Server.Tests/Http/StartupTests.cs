@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Reporting.Format.Keys;
+using Reporting.Server.Storage.Postgres;
+using Reporting.Server.Storage.Sqlite;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -92,6 +94,43 @@ public sealed class StartupTests : IDisposable
         Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: ", stderr);
         Assert.Contains("Reporting:OrgKey is not set", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task ServerProcess_OnADatabaseOfANewerServer_SaysWhatToDo_AndExits1(string store)
+    {
+        await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
+        var settings = _world.Settings();
+        if (database is null)
+        {
+            Directory.CreateDirectory(_world.DataDir);
+            using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_world.DataDir, DataFolder.DatabaseFile)}"))
+            {
+                sqlite.Open();
+                using var newer = sqlite.CreateCommand();
+                newer.CommandText = $"PRAGMA user_version = {SqliteSchema.Version + 1}";
+                newer.ExecuteNonQuery();
+            }
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+        else
+        {
+            await database.ExecuteAsAdminAsync($"""
+                CREATE TABLE {database.Schema}.schema_migrations (version integer PRIMARY KEY);
+                INSERT INTO {database.Schema}.schema_migrations VALUES ({PostgresSchema.Latest + 1});
+                """);
+            foreach (var (key, value) in StoreSettings.Postgres(database))
+                settings[key] = value;
+        }
+
+        var (exitCode, stderr) = RunServerProcess(["--urls", "http://127.0.0.1:0"], settings);
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"reporting-server: error: the database was written by a newer server (schema {(database is null ? SqliteSchema.Version : PostgresSchema.Latest) + 1};", stderr);
+        Assert.Contains("hint: run that server version or a newer one, or restore a backup", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using Reporting.Server.Storage;
+using Reporting.Server.Storage.Postgres;
 
 namespace Reporting.Server.Tests.Storage;
 
@@ -102,7 +103,7 @@ public sealed class PostgresReportStoreTests : ReportStoreContract
         {
             for (var waited = TimeSpan.Zero; await VacuumsAsync() <= after; waited += TimeSpan.FromMilliseconds(200))
             {
-                Assert.True(waited < PostgresReportStore.VacuumDelay * 4, "no VACUUM of the chunks followed the deletes");
+                Assert.True(waited < ChunkVacuum.Delay * 4, "no VACUUM of the chunks followed the deletes");
                 await Task.Delay(200);
             }
         }

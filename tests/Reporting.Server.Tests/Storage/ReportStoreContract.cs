@@ -272,7 +272,7 @@ public abstract class ReportStoreContract : IAsyncLifetime
         await Store.AddReplyAsync(dueReply, new MemoryStream(dueBytes));
         await Store.TryUseNonceAsync("old-nonce-0123456789", Today);
 
-        var deleted = await Store.DeleteExpiredAsync(Today.AddDays(2), idempotencyCutoff: Today.AddDays(2).AddDays(-7));
+        var deleted = await Store.DeleteExpiredAsync(RetentionCutoffs.On(Today.AddDays(2)));
 
         Assert.Equal(2, deleted);
         Assert.Equal([kept.Id], (await Store.ListReportsAsync()).Select(r => r.Id));

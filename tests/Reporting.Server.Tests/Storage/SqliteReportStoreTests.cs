@@ -1,5 +1,6 @@
 using System.Text;
 using Reporting.Server.Storage;
+using Reporting.Server.Storage.Sqlite;
 
 namespace Reporting.Server.Tests.Storage;
 

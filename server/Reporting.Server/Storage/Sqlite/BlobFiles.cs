@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Storage.Sqlite;
 
 /// <summary>Ciphertext kept as one file per report or reply in a folder beside the SQLite database, so
 /// that acknowledged bytes are written once (not to the WAL and again to the database file).
@@ -30,7 +30,7 @@ public sealed class BlobFiles
     /// <paramref name="id"/>, fsynced when <paramref name="sync"/> is set (else call <see cref="Sync"/>);
     /// the folder entry is made durable by <see cref="SyncFolder"/>. Returns the bytes' SHA-256. On any
     /// failure nothing is left behind. Throws <see cref="ArgumentException"/> when the source is shorter
-    /// or longer than declared.</summary>
+    /// or longer than declared (<see cref="DeclaredLength"/>).</summary>
     public async Task<byte[]> WriteAsync(string id, Stream source, long size, DateOnly day, bool sync, CancellationToken cancellationToken = default)
     {
         var path = PathOf(id);
@@ -96,8 +96,7 @@ public sealed class BlobFiles
         if (source is MemoryStream memory && memory.TryGetBuffer(out var whole))
         {
             var remaining = whole.AsMemory((int)memory.Position);
-            if (remaining.Length != size)
-                throw new ArgumentException(remaining.Length < size ? "The ciphertext is shorter than its declared size." : "The ciphertext is longer than its declared size.", nameof(source));
+            DeclaredLength.Check(remaining.Length, size, ended: true);
             file.Write(remaining.Span);
             memory.Position += remaining.Length;
             return SHA256.HashData(remaining.Span);
@@ -110,17 +109,13 @@ public sealed class BlobFiles
             while (true)
             {
                 var read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken);
-                if (read == 0)
-                    break;
                 total += read;
-                if (total > size)
-                    throw new ArgumentException("The ciphertext is longer than its declared size.", nameof(source));
+                DeclaredLength.Check(total, size, ended: read == 0);
+                if (read == 0)
+                    return hasher.GetHashAndReset();
                 hasher.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
-            if (total != size)
-                throw new ArgumentException("The ciphertext is shorter than its declared size.", nameof(source));
-            return hasher.GetHashAndReset();
         }
         finally
         {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Storage.Postgres;
 
 /// <summary>Versioned schema migrations for the PostgreSQL store, applied at start-up in one transaction
 /// under an advisory lock: instances that start at once take turns, and the later ones find the work
@@ -40,8 +40,7 @@ public static class PostgresSchema
         await Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY)", cancellationToken);
         await using var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", connection, transaction);
         var current = (int)(await read.ExecuteScalarAsync(cancellationToken))!;
-        if (current > Latest)
-            throw new InvalidOperationException($"The database was written by a newer server (schema {current}); run that version or newer.");
+        NewerSchemaException.ThrowIfNewer(current, Latest);
         for (var version = current + 1; version <= Latest; version++)
         {
             await Execute(connection, transaction, Migrations[version - 1], cancellationToken);

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Storage.Postgres;
 
 /// <summary>The Data Protection key ring in PostgreSQL, so a proof-of-work token issued by one instance
 /// is verified by any other. Keys only protect proof-of-work tokens: whoever reads them can forge

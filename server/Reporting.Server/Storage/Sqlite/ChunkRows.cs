@@ -1,0 +1,27 @@
+using Microsoft.Data.Sqlite;
+using Reporting.Format.IO;
+
+namespace Reporting.Server.Storage.Sqlite;
+
+/// <summary>The rows of a chunk query of the first layout read one after another as a stream (the
+/// upgrade's source, see <see cref="SqliteSchema"/>).</summary>
+sealed class ChunkRows(SqliteDataReader reader) : ReadOnlyStream
+{
+    byte[] _chunk = [];
+    int _offset;
+
+    public override int Read(Span<byte> destination)
+    {
+        while (_offset == _chunk.Length)
+        {
+            if (!reader.Read())
+                return 0;
+            _chunk = reader.GetFieldValue<byte[]>(0);
+            _offset = 0;
+        }
+        var n = Math.Min(destination.Length, _chunk.Length - _offset);
+        _chunk.AsSpan(_offset, n).CopyTo(destination);
+        _offset += n;
+        return n;
+    }
+}
