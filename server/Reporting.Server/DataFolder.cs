@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Reporting.Server;
 
 /// <summary>The layout of Reporting:DataDir. Everything the server writes lives here, readable by its
@@ -37,36 +35,4 @@ public static class DataFolder
     /// <summary>Creates the folder (owner-only) if it does not exist; leaves an existing folder's mode alone.</summary>
     public static DirectoryInfo Create(string path) =>
         OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, OwnerOnly);
-}
-
-/// <summary>Room on the data folder's volume for the uploads now arriving. Each upload reserves twice its
-/// declared length (a large envelope is on disk twice for a moment: spooled, then its stored file) before
-/// its body is read, against the free space less what must stay free (<see cref="DataFolder.KeepFreeBytes"/>).
-/// Counting the uploads in flight keeps many that arrive together from passing the check all at once and
-/// then taking the reserve the reviewers' signed requests need on a full volume.</summary>
-public sealed class UploadSpace(IOptions<ReportingOptions> options)
-{
-    long _reserved;
-
-    /// <summary>A reservation to dispose when the upload is stored or refused, or null when there is no room.</summary>
-    public IDisposable? TryReserve(long declaredLength)
-    {
-        var settings = options.Value;
-        var need = Math.Min(declaredLength, settings.MaxEnvelopeBytes) * 2;
-        if (DataFolder.FreeBytes(settings.DataDir) - DataFolder.KeepFreeBytes(settings) >= Interlocked.Add(ref _reserved, need))
-            return new Reservation(this, need);
-        Interlocked.Add(ref _reserved, -need);
-        return null;
-    }
-
-    sealed class Reservation(UploadSpace space, long bytes) : IDisposable
-    {
-        int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-                Interlocked.Add(ref space._reserved, -bytes);
-        }
-    }
 }

@@ -14,10 +14,8 @@ try
 }
 catch (OptionsValidationException e)
 {
-    // What the operator must fix, one line each; no stack trace.
-    foreach (var failure in e.Failures)
-        Console.Error.WriteLine($"reporting-server: error: {failure}");
-    return 1;
+    // What the operator must fix, one line each (each says what to do); no stack trace.
+    return Fail([.. e.Failures]);
 }
 catch (NewerSchemaException e)
 {
@@ -28,29 +26,36 @@ catch (NewerSchemaException e)
 }
 catch (Exception e) when (StorageFull.Caused(e))
 {
-    Console.Error.WriteLine("reporting-server: error: the storage is full: the store cannot finish opening.");
-    Console.Error.WriteLine("hint: free space on the volume of Reporting:DataDir (or the database's), then start again; nothing acknowledged is lost.");
-    return 1;
+    return Fail(["the storage is full: the store cannot finish opening."],
+        "free space on the volume of Reporting:DataDir (or the database's), then start again; nothing acknowledged is lost.");
 }
 catch (Npgsql.NpgsqlException e)
 {
     // Where it tried (never the password) and what PostgreSQL or the network said.
     var target = new Npgsql.NpgsqlConnectionStringBuilder(app?.Configuration.GetConnectionString("Postgres") ?? "");
-    Console.Error.WriteLine($"reporting-server: error: cannot use the PostgreSQL database '{target.Database}' at {target.Host}:{target.Port} (ConnectionStrings:Postgres): {e.Message}");
-    Console.Error.WriteLine("hint: check that PostgreSQL runs and accepts this server's user, and that the database exists.");
-    return 1;
+    return Fail([$"cannot use the PostgreSQL database '{target.Database}' at {target.Host}:{target.Port} (ConnectionStrings:Postgres): {e.Message}"],
+        "check that PostgreSQL runs and accepts this server's user, and that the database exists.");
 }
 catch (RosterException e) when (e.Failure == RosterFailure.Rollback)
 {
-    Console.Error.WriteLine("reporting-server: error: the configured roster's version is lower than one this server already served.");
-    Console.Error.WriteLine("hint: sign a roster with a version above every earlier one (`review org sign --version N`).");
-    return 1;
+    return Fail(["the configured roster's version is lower than one this server already served."],
+        "sign a roster with a version above every earlier one (`review org sign --version N`).");
 }
 catch (RosterException e)
 {
     // The configured file passed validation, so it is a roster served earlier (kept in the store).
-    Console.Error.WriteLine($"reporting-server: error: a roster this server served earlier no longer verifies ({e.Message}).");
-    Console.Error.WriteLine("hint: Reporting:OrgKey must stay the organisation key of every roster in the store; a new organisation key needs a new store.");
+    return Fail([$"a roster this server served earlier no longer verifies ({e.Message})."],
+        "Reporting:OrgKey must stay the organisation key of every roster in the store; a new organisation key needs a new store.");
+}
+
+// The tools' form (`report: error: …` then `report: hint: …`), under the server's own name.
+static int Fail(IEnumerable<string> errors, string? hint = null)
+{
+    const string Name = "reporting-server";
+    foreach (var error in errors)
+        Console.Error.WriteLine($"{Name}: error: {error}");
+    if (hint is not null)
+        Console.Error.WriteLine($"{Name}: hint: {hint}");
     return 1;
 }
 

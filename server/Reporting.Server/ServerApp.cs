@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Reporting.Format.Protocol;
 using Reporting.Server.Challenges;
 using Reporting.Server.Hardening;
 using Reporting.Server.Health;
@@ -12,6 +13,7 @@ using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
 using Reporting.Server.Storage.Postgres;
 using Reporting.Server.Storage.Sqlite;
+using Reporting.Server.Uploads;
 
 namespace Reporting.Server;
 
@@ -54,7 +56,11 @@ public static class ServerApp
         builder.Services.AddSingleton<SignedRequestCheck>();
         builder.Services.AddSingleton<Retention>();
         builder.Services.AddSingleton<UploadSpace>();
+        builder.Services.AddSingleton<Intake>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Retention>());
+
+        // The wire messages (PROTOCOL.md) are written by the source-generated metadata the tools read them with.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ProtocolJson.Default));
 
         // Hardening.
         builder.Services.AddGenericProblemDetails();

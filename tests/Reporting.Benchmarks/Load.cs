@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Benchmarks;
 
@@ -10,10 +11,6 @@ namespace Reporting.Benchmarks;
 /// the answers come back, and the submissions they send (difficulty 0, so nonce 0 solves any challenge).</summary>
 public static class Load
 {
-    public sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
-
-    sealed record IdAnswer(string Id);
-
     /// <summary>A client for <paramref name="clients"/> connections at once; with <paramref name="from"/>, they
     /// leave from that loopback address (not the one the server listens on), so finding it in the server's
     /// data or logs means a client address was kept.</summary>
@@ -53,24 +50,24 @@ public static class Load
         var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (response.StatusCode != HttpStatusCode.Created)
             throw new InvalidOperationException($"{request.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        return (ms, (await response.Content.ReadFromJsonAsync<IdAnswer>())!.Id);
+        return (ms, (await response.Content.ReadFromJsonAsync<SubmittedReport>())!.Id);
     }
 
     public static async Task<string> ChallengeAsync(HttpClient http, Uri server, CancellationToken cancel = default)
     {
-        using var response = await http.PostAsync(new Uri(server, "/api/v1/challenges"), null, cancel);
+        using var response = await http.PostAsync(new Uri(server, Routes.Challenges), null, cancel);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ChallengeAnswer>(cancel))!.Challenge;
+        return (await response.Content.ReadFromJsonAsync<IssuedChallenge>(cancel))!.Challenge;
     }
 
     /// <summary>A submission of <paramref name="envelope"/> to roster version 1 with a solved challenge
     /// and a fresh idempotency key.</summary>
     public static HttpRequestMessage Submission(Uri server, string challenge, byte[] envelope, string? idempotencyKey = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/v1/reports")) { Content = Octets(envelope) };
-        request.Headers.Add("Reporting-Pow", $"{challenge}:0");
-        request.Headers.Add("Reporting-Roster-Version", "1");
-        request.Headers.Add("Idempotency-Key", idempotencyKey ?? NewIdempotencyKey());
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, Routes.Reports)) { Content = Octets(envelope) };
+        request.Headers.Add(SubmissionHeaders.Pow, $"{challenge}:0");
+        request.Headers.Add(SubmissionHeaders.RosterVersion, "1");
+        request.Headers.Add(SubmissionHeaders.IdempotencyKey, idempotencyKey ?? NewIdempotencyKey());
         return request;
     }
 

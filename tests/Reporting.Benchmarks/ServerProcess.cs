@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Benchmarks;
 
@@ -62,7 +63,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the server exited with {process.ExitCode} before it was healthy:\n{server.Output}");
             try
             {
-                using var response = await probe.GetAsync("/healthz");
+                using var response = await probe.GetAsync(Routes.Health);
                 if (response.IsSuccessStatusCode)
                     return server;
             }

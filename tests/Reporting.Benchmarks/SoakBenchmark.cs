@@ -129,7 +129,7 @@ public static class SoakBenchmark
                 }
                 if (kept.Count > keep && kept.TryDequeue(out var oldest))
                 {
-                    using var delete = RequestSignature.CreateRequest(world.ReviewerKey, HttpMethod.Delete, $"/api/v1/reports/{oldest}", null, DateTimeOffset.UtcNow);
+                    using var delete = RequestSignature.CreateRequest(world.ReviewerKey, HttpMethod.Delete, Routes.Report(oldest), null, DateTimeOffset.UtcNow);
                     using var deleted = await http.SendAsync(delete);
                     if (deleted.StatusCode != HttpStatusCode.NoContent)
                         throw new InvalidOperationException($"delete answered {(int)deleted.StatusCode}");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Reporting.Client.Tests.Infrastructure;
 using Reporting.Format.Age;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Xunit;
 
 namespace Reporting.Client.Tests;
@@ -25,8 +26,8 @@ public sealed class HostileServerTests : IAsyncLifetime
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         app = builder.Build();
         // Lists a 100-byte report, then streams far more than that.
-        app.MapGet("/api/v1/reports", () => Results.Text(listing, "application/json"));
-        app.MapGet("/api/v1/reports/{id}", async (HttpContext context) =>
+        app.MapGet(Routes.Reports, () => Results.Text(listing, "application/json"));
+        app.MapGet(Routes.Report("{id}"), async (HttpContext context) =>
         {
             var block = new byte[64 * 1024];
             for (var i = 0; i < 64; i++)

@@ -64,9 +64,9 @@ public class StrictInputTests
         using var key = SigningKey.Generate(SigningKeyKind.Access);
         var now = DateTimeOffset.UtcNow;
         var body = Encoding.UTF8.GetBytes("body");
-        var signed = RequestSignature.Sign(key, "GET", "/api/v1/reports", body, now);
+        var signed = RequestSignature.Sign(key, "GET", Routes.Reports, body, now);
 
-        Assert.True(RequestSignature.Verify(key.PublicKey, signed, "GET", "/api/v1/reports", SHA256.HashData(body), now));
-        Assert.False(RequestSignature.Verify(key.PublicKey, signed with { Timestamp = padding + signed.Timestamp }, "GET", "/api/v1/reports", SHA256.HashData(body), now));
+        Assert.True(RequestSignature.Verify(key.PublicKey, signed, "GET", Routes.Reports, SHA256.HashData(body), now));
+        Assert.False(RequestSignature.Verify(key.PublicKey, signed with { Timestamp = padding + signed.Timestamp }, "GET", Routes.Reports, SHA256.HashData(body), now));
     }
 }

@@ -96,14 +96,14 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
     async Task<HttpResponseMessage> AttemptAsync(OutboxEntry entry, string path, long size, CancellationToken token)
     {
         // A fresh challenge each attempt: a token may have been spent by an attempt whose answer was lost.
-        using (var challengeResponse = await client.PostAsync("api/v1/challenges", content: null, token))
+        using (var challengeResponse = await client.PostAsync(Routes.Relative(Routes.Challenges), content: null, token))
         {
             if (challengeResponse.StatusCode != HttpStatusCode.Created && challengeResponse.StatusCode != HttpStatusCode.OK)
                 return Detach(challengeResponse);
-            ChallengeAnswer? challenge;
+            IssuedChallenge? challenge;
             try
             {
-                challenge = await challengeResponse.Content.ReadFromJsonAsync<ChallengeAnswer>(token);
+                challenge = await challengeResponse.Content.ReadFromJsonAsync(ProtocolJson.Default.IssuedChallenge, token);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
             {
@@ -117,14 +117,14 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
             var nonce = await SolveAsync(challenge, token);
 
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/reports")
+            using var request = new HttpRequestMessage(HttpMethod.Post, Routes.Relative(Routes.Reports))
             {
                 Content = new ProgressContent(file, size, UiText.Get("ProgressUpload")),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            request.Headers.Add("Reporting-Pow", $"{challenge.Challenge}:{nonce}");
-            request.Headers.Add("Reporting-Roster-Version", entry.RosterVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add("Idempotency-Key", entry.IdempotencyKey);
+            request.Headers.Add(SubmissionHeaders.Pow, $"{challenge.Challenge}:{nonce}");
+            request.Headers.Add(SubmissionHeaders.RosterVersion, entry.RosterVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(SubmissionHeaders.IdempotencyKey, entry.IdempotencyKey);
             var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
             return response;
         }
@@ -139,7 +139,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
         return copy;
     }
 
-    static async Task<ulong> SolveAsync(ChallengeAnswer challenge, CancellationToken token)
+    static async Task<ulong> SolveAsync(IssuedChallenge challenge, CancellationToken token)
     {
         var bytes = Encoding.ASCII.GetBytes(challenge.Challenge);
         // 2^difficulty hashes on average; the bar may pass 100% on an unlucky draw and simply stays full.
@@ -153,10 +153,8 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
     {
         try
         {
-            using var document = JsonDocument.Parse(response.Content.ReadAsStream());
-            return document.RootElement.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                && id.GetString() is { Length: > 0 and <= 64 } text && text.All(char.IsAsciiLetterOrDigit)
-                ? text : null;
+            var answer = JsonSerializer.Deserialize(response.Content.ReadAsStream(), ProtocolJson.Default.SubmittedReport);
+            return answer?.Id is { Length: > 0 and <= 64 } id && id.All(char.IsAsciiLetterOrDigit) ? id : null;
         }
         catch (JsonException)
         {
@@ -165,8 +163,6 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
     }
 
     public void Dispose() => client.Dispose();
-
-    sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the bar is thread-safe, so report in place.</summary>
     sealed class InlineProgress(Action<long> report) : IProgress<long>

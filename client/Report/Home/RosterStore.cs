@@ -2,6 +2,7 @@ using System.Net;
 using Reporting.Cli;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Reporting.Format.Rosters;
 using Reporting.Report.Delivery;
 using Reporting.Report.Text;
@@ -69,7 +70,7 @@ static class RosterStore
         try
         {
             using var response = pipeline.ExecuteAsync(
-                async token => await client.GetAsync("api/v1/roster", HttpCompletionOption.ResponseHeadersRead, token),
+                async token => await client.GetAsync(Routes.Relative(Routes.Roster), HttpCompletionOption.ResponseHeadersRead, token),
                 cancellationToken).AsTask().GetAwaiter().GetResult();
             if (response.StatusCode != HttpStatusCode.OK)
                 throw new ToolException(UiText.Format("RosterFetchFailed", $"HTTP {(int)response.StatusCode}"), UiText.Get("HintCheckServer"));

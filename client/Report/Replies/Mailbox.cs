@@ -9,8 +9,6 @@ using Reporting.Format.Replies;
 
 namespace Reporting.Report.Replies;
 
-sealed record ReplyListing(string Id, string Day, long Size);
-
 /// <summary>A source's mailbox on the server: listed and read with requests signed by the mailbox key
 /// (D5, D10). Replies are opened in memory with the reply identity; nothing is written anywhere.</summary>
 sealed class Mailbox(HttpClient client, CodenameKeys keys)
@@ -18,20 +16,20 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
     /// <summary>A reply is a short text; a much larger one is not worth holding in memory.</summary>
     public const long MaxReplyBytes = 4 << 20;
 
-    string MailboxPath => $"api/v1/mailboxes/{keys.MailboxKey.PublicKey}/replies";
+    string MailboxPath => Routes.Relative(Routes.Replies(keys.MailboxKey.PublicKey.ToString()));
 
-    public async Task<IReadOnlyList<ReplyListing>> ListAsync(CancellationToken token)
+    public async Task<IReadOnlyList<ListedReply>> ListAsync(CancellationToken token)
     {
         using var response = await SendAsync(MailboxPath, token);
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         response.EnsureSuccessStatusCode();
-        var listing = await response.Content.ReadFromJsonAsync<Listing>(token);
+        var listing = await response.Content.ReadFromJsonAsync(ProtocolJson.Default.ReplyList, token);
         return listing?.Replies ?? [];
     }
 
     /// <summary>The reply's text, or null when it cannot be opened with this codename.</summary>
-    public async Task<string?> ReadAsync(ReplyListing reply, CancellationToken token)
+    public async Task<string?> ReadAsync(ListedReply reply, CancellationToken token)
     {
         if (reply.Id is not { Length: > 0 and <= 64 } id || !id.All(char.IsAsciiLetterOrDigit))
             return null;
@@ -68,6 +66,4 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         request.RequestUri = uri;
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
     }
-
-    sealed record Listing(IReadOnlyList<ReplyListing> Replies);
 }

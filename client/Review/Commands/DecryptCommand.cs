@@ -73,7 +73,10 @@ static class DecryptCommand
                 {
                     // Whatever one file does, the others are still decrypted.
                     failed++;
-                    Console.Error.WriteLine($"review: {shown}: skipped: {VisibleText.Escape(Failure(e))}");
+                    var failure = Failure(e);
+                    Console.Error.WriteLine($"review: {shown}: skipped: {VisibleText.Escape(failure.Message)}");
+                    foreach (var hint in failure.Hints)
+                        Console.Error.WriteLine($"review: hint: {VisibleText.Escape(hint)}");
                 }
             }
             try
@@ -170,17 +173,13 @@ static class DecryptCommand
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
-    /// <summary>What to tell the reviewer about a file that could not be decrypted.</summary>
-    static string Failure(Exception e) => e switch
+    /// <summary>What to tell the reviewer about a file that could not be decrypted; an age failure in the
+    /// words every command uses (<see cref="Explain.Age"/>).</summary>
+    static ToolException Failure(Exception e) => e switch
     {
-        AgeException { Failure: AgeFailure.NoIdentityMatched } => "not sealed to this identity (another team's key, or not meant for you)",
-        AgeException { Failure: AgeFailure.MalformedHeader or AgeFailure.MalformedArmor } => "not an age file, or its header is damaged",
-        AgeException { Failure: AgeFailure.HeaderMacMismatch } => "its header was tampered with",
-        AgeException { Failure: AgeFailure.PayloadCorrupt } => "damaged or tampered with: a part does not authenticate",
-        AgeException { Failure: AgeFailure.Truncated } => "cut short: the file is incomplete (copy it again)",
-        AgeException ae => ae.Message,
-        InvalidDataException => "decrypted, but not a report bundle: " + e.Message,
-        IOException or UnauthorizedAccessException => "could not be read or written: " + e.Message,
-        _ => $"unexpected error ({e.GetType().Name}): {e.Message}; please report this to the tool's maintainers",
+        AgeException age => Explain.Age(age, "the file"),
+        InvalidDataException => new("decrypted, but not a report bundle: " + e.Message),
+        IOException or UnauthorizedAccessException => new("could not be read or written: " + e.Message),
+        _ => new($"unexpected error ({e.GetType().Name}): {e.Message}; please report this to the tool's maintainers"),
     };
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Reporting.Cli;
 using Reporting.Cli.Network;
 using Reporting.Format.Age;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Review.Commands;
 
@@ -48,14 +49,14 @@ static class FetchCommand
 
     static async Task<Summary> Fetch(HttpClient http, Reporting.Format.Keys.SigningKey key, string folder, bool delete, CancellationToken cancel)
     {
-        using var listResponse = await http.SendSignedAsync(key, HttpMethod.Get, "/api/v1/reports", null, cancel);
+        using var listResponse = await http.SendSignedAsync(key, HttpMethod.Get, Routes.Reports, null, cancel);
         ServerConnection.EnsureAccepted(listResponse, "list reports");
         var listBytes = await ServerConnection.ReadBoundedAsync(listResponse.Content, MaxListBytes, cancel)
             ?? throw new ToolException("the server's report list is too long", "the server may be compromised: stop and tell your team");
         ReportList? list;
         try
         {
-            list = JsonSerializer.Deserialize(listBytes, ManifestJson.Default.ReportList);
+            list = JsonSerializer.Deserialize(listBytes, ProtocolJson.Default.ReportList);
         }
         catch (JsonException)
         {
@@ -89,7 +90,7 @@ static class FetchCommand
             // Delete only what is verifiably on disk: the file re-read and hashed matches what was downloaded.
             if (delete && manifest.Verify(report.Id, path))
             {
-                using var response = await http.SendSignedAsync(key, HttpMethod.Delete, $"/api/v1/reports/{report.Id}", null, cancel);
+                using var response = await http.SendSignedAsync(key, HttpMethod.Delete, Routes.Report(report.Id), null, cancel);
                 ServerConnection.EnsureAccepted(response, $"delete report {report.Id}");
                 deleted++;
             }
@@ -102,7 +103,7 @@ static class FetchCommand
         var partial = Path.Combine(folder, "." + report.Id + ".part");
         try
         {
-            using var response = await http.SendSignedAsync(key, HttpMethod.Get, $"/api/v1/reports/{report.Id}", null, cancel);
+            using var response = await http.SendSignedAsync(key, HttpMethod.Get, Routes.Report(report.Id), null, cancel);
             ServerConnection.EnsureAccepted(response, $"download report {report.Id}");
             long size;
             byte[] hash;

@@ -5,14 +5,11 @@ using Reporting.Format.IO;
 
 namespace Reporting.Review.Commands;
 
-sealed record ListedReport(string Id, string Day, long Size, int RosterVersion);
-sealed record ReportList(IReadOnlyList<ListedReport> Reports);
 sealed record ManifestEntry(string Id, string Day, long Size, string Sha256, int RosterVersion);
 sealed record ManifestFile(IReadOnlyList<ManifestEntry> Reports);
 sealed record PendingReply(string Mailbox);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
-[JsonSerializable(typeof(ReportList))]
 [JsonSerializable(typeof(ManifestFile))]
 [JsonSerializable(typeof(PendingReply))]
 partial class ManifestJson : JsonSerializerContext;

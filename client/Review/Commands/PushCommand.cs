@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Reporting.Cli;
 using Reporting.Cli.Network;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Review.Commands;
 
@@ -41,7 +42,7 @@ static class PushCommand
                 var body = File.ReadAllBytes(sealedPath);
                 await ServerConnection.Network(server, async () =>
                 {
-                    using var response = await http.SendSignedAsync(key, HttpMethod.Post, $"/api/v1/mailboxes/{Uri.EscapeDataString(mailbox)}/replies", body, cancel);
+                    using var response = await http.SendSignedAsync(key, HttpMethod.Post, Routes.Replies(Uri.EscapeDataString(mailbox)), body, cancel);
                     ServerConnection.EnsureAccepted(response, "take the answer");
                     return true;
                 });

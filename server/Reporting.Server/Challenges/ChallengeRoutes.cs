@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reporting.Format.Protocol;
 using Reporting.Server.Hardening;
 
 namespace Reporting.Server.Challenges;
@@ -7,7 +8,7 @@ public static class ChallengeRoutes
 {
     public static RouteGroupBuilder MapChallenges(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/challenges").WithTags("Submission").RequireRateLimiting(RateLimits.Challenges);
+        var group = routes.MapGroup(Routes.Challenges).WithTags("Submission").RequireRateLimiting(RateLimits.Challenges);
         group.MapPost("", Issue)
             .WithSummary("A proof-of-work challenge to solve before submitting a report");
         return group;

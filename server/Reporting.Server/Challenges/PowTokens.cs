@@ -9,10 +9,6 @@ using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Challenges;
 
-/// <summary>A proof-of-work challenge as issued: the token to hash, its difficulty, seconds to live.</summary>
-/// <remarks>Serialized as <c>{ "challenge", "difficulty", "expiresIn" }</c> (PROTOCOL.md).</remarks>
-public sealed record IssuedChallenge(string Challenge, int Difficulty, int ExpiresIn);
-
 /// <summary>A solved, unexpired challenge. Claiming it for an upload and spending it are the store's
 /// job (<see cref="Storage.IReportStore.TryClaimTokenAsync"/>), shared by every server instance.</summary>
 public sealed record PowTicket(string TokenId, DateOnly ExpiresDay);
@@ -22,8 +18,6 @@ public sealed record PowTicket(string TokenId, DateOnly ExpiresDay);
 /// work on one before it is issued. Data Protection serves nothing else in this server.</summary>
 public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<ReportingOptions> options, TimeProvider clock)
 {
-    public const string Header = "Reporting-Pow";
-
     /// <summary>Five minutes: a second of work plus a slow Tor upload, with room to spare; short enough
     /// that a stockpile of solved tokens goes stale.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
@@ -48,8 +42,8 @@ public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<R
         return new IssuedChallenge(token, difficulty, (int)Lifetime.TotalSeconds);
     }
 
-    /// <summary>Checks a <c>Reporting-Pow: token:nonce</c> header: genuine, unexpired, solved. Null
-    /// otherwise; it does not say which, and it never throws on hostile input.</summary>
+    /// <summary>Checks a <c>token:nonce</c> header (<see cref="SubmissionHeaders.Pow"/>): genuine, unexpired,
+    /// solved. Null otherwise; it does not say which, and it never throws on hostile input.</summary>
     public PowTicket? Check(string? header)
     {
         if (string.IsNullOrEmpty(header) || header.Length > MaxTokenLength + 21)

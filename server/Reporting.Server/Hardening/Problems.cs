@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Reporting.Format.Protocol;
+using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Hardening;
 
@@ -11,7 +13,7 @@ public static class Problems
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is not well formed.");
 
     public static ProblemHttpResult ProofOfWorkRequired() =>
-        TypedResults.Problem("Request a new challenge at /api/v1/challenges, solve it, and send the solution in the Reporting-Pow header.",
+        TypedResults.Problem($"Request a new challenge at {Routes.Challenges}, solve it, and send the solution in the {SubmissionHeaders.Pow} header.",
             statusCode: StatusCodes.Status403Forbidden, title: "A valid, unused proof of work is required.");
 
     public static ProblemHttpResult NotSigned() =>
@@ -19,14 +21,15 @@ public static class Problems
             statusCode: StatusCodes.Status401Unauthorized, title: "The request signature is not accepted.");
 
     public static ProblemHttpResult RosterNotAccepted() =>
-        TypedResults.Problem("Fetch the current roster from /api/v1/roster and seal the report again.",
+        TypedResults.Problem($"Fetch the current roster from {Routes.Roster} and seal the report again.",
             statusCode: StatusCodes.Status409Conflict, title: "The roster version is not accepted.");
 
     public static ProblemHttpResult NotAnEnvelope(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The envelope is not acceptable.");
 
-    public static ProblemHttpResult BodyRefused(int status) => status == StatusCodes.Status413PayloadTooLarge
-        ? TypedResults.Problem("The body exceeds this server's size limit.", statusCode: status, title: "Too large.")
+    /// <summary>A body that was not received (<see cref="BodyReceipt.TooLarge"/> or <see cref="BodyReceipt.Incomplete"/>).</summary>
+    public static ProblemHttpResult BodyRefused(BodyReceipt receipt) => receipt is BodyReceipt.TooLarge
+        ? TypedResults.Problem("The body exceeds this server's size limit.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large.")
         : TypedResults.Problem("The body ended early or arrived too slowly; nothing was kept. Send it again.",
             statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Hardening;
 
@@ -7,9 +8,6 @@ namespace Reporting.Server.Hardening;
 /// Kestrel limits, error bodies and what may be logged.</summary>
 public static class ServerHardening
 {
-    /// <summary>Bodies of routes that do not raise it (only submissions and replies do).</summary>
-    const long DefaultMaxBodyBytes = 64 << 10;
-
     /// <summary>Tor circuits can crawl at a few kB/s; 256 B/s sustained after a 30 s grace keeps those
     /// while a slow-loris client holding a connection with a trickle is cut off.</summary>
     static readonly MinDataRate MinimumRate = new(bytesPerSecond: 256, gracePeriod: TimeSpan.FromSeconds(30));
@@ -20,7 +18,7 @@ public static class ServerHardening
         var limits = kestrel.Limits;
         limits.MaxConcurrentConnections = 1024;
         limits.MaxConcurrentUpgradedConnections = 0;
-        limits.MaxRequestBodySize = DefaultMaxBodyBytes;
+        limits.MaxRequestBodySize = BodyLimits.Default;
         limits.MaxRequestHeaderCount = 40;
         limits.MaxRequestHeadersTotalSize = 16 << 10;
         limits.MaxRequestLineSize = 4 << 10;

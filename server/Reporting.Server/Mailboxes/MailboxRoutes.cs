@@ -1,16 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Reporting.Server.Hardening;
 using Reporting.Server.Reports;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
+using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Mailboxes;
-
-public sealed record PostedReply(string Id);
-public sealed record ListedReply(string Id, DateOnly Day, long Size);
-public sealed record ReplyList(IReadOnlyList<ListedReply> Replies);
 
 /// <summary>Replies (D5): a reviewer posts a sealed answer for a mailbox key; only whoever proves that key
 /// (a source holding the codename) lists, fetches and deletes them. The server never learns which
@@ -22,7 +19,7 @@ public static class MailboxRoutes
 
     public static RouteGroupBuilder MapMailboxes(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/mailboxes/{mailbox}/replies").ExcludeFromDescription();
+        var group = routes.MapGroup(Routes.Replies("{mailbox}")).ExcludeFromDescription();
         group.MapPost("", Post).RequireRateLimiting(RateLimits.Uploads);
         // Signed by the mailbox key; charged to the mailboxes' bucket once the signature verifies (SignerBuckets).
         group.MapGet("", List);
@@ -32,23 +29,23 @@ public static class MailboxRoutes
     }
 
     static async Task<Results<Created<PostedReply>, ProblemHttpResult>> Post(
-        string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store, IOptions<ReportingOptions> options, TimeProvider clock)
+        string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store, Intake intake)
     {
         if (check.Precheck(context, new Signer.Reviewer()) is not { } request)
             return Problems.NotSigned();
         if (ParseMailbox(mailbox) is not { } key)
             return Problems.BadRequest("The mailbox is not a reportmailbox1… key.");
-        var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxReplyBytes, hash: true);
-        if (body is null)
-            return Problems.BodyRefused(status);
+        var receipt = await intake.ReceiveReplyAsync(context);
+        if (receipt is not BodyReceipt.Whole(var body))
+            return Problems.BodyRefused(receipt);
         using (body)
         {
             if (await check.CheckAsync(context, request, body.Sha256!) is { } refusal)
                 return refusal;
             if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
                 return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
-            var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-            var reply = new NewReply(RandomId.New(), key.ToString(), today, body.Length, today.AddDays(options.Value.RetentionDays), body.Sha256!);
+            var (day, expires) = intake.Stamp();
+            var reply = new NewReply(RandomId.New(), key.ToString(), day, body.Length, expires, body.Sha256!);
             var id = await store.AddReplyAsync(reply, body.Content, CancellationToken.None);
             return TypedResults.Created((string?)null, new PostedReply(id));
         }
@@ -61,7 +58,7 @@ public static class MailboxRoutes
         if (await check.CheckAsync(context, new Signer.MailboxOwner(key)) is { } refusal)
             return refusal;
         var replies = await store.ListRepliesAsync(key.ToString(), context.RequestAborted);
-        return TypedResults.Ok(new ReplyList([.. replies.Select(r => new ListedReply(r.Id, r.Day, r.Size))]));
+        return TypedResults.Ok(new ReplyList([.. replies.Select(r => new ListedReply(r.Id, WireDay.Of(r.Day), r.Size))]));
     }
 
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string mailbox, string id, HttpContext context, SignedRequestCheck check, IReportStore store)

@@ -2,35 +2,28 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Reporting.Format.Protocol;
 using Reporting.Server.Challenges;
 using Reporting.Server.Hardening;
 using Reporting.Server.Rosters;
 using Reporting.Server.SignedRequests;
 using Reporting.Server.Storage;
+using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Reports;
-
-public sealed record SubmittedReport(string Id);
-public sealed record ListedReport(string Id, DateOnly Day, long Size, int RosterVersion);
-public sealed record ReportList(IReadOnlyList<ListedReport> Reports);
 
 /// <summary>Sources submit envelopes (public, proof of work); reviewers list, download and delete them
 /// (signed with an access key).</summary>
 public static class ReportRoutes
 {
-    public const string RosterVersionHeader = "Reporting-Roster-Version";
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     public static RouteGroupBuilder MapReports(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/reports");
+        var group = routes.MapGroup(Routes.Reports);
         group.MapPost("", Submit)
             .RequireRateLimiting(RateLimits.Uploads)
             .Accepts<Stream>("application/octet-stream")
             .WithTags("Submission")
-            .WithSummary("Submit an age envelope sealed to the roster (headers Reporting-Pow, Reporting-Roster-Version, Idempotency-Key)");
+            .WithSummary($"Submit an age envelope sealed to the roster (headers {SubmissionHeaders.Pow}, {SubmissionHeaders.RosterVersion}, {SubmissionHeaders.IdempotencyKey})");
         // Signed by an access key; charged to the reviewers' bucket once the signature verifies (SignerBuckets).
         group.MapGet("", List).ExcludeFromDescription();
         group.MapGet("{id}", Download).ExcludeFromDescription();
@@ -39,20 +32,20 @@ public static class ReportRoutes
     }
 
     static async Task<Results<Created<SubmittedReport>, ProblemHttpResult>> Submit(
-        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, UploadSpace space, IOptions<ReportingOptions> options, TimeProvider clock)
+        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, Intake intake)
     {
         // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing,
         // and Kestrel cuts its body at the default limit rather than draining up to an envelope's size.
         var headers = context.Request.Headers;
-        if (SingleHeader(headers, IdempotencyKeyHeader) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
-            return Problems.BadRequest("Send an Idempotency-Key header of 16 to 64 base64url characters.");
-        if (!int.TryParse(SingleHeader(headers, RosterVersionHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var rosterVersion))
-            return Problems.BadRequest("Send the roster version the envelope was sealed to in the Reporting-Roster-Version header.");
-        if (pow.Check(SingleHeader(headers, PowTokens.Header)) is not { } ticket)
+        if (SingleHeader(headers, SubmissionHeaders.IdempotencyKey) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
+            return Problems.BadRequest($"Send an {SubmissionHeaders.IdempotencyKey} header of 16 to 64 base64url characters.");
+        if (!int.TryParse(SingleHeader(headers, SubmissionHeaders.RosterVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var rosterVersion))
+            return Problems.BadRequest($"Send the roster version the envelope was sealed to in the {SubmissionHeaders.RosterVersion} header.");
+        if (pow.Check(SingleHeader(headers, SubmissionHeaders.Pow)) is not { } ticket)
             return Problems.ProofOfWorkRequired();
         // From here on a refusal answers a solved challenge: let Kestrel drain the unread body (a few seconds at
         // most) so the client reads it, e.g. a 503 for a full disk, instead of a connection cut under its upload.
-        IncomingBody.AllowUpTo(context, options.Value.MaxEnvelopeBytes);
+        intake.AllowEnvelope(context);
 
         // A retry after a lost answer gets the first answer, whatever its token (D8).
         var keyHash = SHA256.HashData(Encoding.ASCII.GetBytes(idempotencyKey));
@@ -66,18 +59,18 @@ public static class ReportRoutes
         // One upload per token at a time, and an upload refused for what it is spends its token: a solved
         // challenge buys one attempt at storing one report, not a stream of uploads. A refusal for the
         // server's own state (no space) keeps the token, so the source can come back with it.
-        using var room = space.TryReserve(context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes);
+        using var room = intake.TryReserveRoom(context);
         if (room is null)
             return Problems.NoSpace(context);
         if (await store.TryClaimTokenAsync(ticket.TokenId) is not { } claim)
             return Problems.ProofOfWorkRequired();
         await using (claim)
         {
-            var (body, status) = await IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
-            if (body is null)
+            var receipt = await intake.ReceiveEnvelopeAsync(context);
+            if (receipt is not BodyReceipt.Whole(var body))
             {
                 await store.SpendTokenAsync(ticket.TokenId, ticket.ExpiresDay, CancellationToken.None);
-                return Problems.BodyRefused(status);
+                return Problems.BodyRefused(receipt);
             }
             using (body)
             {
@@ -87,9 +80,8 @@ public static class ReportRoutes
                     await store.SpendTokenAsync(ticket.TokenId, ticket.ExpiresDay, CancellationToken.None);
                     return Problems.NotAnEnvelope(Explain(problem));
                 }
-                var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-                var report = new NewReport(RandomId.New(), today, body.Length, rosterVersion, today.AddDays(options.Value.RetentionDays),
-                    keyHash, ticket.TokenId, ticket.ExpiresDay);
+                var (day, expires) = intake.Stamp();
+                var report = new NewReport(RandomId.New(), day, body.Length, rosterVersion, expires, keyHash, ticket.TokenId, ticket.ExpiresDay);
                 // Not cancelled by the client going away: the body is whole, so keep it and let a retry find it.
                 var result = await store.AddReportAsync(report, body.Content, CancellationToken.None);
                 return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(result.Id);
@@ -102,7 +94,7 @@ public static class ReportRoutes
         if (await check.CheckAsync(context, new Signer.Reviewer()) is { } refusal)
             return refusal;
         var reports = await store.ListReportsAsync(context.RequestAborted);
-        return TypedResults.Ok(new ReportList([.. reports.Select(r => new ListedReport(r.Id, r.Day, r.Size, r.RosterVersion))]));
+        return TypedResults.Ok(new ReportList([.. reports.Select(r => new ListedReport(r.Id, WireDay.Of(r.Day), r.Size, r.RosterVersion))]));
     }
 
     static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> Download(string id, HttpContext context, SignedRequestCheck check, IReportStore store)
@@ -134,6 +126,6 @@ public static class ReportRoutes
         _ => "The payload is incomplete.",
     };
 
-    internal static string? SingleHeader(IHeaderDictionary headers, string name) =>
+    static string? SingleHeader(IHeaderDictionary headers, string name) =>
         headers.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
 }

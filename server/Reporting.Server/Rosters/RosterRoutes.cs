@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reporting.Format.Protocol;
 using Reporting.Server.Hardening;
 
 namespace Reporting.Server.Rosters;
@@ -7,11 +8,11 @@ public static class RosterRoutes
 {
     public static RouteGroupBuilder MapRoster(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1").WithTags("Roster").RequireRateLimiting(RateLimits.Reads);
-        group.MapGet("roster", Current)
+        var group = routes.MapGroup("").WithTags("Roster").RequireRateLimiting(RateLimits.Reads);
+        group.MapGet(Routes.Roster, Current)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The current signed roster, byte for byte as the organisation signed it");
-        group.MapGet("rosters/{version:int}", ByVersion)
+        group.MapGet(Routes.Rosters + "/{version:int}", ByVersion)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("An earlier roster this server served, by version");
         return group;

@@ -5,6 +5,7 @@ using System.Reflection;
 using System.Text;
 using Reporting.Format.Age;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Reporting.Format.Rosters;
 
 namespace Reporting.Client.Tests.Infrastructure;
@@ -184,7 +185,7 @@ public sealed class ServerFixture : IDisposable
                 throw new InvalidOperationException($"the server exited with {process.ExitCode}:\n{Log}");
             try
             {
-                if (client.GetAsync(new Uri(Url, "healthz")).GetAwaiter().GetResult().IsSuccessStatusCode)
+                if (client.GetAsync(new Uri(Url, Routes.Health)).GetAwaiter().GetResult().IsSuccessStatusCode)
                     return;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

@@ -57,7 +57,7 @@ public sealed class CrashTests(Xunit.Abstractions.ITestOutputHelper output) : ID
                 {
                     using var response = await server.Api.SubmitAsync(envelope);
                     if (response.StatusCode == HttpStatusCode.Created)
-                        acknowledged[(await response.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id] = envelope;
+                        acknowledged[(await response.Content.ReadFromJsonAsync<SubmittedReport>())!.Id] = envelope;
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or System.Text.Json.JsonException)
                 {

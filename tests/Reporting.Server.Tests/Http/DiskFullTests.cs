@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -76,7 +77,7 @@ public sealed class DiskFullTests : IDisposable
             // A reviewer can still delete on the volume that submissions filled, and so free space.
             Assert.True(fill.Acknowledged.Count >= 2, fill.ToString());
             var deletedId = fill.Acknowledged.Keys.First();
-            using (var deleted = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Delete, $"/api/v1/reports/{deletedId}", at: DateTimeOffset.UtcNow))
+            using (var deleted = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Delete, Routes.Report(deletedId), at: DateTimeOffset.UtcNow))
                 Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
             fill.Acknowledged.TryRemove(deletedId, out _);
             listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
@@ -97,7 +98,7 @@ public sealed class DiskFullTests : IDisposable
             earlierOutput = server.Output;
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             server = await ServerProcess.StartAsync(_world, settings, port);
-            using (var health = await server.Client.GetAsync("/healthz"))
+            using (var health = await server.Client.GetAsync(Routes.Health))
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
             using (var refused = await server.Api.SubmitAsync(envelopes[0]))
                 Assert.Null(await RefusalProblem(refused));
@@ -237,7 +238,7 @@ public sealed class DiskFullTests : IDisposable
                 tally.Statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
-                    tally.Acknowledged[(await response.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id] = envelope;
+                    tally.Acknowledged[(await response.Content.ReadFromJsonAsync<SubmittedReport>())!.Id] = envelope;
                     Interlocked.Exchange(ref refusedInARow, 0);
                     continue;
                 }
@@ -254,9 +255,9 @@ public sealed class DiskFullTests : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                using (var health = await server.Client.GetAsync("/healthz"))
+                using (var health = await server.Client.GetAsync(Routes.Health))
                     tally.HealthStatuses.AddOrUpdate((int)health.StatusCode, 1, (_, n) => n + 1);
-                using (var listing = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Get, "/api/v1/reports", at: DateTimeOffset.UtcNow))
+                using (var listing = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Get, Routes.Reports, at: DateTimeOffset.UtcNow))
                 {
                     tally.ListingStatuses.AddOrUpdate((int)listing.StatusCode, 1, (_, n) => n + 1);
                     if (listing.StatusCode != HttpStatusCode.OK && await RefusalProblem(listing) is { } problem)

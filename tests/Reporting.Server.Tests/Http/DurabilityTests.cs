@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Reporting.Server.Storage;
 
 namespace Reporting.Server.Tests.Http;
@@ -41,10 +42,10 @@ public sealed class DurabilityTests : ServerTest
         var id = await Server.SubmitOkAsync(Server.SealForRoster(Encoding.UTF8.GetBytes(canary)));
         var downloaded = await Server.DownloadAsync(id);
         Assert.Equal(canary, Encoding.UTF8.GetString(AgeTool.Open(downloaded, World.Reviewers[1].Identity, World.Folder)));
-        var repliesPath = $"/api/v1/mailboxes/{mailbox.PublicKey}/replies";
+        var repliesPath = Routes.Replies(mailbox.PublicKey.ToString());
         using var posted = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, repliesPath,
             AgeTool.Seal(Encoding.UTF8.GetBytes(replyCanary), [replyKey.Recipient]));
-        var replyId = (await posted.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
+        var replyId = (await posted.Content.ReadFromJsonAsync<PostedReply>())!.Id;
         using var fetched = await Server.SendSignedAsync(mailbox, HttpMethod.Get, $"{repliesPath}/{replyId}");
         Assert.Equal(replyCanary, Encoding.UTF8.GetString(AgeTool.Open(await fetched.Content.ReadAsByteArrayAsync(), replyKey.Identity, World.Folder)));
         await RestartAsync();
@@ -52,7 +53,7 @@ public sealed class DurabilityTests : ServerTest
         string[] secrets = [canary, replyCanary, RunningServer.ClientAddress.ToString(), "Jilin"];
         foreach (var secret in secrets)
             Assert.False(TempFolder.AnyFileContains(World.DataDir, Encoding.UTF8.GetBytes(secret)), $"'{secret}' found in the data folder");
-        string[] notInLogs = [.. secrets, id, replyId, mailbox.PublicKey.ToString(), Server.ReviewerKey.PublicKey.ToString(), "Reporting-Pow", "/api/v1/"];
+        string[] notInLogs = [.. secrets, id, replyId, mailbox.PublicKey.ToString(), Server.ReviewerKey.PublicKey.ToString(), SubmissionHeaders.Pow, Routes.Api + "/"];
         foreach (var secret in notInLogs)
             Assert.DoesNotContain(secret, Server.Logs.All);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -10,10 +11,10 @@ public sealed class HardeningTests : ServerTest
     [Fact]
     public async Task Roster_IsServedByteForByte_AndHealthzAnswers()
     {
-        using var roster = await Server.Client.GetAsync("/api/v1/roster");
-        using var byVersion = await Server.Client.GetAsync("/api/v1/rosters/1");
-        using var unknownVersion = await Server.Client.GetAsync("/api/v1/rosters/7");
-        using var health = await Server.Client.GetAsync("/healthz");
+        using var roster = await Server.Client.GetAsync(Routes.Roster);
+        using var byVersion = await Server.Client.GetAsync(Routes.Rosters + "/1");
+        using var unknownVersion = await Server.Client.GetAsync(Routes.Rosters + "/7");
+        using var health = await Server.Client.GetAsync(Routes.Health);
 
         Assert.Equal(File.ReadAllBytes(World.RosterFile), await roster.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/json", roster.Content.Headers.ContentType?.MediaType);
@@ -23,11 +24,11 @@ public sealed class HardeningTests : ServerTest
     }
 
     [Theory]
-    [InlineData("GET", "/api/v1/roster", 200)]
+    [InlineData("GET", Routes.Roster, 200)]
     [InlineData("GET", "/no/such/route", 404)]
-    [InlineData("GET", "/api/v1/reports", 401)]
-    [InlineData("PUT", "/api/v1/roster", 405)]
-    [InlineData("POST", "/api/v1/reports", 400)]
+    [InlineData("GET", Routes.Reports, 401)]
+    [InlineData("PUT", Routes.Roster, 405)]
+    [InlineData("POST", Routes.Reports, 400)]
     public async Task EveryResponse_CarriesTheSecurityHeaders_AndNoServerHeader(string method, string path, int status)
     {
         using var response = await Server.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -44,7 +45,7 @@ public sealed class HardeningTests : ServerTest
     [Fact]
     public async Task Errors_AreProblemDetails_WithGenericTextAndNoTraceId()
     {
-        using var response = await Server.Client.GetAsync("/api/v1/reports");
+        using var response = await Server.Client.GetAsync(Routes.Reports);
 
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -61,18 +62,18 @@ public sealed class HardeningTests : ServerTest
         var paths = document.RootElement.GetProperty("paths");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(paths.TryGetProperty("/api/v1/challenges", out _));
-        Assert.True(paths.TryGetProperty("/api/v1/roster", out _));
-        Assert.True(paths.TryGetProperty("/healthz", out _));
-        Assert.True(paths.GetProperty("/api/v1/reports").TryGetProperty("post", out _));
-        Assert.False(paths.GetProperty("/api/v1/reports").TryGetProperty("get", out _));
+        Assert.True(paths.TryGetProperty(Routes.Challenges, out _));
+        Assert.True(paths.TryGetProperty(Routes.Roster, out _));
+        Assert.True(paths.TryGetProperty(Routes.Health, out _));
+        Assert.True(paths.GetProperty(Routes.Reports).TryGetProperty("post", out _));
+        Assert.False(paths.GetProperty(Routes.Reports).TryGetProperty("get", out _));
         Assert.DoesNotContain(paths.EnumerateObject(), p => p.Name.Contains("mailboxes"));
     }
 
     [Fact]
     public async Task ForwardedForHeader_IsIgnored_AndNeverRecorded()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/challenges");
+        var request = new HttpRequestMessage(HttpMethod.Post, Routes.Challenges);
         request.Headers.Add("X-Forwarded-For", "203.0.113.77");
         request.Headers.Add("Forwarded", "for=203.0.113.77");
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 using Xunit.Abstractions;
 
 namespace Reporting.Server.Tests.Http;
@@ -64,13 +65,13 @@ public sealed class HostileHttpTests(ITestOutputHelper output) : ServerTest
             pows.Add(await Server.SolvedPowAsync());
         var heads = Enumerable.Range(0, Crowd).Select(i => (i % 5) switch
         {
-            0 => "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nX-Slow: ",
-            1 => "POST /api/v1/mailboxes/x/replies HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
-            2 => "GET /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
-            3 => "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nReporting-Roster-Version: 1\r\n\r\n1000\r\n",
+            0 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nX-Slow: ",
+            1 => $"POST {Routes.Replies("x")} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+            2 => $"GET {Routes.Reports} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n",
+            3 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n{SubmissionHeaders.RosterVersion}: 1\r\n\r\n1000\r\n",
             _ => i / 5 < UploadsHoldingSlots
-                ? $"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\nReporting-Pow: {pows[i / 5]}\r\nReporting-Roster-Version: 1\r\nIdempotency-Key: {RunningServer.NewIdempotencyKey()}\r\n\r\nage-encryption.org/v1\n"
-                : "POST /api/v1/challenges HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n",
+                ? $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\n{SubmissionHeaders.Pow}: {pows[i / 5]}\r\n{SubmissionHeaders.RosterVersion}: 1\r\n{SubmissionHeaders.IdempotencyKey}: {RunningServer.NewIdempotencyKey()}\r\n\r\nage-encryption.org/v1\n"
+                : $"POST {Routes.Challenges} HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n",
         }).ToList();
         var sockets = new List<Socket>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -107,7 +108,7 @@ public sealed class HostileHttpTests(ITestOutputHelper output) : ServerTest
             var started = Stopwatch.StartNew();
             var id = await Server.SubmitOkAsync(Server.SealForRoster("through the crowd"u8.ToArray()));
             var listed = await Server.ListReportsAsync();
-            using var roster = await Server.Client.GetAsync("/api/v1/roster");
+            using var roster = await Server.Client.GetAsync(Routes.Roster);
             var took = started.Elapsed;
             await stop.CancelAsync();
             await trickle;

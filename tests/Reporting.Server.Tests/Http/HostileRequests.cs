@@ -17,18 +17,18 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
 
     static readonly string[] Methods = ["GET", "POST", "DELETE", "PUT", "OPTIONS", "HEAD", "PATCH", "TRACE", "PROPFIND", "get"];
     static readonly string[] SignatureHeaders = [RequestSignature.KeyHeader, RequestSignature.TimestampHeader, RequestSignature.NonceHeader, RequestSignature.SignatureHeader];
-    static readonly string[] SourceHeaders = ["Reporting-Pow", "Reporting-Roster-Version", "Idempotency-Key"];
+    static readonly string[] SourceHeaders = [SubmissionHeaders.Pow, SubmissionHeaders.RosterVersion, SubmissionHeaders.IdempotencyKey];
 
     string[] Paths() =>
     [
-        "/api/v1/reports", "/api/v1/challenges", "/api/v1/roster", "/api/v1/rosters/1", "/api/v1/rosters/-1", "/api/v1/rosters/99999999999",
-        "/healthz", "/openapi/v1.json", "/api/v1/reports/" + RandomId(), "/api/v1/reports/../../etc/passwd", "/api/v1/reports/%2e%2e%2f",
-        MailboxPath(), MailboxPath() + "/" + RandomId(), "/api/v1/mailboxes/x/replies", "/api/v1/mailboxes/%ff%fe/replies/1",
-        "/api/v1/mailboxes/" + mailbox.PublicKey.ToString().ToUpperInvariant() + "/replies", "/%00", "/api/v1/reports?x=" + Junk(40),
-        "/" + new string('a', _random.Next(100, 5000)), "/api/v1//reports", "/API/V1/REPORTS", "/api/v1/reports/" + Junk(30),
+        Routes.Reports, Routes.Challenges, Routes.Roster, Routes.Rosters + "/1", Routes.Rosters + "/-1", Routes.Rosters + "/99999999999",
+        Routes.Health, "/openapi/v1.json", Routes.Report(RandomId()), Routes.Reports + "/../../etc/passwd", Routes.Reports + "/%2e%2e%2f",
+        MailboxPath(), MailboxPath() + "/" + RandomId(), Routes.Replies("x"), Routes.Reply("%ff%fe", "1"),
+        Routes.Replies(mailbox.PublicKey.ToString().ToUpperInvariant()), "/%00", Routes.Reports + "?x=" + Junk(40),
+        "/" + new string('a', _random.Next(100, 5000)), "/api/v1//reports", Routes.Reports.ToUpperInvariant(), Routes.Report(Junk(30)),
     ];
 
-    string MailboxPath() => $"/api/v1/mailboxes/{mailbox.PublicKey}/replies";
+    string MailboxPath() => Routes.Replies(mailbox.PublicKey.ToString());
 
     public async Task<int[]> SendOneAsync()
     {
@@ -66,7 +66,7 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
             3 => Encoding.ASCII.GetBytes("age-encryption.org/v1\n" + Junk(200) + "\n--- " + Junk(43) + "\n"),
             _ => validEnvelope,
         };
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = Body(envelope) };
+        var request = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = Body(envelope) };
         request.Content.Headers.ContentType = _random.Next(6) switch
         {
             0 => null,
@@ -74,10 +74,10 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
             _ => new("application/octet-stream"),
         };
         if (_random.Next(4) > 0)
-            request.Headers.TryAddWithoutValidation("Reporting-Pow", _random.Next(3) == 0 ? ForgedPow() : await server.SolvedPowAsync());
-        request.Headers.TryAddWithoutValidation("Reporting-Roster-Version", Pick(["1", "1", "1", "0", "2", "-1", "01", "+1", " 1", "99999999999", Junk(10)]));
+            request.Headers.TryAddWithoutValidation(SubmissionHeaders.Pow, _random.Next(3) == 0 ? ForgedPow() : await server.SolvedPowAsync());
+        request.Headers.TryAddWithoutValidation(SubmissionHeaders.RosterVersion, Pick(["1", "1", "1", "0", "2", "-1", "01", "+1", " 1", "99999999999", Junk(10)]));
         if (_random.Next(6) > 0)
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", _random.Next(4) == 0 ? Junk(70) : RunningServer.NewIdempotencyKey());
+            request.Headers.TryAddWithoutValidation(SubmissionHeaders.IdempotencyKey, _random.Next(4) == 0 ? Junk(70) : RunningServer.NewIdempotencyKey());
         return request;
     }
 
@@ -87,7 +87,7 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
         var reviewer = _random.Next(2) == 0;
         var key = reviewer ? server.ReviewerKey : mailbox;
         var (method, path) = reviewer
-            ? Pick([(HttpMethod.Get, "/api/v1/reports"), (HttpMethod.Get, "/api/v1/reports/" + RandomId()), (HttpMethod.Delete, "/api/v1/reports/" + RandomId()), (HttpMethod.Post, MailboxPath())])
+            ? Pick([(HttpMethod.Get, Routes.Reports), (HttpMethod.Get, Routes.Report(RandomId())), (HttpMethod.Delete, Routes.Report(RandomId())), (HttpMethod.Post, MailboxPath())])
             : Pick([(HttpMethod.Get, MailboxPath()), (HttpMethod.Get, MailboxPath() + "/" + RandomId()), (HttpMethod.Delete, MailboxPath() + "/" + RandomId())]);
         var body = method == HttpMethod.Post ? (_random.Next(2) == 0 ? validEnvelope : Mutated(validEnvelope)) : null;
         var at = server.World.Clock.GetUtcNow();
@@ -123,11 +123,11 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
     /// <summary>A token that is forged, truncated, solved for another token, or spent.</summary>
     HttpRequestMessage BadProofOfWork()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = Body(validEnvelope) };
+        var request = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = Body(validEnvelope) };
         request.Content.Headers.ContentType = new("application/octet-stream");
-        request.Headers.TryAddWithoutValidation("Reporting-Pow", ForgedPow());
-        request.Headers.TryAddWithoutValidation("Reporting-Roster-Version", "1");
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", RunningServer.NewIdempotencyKey());
+        request.Headers.TryAddWithoutValidation(SubmissionHeaders.Pow, ForgedPow());
+        request.Headers.TryAddWithoutValidation(SubmissionHeaders.RosterVersion, "1");
+        request.Headers.TryAddWithoutValidation(SubmissionHeaders.IdempotencyKey, RunningServer.NewIdempotencyKey());
         return request;
     }
 
@@ -146,13 +146,13 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
         string head = _random.Next(8) switch
         {
             0 => "",
-            1 => $"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Length: {_random.Next(-5, 99999)}\r\n{RawJunk(20)}: {RawJunk(40)}\r\n\r\n",
+            1 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nContent-Length: {_random.Next(-5, 99999)}\r\n{RawJunk(20)}: {RawJunk(40)}\r\n\r\n",
             2 => $"{RawJunk(10)} {RawJunk(30)} HTTP/1.1\r\n\r\n",
-            3 => "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + $"{RawJunk(6)}\r\n",
-            4 => "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n",
-            5 => "GET /api/v1/roster HTTP/1.0\r\n" + string.Concat(Enumerable.Range(0, _random.Next(30, 60)).Select(i => $"X-{i}: {new string('a', 400)}\r\n")) + "\r\n",
-            6 => $"GET {MailboxPath()} HTTP/1.1\r\nHost: x\r\nReporting-Key: {mailbox.PublicKey}\r\nReporting-Timestamp: {RawJunk(12)}\r\nReporting-Nonce: {RawJunk(30)}\r\nReporting-Signature: {RawJunk(88)}\r\n\r\n",
-            _ => $"POST /api/v1/mailboxes/{RawJunk(60)}/replies HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
+            3 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + $"{RawJunk(6)}\r\n",
+            4 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n",
+            5 => $"GET {Routes.Roster} HTTP/1.0\r\n" + string.Concat(Enumerable.Range(0, _random.Next(30, 60)).Select(i => $"X-{i}: {new string('a', 400)}\r\n")) + "\r\n",
+            6 => $"GET {MailboxPath()} HTTP/1.1\r\nHost: x\r\n{RequestSignature.KeyHeader}: {mailbox.PublicKey}\r\n{RequestSignature.TimestampHeader}: {RawJunk(12)}\r\n{RequestSignature.NonceHeader}: {RawJunk(30)}\r\n{RequestSignature.SignatureHeader}: {RawJunk(88)}\r\n\r\n",
+            _ => $"POST {Routes.Replies(RawJunk(60))} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n",
         };
         byte[] bytes = head.Length == 0 ? junk : [.. Encoding.UTF8.GetBytes(head), .. junk[.._random.Next(junk.Length)]];
         var answer = await RawExchangeAsync(server.Address, bytes);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -15,16 +16,13 @@ public sealed class MailboxTests : ServerTest
         await base.DisposeAsync();
     }
 
-    string RepliesPath => $"/api/v1/mailboxes/{_mailbox.PublicKey}/replies";
-
-    public sealed record ListedReply(string Id, string Day, long Size);
-    public sealed record ReplyList(List<ListedReply> Replies);
+    string RepliesPath => Routes.Replies(_mailbox.PublicKey.ToString());
 
     async Task<string> PostReplyAsync(byte[] reply)
     {
         using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, reply);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
+        return (await response.Content.ReadFromJsonAsync<PostedReply>())!.Id;
     }
 
     [Fact]
@@ -58,7 +56,7 @@ public sealed class MailboxTests : ServerTest
         using var unsignedFetch = await Server.Client.GetAsync($"{RepliesPath}/{id}");
         using var otherKey = await Server.SendSignedAsync(otherMailbox, HttpMethod.Get, RepliesPath);
         using var reviewerKey = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"{RepliesPath}/{id}");
-        using var otherPath = await Server.SendSignedAsync(otherMailbox, HttpMethod.Get, $"/api/v1/mailboxes/{otherMailbox.PublicKey}/replies/{id}");
+        using var otherPath = await Server.SendSignedAsync(otherMailbox, HttpMethod.Get, Routes.Reply(otherMailbox.PublicKey.ToString(), id));
 
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsignedFetch.StatusCode);
@@ -75,7 +73,7 @@ public sealed class MailboxTests : ServerTest
         using var bySource = await Server.SendSignedAsync(_mailbox, HttpMethod.Post, RepliesPath, reply);
         using var unsigned = await Server.Client.PostAsync(RepliesPath, new ByteArrayContent(reply));
         using var notAge = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, "plain text answer"u8.ToArray());
-        using var badMailbox = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, "/api/v1/mailboxes/nonsense/replies", reply);
+        using var badMailbox = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, Routes.Replies("nonsense"), reply);
 
         Assert.Equal(HttpStatusCode.Unauthorized, bySource.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);

@@ -14,8 +14,8 @@ public sealed class ReviewerTests : ServerTest
         var id = await Server.SubmitOkAsync(envelope);
 
         Assert.Equal(envelope, await Server.DownloadAsync(id));
-        using var deleted = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Delete, $"/api/v1/reports/{id}");
-        using var again = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
+        using var deleted = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Delete, Routes.Report(id));
+        using var again = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Report(id));
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
@@ -25,8 +25,8 @@ public sealed class ReviewerTests : ServerTest
     [Fact]
     public async Task Download_OfAnUnknownOrMalformedId_IsNotFound()
     {
-        using var unknown = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{Reporting.Server.Storage.RandomId.New()}");
-        using var malformed = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports/..%2f..%2fetc");
+        using var unknown = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Report(Reporting.Server.Storage.RandomId.New()));
+        using var malformed = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Report("..%2f..%2fetc"));
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);
@@ -35,7 +35,7 @@ public sealed class ReviewerTests : ServerTest
     [Fact]
     public async Task Request_WithBadSignature_IsRejected()
     {
-        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports", tamper: request =>
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Reports, tamper: request =>
         {
             var signature = Convert.FromBase64String(request.Headers.GetValues(RequestSignature.SignatureHeader).Single());
             signature[10] ^= 1;
@@ -51,9 +51,9 @@ public sealed class ReviewerTests : ServerTest
     {
         var id = await Server.SubmitOkAsync(Server.SealForRoster("x"u8.ToArray()));
         // A captured "list" signature replayed against "delete this report".
-        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", "/api/v1/reports", [], World.Clock.GetUtcNow());
+        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", Routes.Reports, [], World.Clock.GetUtcNow());
 
-        using var response = await SendAsync(HttpMethod.Delete, $"/api/v1/reports/{id}", signed);
+        using var response = await SendAsync(HttpMethod.Delete, Routes.Report(id), signed);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Single(await Server.ListReportsAsync());
@@ -62,10 +62,10 @@ public sealed class ReviewerTests : ServerTest
     [Fact]
     public async Task Request_Replayed_IsRejected()
     {
-        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", "/api/v1/reports", [], World.Clock.GetUtcNow());
+        var signed = RequestSignature.Sign(Server.ReviewerKey, "GET", Routes.Reports, [], World.Clock.GetUtcNow());
 
-        using var first = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
-        using var replay = await SendAsync(HttpMethod.Get, "/api/v1/reports", signed);
+        using var first = await SendAsync(HttpMethod.Get, Routes.Reports, signed);
+        using var replay = await SendAsync(HttpMethod.Get, Routes.Reports, signed);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
@@ -74,7 +74,7 @@ public sealed class ReviewerTests : ServerTest
     [Fact]
     public async Task Request_WithStaleTimestamp_IsRejected()
     {
-        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports",
+        using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Reports,
             at: World.Clock.GetUtcNow() - TimeSpan.FromMinutes(6));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -86,9 +86,9 @@ public sealed class ReviewerTests : ServerTest
         using var stranger = SigningKey.Generate(SigningKeyKind.Access);
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
 
-        using var unknown = await Server.SendSignedAsync(stranger, HttpMethod.Get, "/api/v1/reports");
-        using var wrongKind = await Server.SendSignedAsync(mailbox, HttpMethod.Get, "/api/v1/reports");
-        using var unsigned = await Server.Client.GetAsync("/api/v1/reports");
+        using var unknown = await Server.SendSignedAsync(stranger, HttpMethod.Get, Routes.Reports);
+        using var wrongKind = await Server.SendSignedAsync(mailbox, HttpMethod.Get, Routes.Reports);
+        using var unsigned = await Server.Client.GetAsync(Routes.Reports);
 
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongKind.StatusCode);
@@ -101,8 +101,8 @@ public sealed class ReviewerTests : ServerTest
         World.SignRoster(version: 2, [World.Reviewers[1]]);
         await RestartAsync();
 
-        using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
-        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, Routes.Reports);
+        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, Routes.Reports);
 
         Assert.Equal(HttpStatusCode.Unauthorized, removed.StatusCode);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
@@ -118,17 +118,17 @@ public sealed class ReviewerTests : ServerTest
         // The removed reviewer loses access within a few checks, with no restart.
         await WaitUntilAsync(async () =>
         {
-            using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, "/api/v1/reports");
+            using var removed = await Server.SendSignedAsync(World.Reviewers[0].AccessKey, HttpMethod.Get, Routes.Reports);
             return removed.StatusCode == HttpStatusCode.Unauthorized;
         });
-        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync("/api/v1/roster"));
+        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync(Routes.Roster));
 
         // A file signed by someone else is refused; version 2 stays in force.
         using (var stranger = SigningKey.Generate(SigningKeyKind.Organisation))
             World.SignRoster(version: 3, World.Reviewers, stranger);
         await WaitUntilAsync(() => Task.FromResult(Server.Logs.All.Contains("roster file was refused", StringComparison.Ordinal)));
-        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync("/api/v1/roster"));
-        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, "/api/v1/reports");
+        Assert.Equal(signedV2, await Server.Client.GetByteArrayAsync(Routes.Roster));
+        using var kept = await Server.SendSignedAsync(World.Reviewers[1].AccessKey, HttpMethod.Get, Routes.Reports);
         Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
     }
 

@@ -66,16 +66,14 @@ public sealed class RunningServer : IAsyncDisposable
 
     // ---- Sources: challenges and submissions ----
 
-    public sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
-
-    public async Task<ChallengeAnswer> GetChallengeAsync()
+    public async Task<IssuedChallenge> GetChallengeAsync()
     {
-        using var response = await Client.PostAsync("/api/v1/challenges", null);
+        using var response = await Client.PostAsync(Routes.Challenges, null);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<ChallengeAnswer>())!;
+        return (await response.Content.ReadFromJsonAsync<IssuedChallenge>())!;
     }
 
-    /// <summary>A fresh challenge, solved: the value of a Reporting-Pow header.</summary>
+    /// <summary>A fresh challenge, solved: the value of a <see cref="SubmissionHeaders.Pow"/> header.</summary>
     public async Task<string> SolvedPowAsync()
     {
         var challenge = await GetChallengeAsync();
@@ -87,12 +85,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     public async Task<HttpResponseMessage> SubmitAsync(byte[] envelope, string? pow = null, int? rosterVersion = null, string? idempotencyKey = null, bool withPow = true)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new ByteArrayContent(envelope) };
+        var request = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = new ByteArrayContent(envelope) };
         request.Content.Headers.ContentType = new("application/octet-stream");
         if (withPow)
-            request.Headers.Add("Reporting-Pow", pow ?? await SolvedPowAsync());
-        request.Headers.Add("Reporting-Roster-Version", (rosterVersion ?? World.RosterVersion).ToString());
-        request.Headers.Add("Idempotency-Key", idempotencyKey ?? NewIdempotencyKey());
+            request.Headers.Add(SubmissionHeaders.Pow, pow ?? await SolvedPowAsync());
+        request.Headers.Add(SubmissionHeaders.RosterVersion, (rosterVersion ?? World.RosterVersion).ToString());
+        request.Headers.Add(SubmissionHeaders.IdempotencyKey, idempotencyKey ?? NewIdempotencyKey());
         return await Client.SendAsync(request);
     }
 
@@ -102,10 +100,8 @@ public sealed class RunningServer : IAsyncDisposable
     {
         using var response = await SubmitAsync(envelope);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<IdAnswer>())!.Id;
+        return (await response.Content.ReadFromJsonAsync<SubmittedReport>())!.Id;
     }
-
-    public sealed record IdAnswer(string Id);
 
     // ---- Signed requests (reviewers and mailboxes) ----
 
@@ -118,19 +114,16 @@ public sealed class RunningServer : IAsyncDisposable
 
     public SigningKey ReviewerKey => World.Reviewers[0].AccessKey;
 
-    public sealed record ListedReport(string Id, string Day, long Size, int RosterVersion);
-    public sealed record ReportList(List<ListedReport> Reports);
-
-    public async Task<List<ListedReport>> ListReportsAsync()
+    public async Task<IReadOnlyList<ListedReport>> ListReportsAsync()
     {
-        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, "/api/v1/reports");
+        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, Routes.Reports);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<ReportList>())!.Reports;
     }
 
     public async Task<byte[]> DownloadAsync(string id)
     {
-        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, $"/api/v1/reports/{id}");
+        using var response = await SendSignedAsync(ReviewerKey, HttpMethod.Get, Routes.Report(id));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsByteArrayAsync();
     }

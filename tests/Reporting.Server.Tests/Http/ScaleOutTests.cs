@@ -72,16 +72,16 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) :
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
-        var firstId = (await first.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
-        Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id);
+        var firstId = (await first.Content.ReadFromJsonAsync<SubmittedReport>())!.Id;
+        Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<SubmittedReport>())!.Id);
         Assert.Equal([firstId], (await _b.Api.ListReportsAsync()).Select(r => r.Id));
     }
 
     [Fact]
     public async Task SignedNonce_UsedAtA_IsAReplayAtB()
     {
-        using var request = RequestSignature.CreateRequest(_a.Api.ReviewerKey, HttpMethod.Get, "/api/v1/reports", null, DateTimeOffset.UtcNow);
-        using var replay = RequestSignature.CreateRequest(_a.Api.ReviewerKey, HttpMethod.Get, "/api/v1/reports", null, DateTimeOffset.UtcNow);
+        using var request = RequestSignature.CreateRequest(_a.Api.ReviewerKey, HttpMethod.Get, Routes.Reports, null, DateTimeOffset.UtcNow);
+        using var replay = RequestSignature.CreateRequest(_a.Api.ReviewerKey, HttpMethod.Get, Routes.Reports, null, DateTimeOffset.UtcNow);
         foreach (var name in new[] { RequestSignature.KeyHeader, RequestSignature.TimestampHeader, RequestSignature.NonceHeader, RequestSignature.SignatureHeader })
         {
             replay.Headers.Remove(name);
@@ -101,14 +101,14 @@ public sealed class ScaleOutTests(Xunit.Abstractions.ITestOutputHelper output) :
         var envelopes = CrashTests.Envelopes(_world);
         // One upload held open in the middle of its body when A dies, beside a load of whole ones.
         var pow = await _a.Api.SolvedPowAsync();
-        var halfSent = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports")
+        var halfSent = new HttpRequestMessage(HttpMethod.Post, Routes.Reports)
         {
             Content = new StreamContent(new StallsAfter(envelopes[3], envelopes[3].Length / 2)),
         };
         halfSent.Content.Headers.ContentLength = envelopes[3].Length;
-        halfSent.Headers.Add("Reporting-Pow", pow);
-        halfSent.Headers.Add("Reporting-Roster-Version", "1");
-        halfSent.Headers.Add("Idempotency-Key", RunningServer.NewIdempotencyKey());
+        halfSent.Headers.Add(SubmissionHeaders.Pow, pow);
+        halfSent.Headers.Add(SubmissionHeaders.RosterVersion, "1");
+        halfSent.Headers.Add(SubmissionHeaders.IdempotencyKey, RunningServer.NewIdempotencyKey());
         using var giveUp = new CancellationTokenSource();
         var stalled = _a.Client.SendAsync(halfSent, giveUp.Token);
 

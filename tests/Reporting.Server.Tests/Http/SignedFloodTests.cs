@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Reporting.Format.Keys;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -25,7 +26,7 @@ public sealed class SignedFloodTests : ServerTest
     {
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
         using var stranger = SigningKey.Generate(SigningKeyKind.Access);
-        var mailboxPath = $"/api/v1/mailboxes/{mailbox.PublicKey}/replies";
+        var mailboxPath = Routes.Replies(mailbox.PublicKey.ToString());
         var sent = 0;
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
         using var stop = new CancellationTokenSource(FloodDeadline);
@@ -37,9 +38,9 @@ public sealed class SignedFloodTests : ServerTest
             {
                 var request = ((worker + i) % 4) switch
                 {
-                    0 => new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports"),
+                    0 => new HttpRequestMessage(HttpMethod.Get, Routes.Reports),
                     1 => new HttpRequestMessage(HttpMethod.Get, mailboxPath),
-                    2 => Format.Protocol.RequestSignature.CreateRequest(stranger, HttpMethod.Get, "/api/v1/reports", null, World.Clock.GetUtcNow()),
+                    2 => Format.Protocol.RequestSignature.CreateRequest(stranger, HttpMethod.Get, Routes.Reports, null, World.Clock.GetUtcNow()),
                     _ => Retargeted(Format.Protocol.RequestSignature.CreateRequest(mailbox, HttpMethod.Get, mailboxPath + "?x", null, World.Clock.GetUtcNow()), mailboxPath),
                 };
                 using var response = await Server.Client.SendAsync(request, CancellationToken.None);
@@ -53,7 +54,7 @@ public sealed class SignedFloodTests : ServerTest
         var answers = new List<(HttpStatusCode Status, TimeSpan Took)>();
         for (var i = 0; i < 5; i++)
         {
-            foreach (var (key, path) in new[] { (Server.ReviewerKey, "/api/v1/reports"), (mailbox, mailboxPath) })
+            foreach (var (key, path) in new[] { (Server.ReviewerKey, Routes.Reports), (mailbox, mailboxPath) })
             {
                 var watch = Stopwatch.StartNew();
                 using var response = await Server.SendSignedAsync(key, HttpMethod.Get, path);
@@ -77,7 +78,7 @@ public sealed class SignedFloodTests : ServerTest
     {
         // Mailbox keys cost nothing to make: this is the flood a bucket after the signature is for.
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
-        var path = $"/api/v1/mailboxes/{mailbox.PublicKey}/replies";
+        var path = Routes.Replies(mailbox.PublicKey.ToString());
         var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
         HttpResponseMessage? busy = null;
         var sent = 0;
@@ -93,7 +94,7 @@ public sealed class SignedFloodTests : ServerTest
             }
         }
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(FloodAsync)));
-        using var reviewer = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, "/api/v1/reports");
+        using var reviewer = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Get, Routes.Reports);
 
         Assert.NotNull(busy);
         using (busy)

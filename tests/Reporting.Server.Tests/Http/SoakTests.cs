@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Reporting.Benchmarks;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -81,7 +82,7 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
                 Interlocked.Increment(ref submissions);
                 if (kept.Count > Kept && kept.TryDequeue(out var oldest))
                 {
-                    using var deleted = await api.SendSignedAsync(api.ReviewerKey, HttpMethod.Delete, $"/api/v1/reports/{oldest}", at: DateTimeOffset.UtcNow);
+                    using var deleted = await api.SendSignedAsync(api.ReviewerKey, HttpMethod.Delete, Routes.Report(oldest), at: DateTimeOffset.UtcNow);
                     Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
                 }
             }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using Reporting.Server.Storage;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -30,7 +31,7 @@ public sealed class SubmissionTests : ServerTest
 
         Assert.True(RandomId.IsValid(id));
         var listed = Assert.Single(await Server.ListReportsAsync());
-        Assert.Equal(new RunningServer.ListedReport(id, World.Clock.Today.ToString("yyyy-MM-dd"), envelope.Length, 1), listed);
+        Assert.Equal(new ListedReport(id, World.Clock.Today.ToString("yyyy-MM-dd"), envelope.Length, 1), listed);
         Assert.Equal(envelope, await Server.DownloadAsync(id));
     }
 
@@ -90,12 +91,12 @@ public sealed class SubmissionTests : ServerTest
         var envelope = RealEnvelope();
         var release = new TaskCompletionSource();
         // The first upload sends half its body, then waits: its token is held, not yet spent.
-        var slow = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new StalledContent(envelope, release.Task) };
+        var slow = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = new StalledContent(envelope, release.Task) };
         slow.Content.Headers.ContentType = new("application/octet-stream");
         slow.Content.Headers.ContentLength = envelope.Length;
-        slow.Headers.Add("Reporting-Pow", pow);
-        slow.Headers.Add("Reporting-Roster-Version", World.RosterVersion.ToString());
-        slow.Headers.Add("Idempotency-Key", RunningServer.NewIdempotencyKey());
+        slow.Headers.Add(SubmissionHeaders.Pow, pow);
+        slow.Headers.Add(SubmissionHeaders.RosterVersion, World.RosterVersion.ToString());
+        slow.Headers.Add(SubmissionHeaders.IdempotencyKey, RunningServer.NewIdempotencyKey());
         var first = Server.Client.SendAsync(slow);
         await Task.Delay(500);
 
@@ -240,11 +241,11 @@ public sealed class SubmissionTests : ServerTest
         using var socket = await SendRawHeadAsync(tooLarge.Length);
         var declared = await ReadStatusLineAsync(socket);
         // Chunked, no length: refused once the limit is crossed (or the connection is cut on the sender).
-        var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new StreamContent(new MemoryStream(tooLarge)) };
+        var chunked = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = new StreamContent(new MemoryStream(tooLarge)) };
         chunked.Headers.TransferEncodingChunked = true;
-        chunked.Headers.Add("Reporting-Pow", await Server.SolvedPowAsync());
-        chunked.Headers.Add("Reporting-Roster-Version", "1");
-        chunked.Headers.Add("Idempotency-Key", RunningServer.NewIdempotencyKey());
+        chunked.Headers.Add(SubmissionHeaders.Pow, await Server.SolvedPowAsync());
+        chunked.Headers.Add(SubmissionHeaders.RosterVersion, "1");
+        chunked.Headers.Add(SubmissionHeaders.IdempotencyKey, RunningServer.NewIdempotencyKey());
         using var streamed = await SendTolerantlyAsync(chunked);
 
         Assert.StartsWith("HTTP/1.1 413", declared);
@@ -256,9 +257,9 @@ public sealed class SubmissionTests : ServerTest
     async Task<Socket> SendRawHeadAsync(long contentLength)
     {
         var head = Encoding.ASCII.GetBytes(
-            "POST /api/v1/reports HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"Reporting-Pow: {await Server.SolvedPowAsync()}\r\nReporting-Roster-Version: 1\r\n" +
-            $"Idempotency-Key: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {contentLength}\r\n\r\n");
+            $"POST {Routes.Reports} HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
+            $"{SubmissionHeaders.Pow}: {await Server.SolvedPowAsync()}\r\n{SubmissionHeaders.RosterVersion}: 1\r\n" +
+            $"{SubmissionHeaders.IdempotencyKey}: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {contentLength}\r\n\r\n");
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
         await socket.SendAsync(head);
@@ -284,17 +285,17 @@ public sealed class SubmissionTests : ServerTest
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
-        var firstId = (await first.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id;
-        Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<RunningServer.IdAnswer>())!.Id);
+        var firstId = (await first.Content.ReadFromJsonAsync<SubmittedReport>())!.Id;
+        Assert.Equal(firstId, (await retry.Content.ReadFromJsonAsync<SubmittedReport>())!.Id);
         Assert.Equal([firstId], (await Server.ListReportsAsync()).Select(r => r.Id));
     }
 
     [Fact]
     public async Task Submit_WithoutIdempotencyKeyOrRosterVersion_IsRejected()
     {
-        var missingKey = new HttpRequestMessage(HttpMethod.Post, "/api/v1/reports") { Content = new ByteArrayContent(RealEnvelope()) };
-        missingKey.Headers.Add("Reporting-Pow", await Server.SolvedPowAsync());
-        missingKey.Headers.Add("Reporting-Roster-Version", "1");
+        var missingKey = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = new ByteArrayContent(RealEnvelope()) };
+        missingKey.Headers.Add(SubmissionHeaders.Pow, await Server.SolvedPowAsync());
+        missingKey.Headers.Add(SubmissionHeaders.RosterVersion, "1");
 
         using var noKey = await Server.Client.SendAsync(missingKey);
         using var shortKey = await Server.SubmitAsync(RealEnvelope(), idempotencyKey: "short");

@@ -1,8 +1,24 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http.Features;
+using Reporting.Server.Storage;
 
-namespace Reporting.Server.Storage;
+namespace Reporting.Server.Uploads;
+
+/// <summary>What became of a body <see cref="IncomingBody.ReceiveAsync"/> was asked to receive.</summary>
+public abstract record BodyReceipt
+{
+    BodyReceipt() { }
+
+    /// <summary>Received whole; dispose it once it is stored or refused.</summary>
+    public sealed record Whole(IncomingBody Body) : BodyReceipt;
+
+    /// <summary>More than the route's limit, declared or sent: nothing of it is kept.</summary>
+    public sealed record TooLarge : BodyReceipt;
+
+    /// <summary>Ended before its declared length, too slow for the minimum data rate, or broken off by a
+    /// client that went away: nothing of it is kept.</summary>
+    public sealed record Incomplete : BodyReceipt;
+}
 
 /// <summary>A request body received whole before anything is checked or kept, with its length and,
 /// when asked, its SHA-256. A small body with a declared length is held in memory as the single chunk
@@ -52,25 +68,13 @@ public sealed class IncomingBody : IDisposable
                 File.Delete(file);
     }
 
-    /// <summary>Lets Kestrel take a body of up to <paramref name="limit"/> bytes, whatever the framing
-    /// (chunked bodies have no Content-Length). Set before a route refuses without reading the body, too:
-    /// Kestrel then drains the unread body (for at most a few seconds) and the client reads the refusal,
-    /// where a body over the default limit would have the connection cut under a client still sending.</summary>
-    public static void AllowUpTo(HttpContext context, long limit)
-    {
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-            sizeFeature.MaxRequestBodySize = limit;
-    }
-
-    /// <summary>Receives the body, refusing more than <paramref name="limit"/> bytes. Returns the body, or the
-    /// HTTP status that says why not: 413 too large, 400 ended early or broken off.</summary>
-    public static async Task<(IncomingBody? Body, int Status)> ReceiveAsync(HttpContext context, string dataDir, long limit, bool hash = false)
+    /// <summary>Receives the body, refusing more than <paramref name="limit"/> bytes.</summary>
+    public static async Task<BodyReceipt> ReceiveAsync(HttpContext context, string dataDir, long limit, bool hash = false)
     {
         var request = context.Request;
         if (request.ContentLength > limit)
-            return (null, StatusCodes.Status413PayloadTooLarge);
-        AllowUpTo(context, limit);
+            return new BodyReceipt.TooLarge();
+        BodyLimits.AllowUpTo(context, limit);
 
         if (request.ContentLength is { } declared && declared <= InMemoryLimit)
             return await ReceiveSmallAsync(context, (int)declared, hash);
@@ -91,12 +95,12 @@ public sealed class IncomingBody : IDisposable
                 if (total > limit)
                 {
                     file.Dispose();
-                    return (null, StatusCodes.Status413PayloadTooLarge);
+                    return new BodyReceipt.TooLarge();
                 }
                 hasher?.AppendData(buffer, 0, read);
                 await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             }
-            return (new IncomingBody(file, total, hasher?.GetHashAndReset()), StatusCodes.Status200OK);
+            return new BodyReceipt.Whole(new IncomingBody(file, total, hasher?.GetHashAndReset()));
         }
         catch (Exception e) when ((e is BadHttpRequestException or IOException or OperationCanceledException) && !StorageFull.Caused(e))
         {
@@ -104,7 +108,7 @@ public sealed class IncomingBody : IDisposable
             // the minimum data rate, or a client that went away: nothing of it is kept. A spool that
             // found the disk full is not the client's fault: it goes on as a 503 (StorageFullHandler).
             file.Dispose();
-            return (null, e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
+            return Refusal(e);
         }
         catch
         {
@@ -117,7 +121,7 @@ public sealed class IncomingBody : IDisposable
         }
     }
 
-    static async Task<(IncomingBody? Body, int Status)> ReceiveSmallAsync(HttpContext context, int length, bool hash)
+    static async Task<BodyReceipt> ReceiveSmallAsync(HttpContext context, int length, bool hash)
     {
         var buffer = new byte[length];
         try
@@ -126,9 +130,15 @@ public sealed class IncomingBody : IDisposable
         }
         catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
         {
-            return (null, e is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest);
+            return Refusal(e);
         }
         var content = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: true);
-        return (new IncomingBody(content, length, hash ? SHA256.HashData(buffer) : null), StatusCodes.Status200OK);
+        return new BodyReceipt.Whole(new IncomingBody(content, length, hash ? SHA256.HashData(buffer) : null));
     }
+
+    /// <summary>Kestrel says 413 when a body passes the limit it was allowed (<see cref="BodyLimits.AllowUpTo"/>);
+    /// anything else that cut the body short means it did not arrive whole.</summary>
+    static BodyReceipt Refusal(Exception e) => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+        ? new BodyReceipt.TooLarge()
+        : new BodyReceipt.Incomplete();
 }
