@@ -20,9 +20,8 @@ catch (OptionsValidationException e)
 catch (NewerSchemaException e)
 {
     // Opening it could only go wrong: this server does not know what the newer schema means.
-    Console.Error.WriteLine($"reporting-server: error: the database was written by a newer server (schema {e.Found}; this server knows up to {e.Known}).");
-    Console.Error.WriteLine("hint: run that server version or a newer one, or restore a backup made by this version.");
-    return 1;
+    return Fail([$"the database was written by a newer server (schema {e.Found}; this server knows up to {e.Known})."],
+        "run that server version or a newer one, or restore a backup made by this version.");
 }
 catch (Exception e) when (StorageFull.Caused(e))
 {

@@ -130,7 +130,7 @@ public sealed class StartupTests : IDisposable
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"reporting-server: error: the database was written by a newer server (schema {(database is null ? SqliteSchema.Version : PostgresSchema.Latest) + 1};", stderr);
-        Assert.Contains("hint: run that server version or a newer one, or restore a backup", stderr);
+        Assert.Contains("reporting-server: hint: run that server version or a newer one, or restore a backup", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
 
