@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Reporting.Format.Age;
 using Reporting.Format.Keys;
-using Reporting.Format.Rosters;
 
 namespace Reporting.Benchmarks;
 
@@ -12,26 +11,15 @@ namespace Reporting.Benchmarks;
 /// database, dropped with the folder on dispose.</summary>
 public sealed class BenchWorld : IAsyncDisposable
 {
+    readonly TempFolder _folder = new();
     readonly SigningKey _organisation = SigningKey.Generate(SigningKeyKind.Organisation);
-    readonly X25519Identity[] _reviewers = [X25519Identity.Generate(), X25519Identity.Generate()];
-    readonly string? _adminPostgres;
-    readonly string _schema = "bench_" + Guid.NewGuid().ToString("N");
+    readonly TestReviewer[] _reviewers = [TestReviewer.Generate("a"), TestReviewer.Generate("b")];
+    PostgresDatabase? _database;
 
-    BenchWorld(string name, int clients, string? adminPostgres)
+    BenchWorld(int clients)
     {
-        Folder = Path.Combine(Path.GetTempPath(), $"reporting-{name}-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-        _adminPostgres = string.IsNullOrEmpty(adminPostgres) ? null : adminPostgres;
-        ReviewerKey = SigningKey.Generate(SigningKeyKind.Access);
-        using var otherAccess = SigningKey.Generate(SigningKeyKind.Access);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var roster = new Roster(1, today, today.AddDays(30), _organisation.PublicKey.ToString(),
-        [
-            new RosterEntry("a", _reviewers[0].Recipient.ToString(), ReviewerKey.PublicKey.ToString()),
-            new RosterEntry("b", _reviewers[1].Recipient.ToString(), otherAccess.PublicKey.ToString()),
-        ]);
-        var rosterFile = Path.Combine(Folder, "roster.json");
-        File.WriteAllBytes(rosterFile, SignedRoster.Sign(roster, _organisation).FileBytes);
+        var rosterFile = _folder["roster.json"];
+        File.WriteAllBytes(rosterFile, TestRoster.Sign(_organisation, _reviewers, version: 1, issuedDaysAgo: 0, validDays: 30).FileBytes);
         Settings = new Dictionary<string, string?>
         {
             ["Reporting:RosterFile"] = rosterFile,
@@ -45,28 +33,22 @@ public sealed class BenchWorld : IAsyncDisposable
     }
 
     /// <summary>Scratch space: the roster, each server's data folder, the baseline's files.</summary>
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
     /// <summary>The first reviewer's access key: signs list and delete requests.</summary>
-    public SigningKey ReviewerKey { get; }
+    public SigningKey ReviewerKey => _reviewers[0].AccessKey;
 
     /// <summary>Settings shared by every server; <see cref="ServerSettings"/> adds where it keeps its data.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     /// <summary>The connection string of this world's own schema, or null without a database.</summary>
-    public string? Postgres { get; private set; }
+    public string? Postgres => _database?.ConnectionString;
 
-    public static async Task<BenchWorld> CreateAsync(string name, int clients, string? adminPostgres)
+    public static async Task<BenchWorld> CreateAsync(int clients, string? adminPostgres)
     {
-        var world = new BenchWorld(name, clients, adminPostgres);
-        if (world._adminPostgres is { } admin)
-        {
-            await using var connection = new Npgsql.NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var create = new Npgsql.NpgsqlCommand($"CREATE SCHEMA {world._schema}", connection);
-            await create.ExecuteNonQueryAsync();
-            world.Postgres = new Npgsql.NpgsqlConnectionStringBuilder(admin) { SearchPath = world._schema }.ToString();
-        }
+        var world = new BenchWorld(clients);
+        if (!string.IsNullOrEmpty(adminPostgres))
+            world._database = await PostgresDatabase.CreateAsync(adminPostgres);
         return world;
     }
 
@@ -82,13 +64,8 @@ public sealed class BenchWorld : IAsyncDisposable
     /// plaintext is <paramref name="canary"/> (if any) followed by random bytes.</summary>
     public byte[] Seal(int size, string? canary = null)
     {
-        IRecipient[] recipients = [.. _reviewers.Select(r => r.Recipient)];
-        static byte[] Seal(IRecipient[] recipients, byte[] plaintext)
-        {
-            using var output = new MemoryStream();
-            AgeFile.Seal(new MemoryStream(plaintext), output, recipients);
-            return output.ToArray();
-        }
+        IRecipient[] recipients = [.. _reviewers.Select(r => r.Identity.Recipient)];
+        static byte[] Seal(IRecipient[] recipients, byte[] plaintext) => AgeInMemory.Seal(plaintext, recipients, armor: false, parallel: true);
         var overhead = Seal(recipients, []).Length - 16; // the empty file's one tag stays once
         var plaintext = RandomNumberGenerator.GetBytes(size - overhead - 16);
         Encoding.UTF8.GetBytes(canary ?? "").CopyTo(plaintext, 0);
@@ -98,14 +75,14 @@ public sealed class BenchWorld : IAsyncDisposable
     /// <summary>Bytes the schema's tables and indexes take in the database (0 without one).</summary>
     public async Task<long> DatabaseBytesAsync()
     {
-        if (Postgres is null)
+        if (_database is null)
             return 0;
-        await using var connection = new Npgsql.NpgsqlConnection(Postgres);
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var size = new Npgsql.NpgsqlCommand(
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
             "WHERE n.nspname = $1 AND c.relkind = 'r'", connection);
-        size.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _schema });
+        size.Parameters.Add(new Npgsql.NpgsqlParameter { Value = _database.Schema });
         return (long)(await size.ExecuteScalarAsync())!;
     }
 
@@ -113,20 +90,13 @@ public sealed class BenchWorld : IAsyncDisposable
     {
         try
         {
-            if (_adminPostgres is { } admin)
-            {
-                Npgsql.NpgsqlConnection.ClearAllPools();
-                await using var connection = new Npgsql.NpgsqlConnection(admin);
-                await connection.OpenAsync();
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
+            if (_database is not null)
+                await _database.DisposeAsync();
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(Folder, recursive: true);
-            ReviewerKey.Dispose();
+            _folder.Dispose();
             _organisation.Dispose();
             foreach (var reviewer in _reviewers)
                 reviewer.Dispose();

@@ -43,7 +43,7 @@ public static class IngestBenchmark
         // climb round after round. Enough threads from the start gives the baseline its best, steady pace.
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, Clients * 2), completionPorts);
-        await using var world = await BenchWorld.CreateAsync("ingest", Clients, Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"));
+        await using var world = await BenchWorld.CreateAsync(Clients, Environment.GetEnvironmentVariable("REPORTING_BENCH_POSTGRES"));
         var envelope = world.Seal(EnvelopeBytes);
         var targets = new List<Target> { new("SQLite", [await StartServerAsync(world.ServerSettings(Path.Combine(world.Folder, "sqlite"), postgres: false))]) };
         if (world.Postgres is not null)

@@ -92,7 +92,7 @@ public static class SoakBenchmark
         if (store == "postgres" && string.IsNullOrEmpty(admin))
             return Fail("--store postgres needs a database", "eval \"$(tests/postgres.sh start /tmp/reporting-pg)\"; export REPORTING_BENCH_POSTGRES=\"$REPORTING_TEST_POSTGRES\"");
 
-        await using var world = await BenchWorld.CreateAsync("soak", Clients, store == "postgres" ? admin : null);
+        await using var world = await BenchWorld.CreateAsync(Clients, store == "postgres" ? admin : null);
         var canary = $"CANARY-soak-{Guid.NewGuid():N} plaintext 병원 医院";
         var envelope = world.Seal(EnvelopeBytes, canary);
         var dataDir = Path.Combine(world.Folder, "data");

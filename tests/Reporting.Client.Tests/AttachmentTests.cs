@@ -114,7 +114,7 @@ public sealed class AttachmentTests
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 
-    static string Photo(TempDir folder, string name, SKEncodedImageFormat format)
+    static string Photo(TempFolder folder, string name, SKEncodedImageFormat format)
     {
         using var bitmap = new SKBitmap(64, 48);
         using (var canvas = new SKCanvas(bitmap))
@@ -130,7 +130,7 @@ public sealed class AttachmentTests
     }
 
     /// <summary>A 1×1 GIF (Skia cannot write GIF).</summary>
-    static string Gif(TempDir folder, string name)
+    static string Gif(TempFolder folder, string name)
     {
         var path = folder.Write(name, "");
         File.WriteAllBytes(path, Convert.FromBase64String("R0lGODlhAQABAIAAAP8AAAAAACH5BAAAAAAALAAAAAABAAEAAAICRAEAOw=="));

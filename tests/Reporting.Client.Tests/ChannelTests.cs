@@ -35,7 +35,7 @@ public sealed class ChannelTests
     [Fact]
     public void Fetch_OverPlainHttpToAnotherHost_IsRefused_BeforeAnyKeyIsUnlocked()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
 
         var result = Tool.Review("fetch", "--server", "http://reports.example.org/", "--access-key", dir["none.access"], "--out", dir["inbox"]);
 
@@ -51,7 +51,7 @@ public sealed class OpenOnTerminalTests
     [Fact]
     public void Open_ToATerminal_ShowsTextWithEscapesMadeVisible()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var identity = Reporting.Format.Age.X25519Identity.Generate();
         var identityFile = dir.Write("id.txt", identity.Export() + "\n");
         File.WriteAllText(dir["plain.txt"], "hello \u001b]0;owned\u0007 world\n");
@@ -72,7 +72,7 @@ public sealed class OpenOnTerminalTests
     [InlineData(true)] // -o /dev/tty: a terminal named by its path is still a terminal
     public void Open_OfBinaryToATerminal_IsRefused_WithAHint(bool namedByPath)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var identity = Reporting.Format.Age.X25519Identity.Generate();
         var identityFile = dir.Write("id.txt", identity.Export() + "\n");
         File.WriteAllBytes(dir["plain.bin"], [0xff, 0xfe, 0x00, 0x1b, 0x5b]);

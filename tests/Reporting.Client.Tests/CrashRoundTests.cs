@@ -1,5 +1,4 @@
 using Reporting.Client.Tests.Infrastructure;
-using Reporting.Server.Tests;
 using Xunit;
 
 namespace Reporting.Client.Tests;
@@ -23,11 +22,7 @@ public sealed class CrashRoundTests(Xunit.Abstractions.ITestOutputHelper output)
         var random = new Random(20261203 + store.Length);
 
         await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
-        var settings = database is null ? null : new Dictionary<string, string>
-        {
-            ["Reporting:Storage"] = "postgres",
-            ["ConnectionStrings:Postgres"] = database.ConnectionString,
-        };
+        var settings = database is null ? null : StoreSettings.Postgres(database);
         using var server = ServerFixture.Start(settings: settings);
         // Few, short attempts: a report whose attempts all fall while the server is down stays queued (75).
         using var fleet = new Fleet(server, sources, null, "--timeout", "10", "--attempts", "3");

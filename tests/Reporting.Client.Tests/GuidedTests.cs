@@ -77,7 +77,7 @@ public sealed class GuidedTests
         using var api = server.ReviewerApi();
         var reply = StockAge.OpenReport(api.Fetch(SourceMachine.IdOf(submitted)!), server.Reviewers[0]).Document.GetProperty("reply");
         var answer = Canary.New("answer") + " 我们收到了你的报告";
-        api.PostReply(reply.GetProperty("mailbox").GetString()!, StockAge.Encrypt(System.Text.Encoding.UTF8.GetBytes(answer), reply.GetProperty("recipient").GetString()!));
+        api.PostReply(reply.GetProperty("mailbox").GetString()!, StockAge.Seal(System.Text.Encoding.UTF8.GetBytes(answer), [reply.GetProperty("recipient").GetString()!]));
 
         int exit;
         using (var pty = new Pty("report", ["--home", source.Home, "replies"]))

@@ -10,7 +10,7 @@ public sealed class HomeTests
     public void Home_IsTakenBeforeOrAfterTheSubcommand_OrFromReportHome()
     {
         using var server = ServerFixture.Start();
-        using var folder = new TempDir();
+        using var folder = new TempFolder();
         string[] init = ["--server", server.Url.ToString(), "--org-key", server.OrganisationKey, "--roster", server.RosterFile];
 
         Assert.Equal(0, Tool.Report(["--home", folder["before"], "init", .. init]).ExitCode);
@@ -29,7 +29,7 @@ public sealed class HomeTests
         using var source = new SourceMachine();
         source.Init(server);
         var (text, _) = source.TextFile();
-        Assert.Equal(75, source.Report("submit", "--category", "other", "--text-file", text, "--yes", "--proxy", $"http://127.0.0.1:{ServerFixture.FreePort()}", "--attempts", "1").ExitCode);
+        Assert.Equal(75, source.Report("submit", "--category", "other", "--text-file", text, "--yes", "--proxy", $"http://127.0.0.1:{ServerProcess.FreePort()}", "--attempts", "1").ExitCode);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(source.Home));
         foreach (var file in Directory.EnumerateFiles(source.Home, "*", SearchOption.AllDirectories))

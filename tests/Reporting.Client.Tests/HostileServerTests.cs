@@ -15,7 +15,7 @@ namespace Reporting.Client.Tests;
 public sealed class HostileServerTests : IAsyncLifetime
 {
     const string Passphrase = "passphrase for hostile server tests";
-    readonly TempDir dir = new();
+    readonly TempFolder dir = new();
     WebApplication app = null!;
     string url = "";
     string listing = """{"reports":[{"id":"aaaaaaaaaaaaaaaaaaaaaaaaaa","day":"2026-11-27","size":100,"rosterVersion":1}]}""";

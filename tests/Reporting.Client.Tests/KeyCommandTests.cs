@@ -14,7 +14,7 @@ namespace Reporting.Client.Tests;
 public sealed class KeyCommandTests : IDisposable
 {
     const string Pass = "a long enough test passphrase";
-    readonly TempDir dir = new();
+    readonly TempFolder dir = new();
     readonly string passFile;
 
     public KeyCommandTests() => passFile = dir.Write("pass", Pass + "\n");

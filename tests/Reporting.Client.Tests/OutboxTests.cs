@@ -28,7 +28,7 @@ public sealed class OutboxTests
         // Roster v2 keeps reviewer1 and replaces reviewer2; the server no longer takes v1.
         var kept = server.Reviewers[0];
         using var newcomer = new TestReviewer("reviewer3", X25519Identity.Generate(), SigningKey.Generate(SigningKeyKind.Access));
-        server.Rebuild(ServerFixture.SignRoster(server.Organisation, [kept, newcomer], version: 2));
+        server.Rebuild(TestRoster.Sign(server.Organisation, [kept, newcomer], version: 2));
         using var relay = new FlakyProxy(server.Url, seed: 4, faultRate: 0, listenPort: port);
         using var api = server.ReviewerApi();
 

@@ -11,7 +11,7 @@ namespace Reporting.Client.Tests;
 public sealed class ReviewFlowTests : IDisposable
 {
     const string Passphrase = "correct horse battery staple for tests";
-    readonly TempDir dir = new();
+    readonly TempFolder dir = new();
     readonly string passphraseFile;
 
     public ReviewFlowTests() => passphraseFile = dir.Write("passphrase", Passphrase + "\n");
@@ -144,7 +144,7 @@ public sealed class ReviewFlowTests : IDisposable
         var oldId = SourceMachine.IdOf(source.Report("submit", "--category", "illness", "--text-file", oldText, "--no-reply", "--yes"))!;
 
         // The organisation signs version 2: the second reviewer replaces the first. The operator restarts the server.
-        server.Restart(ServerFixture.SignRoster(server.Organisation, [second], version: 2));
+        server.Restart(TestRoster.Sign(server.Organisation, [second], version: 2));
         var (newText, newCanary) = source.TextFile("Sealed to the second roster.");
         var submitted = source.Report("submit", "--category", "death", "--text-file", newText, "--no-reply", "--yes");
         Assert.True(submitted.ExitCode == 0, submitted.ToString());

@@ -67,10 +67,10 @@ public sealed class RosterTests
         var unsigned = Rewrite(server.Roster.FileBytes, signature: "");
         AssertRefused(source, server, unsigned, "has no signature");
 
-        var expired = ServerFixture.SignRoster(server.Organisation, server.Reviewers, version: 5, issuedDaysAgo: 100, validDays: 30);
+        var expired = TestRoster.Sign(server.Organisation, server.Reviewers, version: 5, issuedDaysAgo: 100, validDays: 30);
         AssertRefused(source, server, expired.FileBytes, "has expired");
 
-        var newer = ServerFixture.SignRoster(server.Organisation, server.Reviewers, version: 7);
+        var newer = TestRoster.Sign(server.Organisation, server.Reviewers, version: 7);
         var accepted = source.Report("init", "--server", server.Url.ToString(), "--org-key", server.OrganisationKey, "--roster", source.Files.Write("newer.json", Encoding.UTF8.GetString(newer.FileBytes)));
         Assert.True(accepted.ExitCode == 0, accepted.ToString());
         AssertRefused(source, server, server.Roster.FileBytes, "older than one this computer has already seen");

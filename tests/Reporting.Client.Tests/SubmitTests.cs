@@ -143,7 +143,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var server = ServerFixture.Start();
         using var source = new SourceMachine();
-        var port = ServerFixture.FreePort();
+        var port = ServerProcess.FreePort();
         using (new FlakyProxy(server.Url, seed: 5, faultRate: 0, listenPort: port))
             source.Init(server, new Uri($"http://127.0.0.1:{port}/"));
         var (text, canary) = source.TextFile();
@@ -173,7 +173,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         using var server = ServerFixture.Start();
         using var source = new SourceMachine();
-        var port = ServerFixture.FreePort();
+        var port = ServerProcess.FreePort();
         var proxyUrl = $"socks5://127.0.0.1:{port}";
         using (var socks = Microsocks.Start(port))
         {
@@ -270,7 +270,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
         var answer = Canary.New("answer") + " 잘 받았습니다\u001b[31m";
         var padded = new byte[64 + Encoding.UTF8.GetByteCount(answer)];
         Encoding.UTF8.GetBytes(answer, padded);
-        api.PostReply(reply.GetProperty("mailbox").GetString()!, StockAge.Encrypt(padded, reply.GetProperty("recipient").GetString()!));
+        api.PostReply(reply.GetProperty("mailbox").GetString()!, StockAge.Seal(padded, [reply.GetProperty("recipient").GetString()!]));
         var codenameFile = source.Files.Write("codename.txt", codename + "\n");
         var before = Directory.EnumerateFileSystemEntries(source.Home, "*", SearchOption.AllDirectories).Order().ToList();
 

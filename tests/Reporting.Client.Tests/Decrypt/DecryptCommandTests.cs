@@ -3,7 +3,6 @@ using System.Text.Json;
 using Reporting.Client.Tests.Infrastructure;
 using Reporting.Format.Age;
 using Reporting.Format.Bundles;
-using Reporting.Format.Tests.Bundles;
 using Xunit;
 
 namespace Reporting.Client.Tests.Decrypt;
@@ -13,7 +12,7 @@ namespace Reporting.Client.Tests.Decrypt;
 public sealed class DecryptCommandTests : IDisposable
 {
     const string Passphrase = "correct horse battery staple";
-    readonly TempDir work = new();
+    readonly TempFolder work = new();
     readonly X25519Identity identity = X25519Identity.Generate();
     readonly string identityFile;
     readonly string passphraseFile;
@@ -56,9 +55,9 @@ public sealed class DecryptCommandTests : IDisposable
 
     void PutSeeds()
     {
-        foreach (var seed in Seeds.All)
+        foreach (var seed in SeedReports.All)
             File.WriteAllBytes(Path.Combine(inbox, "seed-" + seed.File[..2] + ".age"),
-                SealBundle(Seeds.Document(seed), new AttachmentSource("note.txt", "text/plain", false, () => new MemoryStream("a note"u8.ToArray()))));
+                SealBundle(SeedReports.Document(seed), new AttachmentSource("note.txt", "text/plain", false, () => new MemoryStream("a note"u8.ToArray()))));
     }
 
     ToolResult Decrypt(params string[] extra) =>
@@ -105,7 +104,7 @@ public sealed class DecryptCommandTests : IDisposable
         File.WriteAllText(Path.Combine(inbox, "not-age.age"), "just some text\n");
         using (var stranger = X25519Identity.Generate())
             File.WriteAllBytes(Path.Combine(inbox, "other-key.age"), Seal(Encoding.UTF8.GetBytes("x"), stranger.Recipient));
-        var honest = SealBundle(Seeds.Document(Seeds.All[0]), new AttachmentSource("big.bin", "application/octet-stream", false, () => new MemoryStream(new byte[200_000])));
+        var honest = SealBundle(SeedReports.Document(SeedReports.All[0]), new AttachmentSource("big.bin", "application/octet-stream", false, () => new MemoryStream(new byte[200_000])));
         File.WriteAllBytes(Path.Combine(inbox, "truncated.age"), honest[..(honest.Length - 70_000)]);
         File.WriteAllBytes(Path.Combine(inbox, "not-a-bundle.age"), Seal(Encoding.UTF8.GetBytes(new string('A', 5000)), identity.Recipient));
 
@@ -119,11 +118,11 @@ public sealed class DecryptCommandTests : IDisposable
         Assert.DoesNotContain('\u001b', result.Stdout + result.Stderr);
         Assert.DoesNotContain('\u202E', result.Stdout + result.Stderr);
 
-        foreach (var seed in Seeds.All)
+        foreach (var seed in SeedReports.All)
         {
             var folder = Path.Combine(output, "seed-" + seed.File[..2]);
             var document = ReportDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "report.json")));
-            Assert.Equal(File.ReadAllText(Path.Combine(Seeds.Folder, seed.File)), document.Text);
+            Assert.Equal(File.ReadAllText(Path.Combine(SeedReports.Folder, seed.File)), document.Text);
             Assert.Equal("a note", File.ReadAllText(Path.Combine(folder, "attachments", "note.txt")));
             Assert.Contains(document.Text.Split('\n')[0], File.ReadAllText(Path.Combine(folder, "report.txt")));
         }
@@ -225,7 +224,7 @@ public sealed class DecryptCommandTests : IDisposable
         var plainIdentity = work.Write("plain.identity", identity.Export() + "\n");
         var bundle = work["bundle.tar"];
         using (var file = File.Create(bundle))
-            ReportBundle.Write(file, Seeds.Document(Seeds.All[1]), []);
+            ReportBundle.Write(file, SeedReports.Document(SeedReports.All[1]), []);
         foreach (var (name, armor) in new[] { ("by-usb", false), ("by-chat", true) })
         {
             string[] arguments = armor ? ["-a"] : [];

@@ -1,31 +1,12 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
+using System.Globalization;
 using System.Text;
-using Reporting.Format.Age;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
 using Reporting.Format.Rosters;
 
 namespace Reporting.Client.Tests.Infrastructure;
 
-/// <summary>A reviewer made for a test: the age identity (decrypts reports) and the access key (fetches them).</summary>
-public sealed class TestReviewer(string name, X25519Identity identity, SigningKey accessKey) : IDisposable
-{
-    public string Name { get; } = name;
-    public X25519Identity Identity { get; } = identity;
-    public SigningKey AccessKey { get; } = accessKey;
-    public RosterEntry Entry => new(Name, Identity.Recipient.ToString(), AccessKey.PublicKey.ToString());
-
-    public void Dispose()
-    {
-        Identity.Dispose();
-        AccessKey.Dispose();
-    }
-}
-
-/// <summary>The real server (server/Reporting.Server, the built dll) as a child process on 127.0.0.1 and a
+/// <summary>The real server (the built dll, as a <see cref="ServerProcess"/>) on 127.0.0.1 and a
 /// free port, with a temporary data folder, a freshly made organisation key, reviewers, a roster signed
 /// for them and a low proof-of-work difficulty, so end-to-end tests run over real HTTP in seconds.
 /// <para>Use: <c>using var server = ServerFixture.Start();</c> then give <see cref="Url"/> and
@@ -33,9 +14,11 @@ public sealed class TestReviewer(string name, X25519Identity identity, SigningKe
 /// (see <see cref="ReviewerApi"/>). Each test gets its own server: they share nothing.</para></summary>
 public sealed class ServerFixture : IDisposable
 {
-    Process process;
-    readonly StringBuilder log = new();
-    readonly TempDir folder;
+    ServerProcess process;
+    /// <summary>What the servers stopped before this one (restarts, crashes) printed.</summary>
+    readonly StringBuilder earlierLog = new();
+    readonly TempFolder folder;
+    readonly Dictionary<string, string?> settings;
 
     public Uri Url { get; }
     public SigningKey Organisation { get; }
@@ -45,10 +28,10 @@ public sealed class ServerFixture : IDisposable
     public SignedRoster Roster { get; private set; }
     public string RosterFile => folder["roster.json"];
     public string DataDir => folder["data"];
-    /// <summary>Everything the server printed (stdout and stderr), for diagnostics and leak checks.</summary>
-    public string Log { get { lock (log) return log.ToString(); } }
+    /// <summary>Everything the server printed (stdout and stderr), across restarts, for diagnostics and leak checks.</summary>
+    public string Log => earlierLog + process.Output;
 
-    ServerFixture(TempDir folder, SigningKey organisation, IReadOnlyList<TestReviewer> reviewers, SignedRoster roster, int powDifficulty, IReadOnlyDictionary<string, string>? settings)
+    ServerFixture(TempFolder folder, SigningKey organisation, IReadOnlyList<TestReviewer> reviewers, SignedRoster roster, int powDifficulty, IReadOnlyDictionary<string, string?>? extra)
     {
         this.folder = folder;
         Organisation = organisation;
@@ -57,45 +40,26 @@ public sealed class ServerFixture : IDisposable
         File.WriteAllBytes(RosterFile, roster.FileBytes);
         Directory.CreateDirectory(DataDir);
 
-        var port = FreePort();
-        Url = new Uri($"http://127.0.0.1:{port}/");
-        this.powDifficulty = powDifficulty;
-        this.settings = settings;
+        Url = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
+        settings = new Dictionary<string, string?>
+        {
+            ["Reporting:DataDir"] = DataDir,
+            ["Reporting:RosterFile"] = RosterFile,
+            ["Reporting:OrgKey"] = OrganisationKey,
+            ["Reporting:PowDifficulty"] = powDifficulty.ToString(CultureInfo.InvariantCulture),
+            // Tests must pass on a machine with little free disk; the reserve has its own server test.
+            ["Reporting:MinFreeBytes"] = "0",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            settings[key] = value;
         process = StartProcess();
     }
 
-    readonly int powDifficulty;
-    readonly IReadOnlyDictionary<string, string>? settings;
-
-    Process StartProcess()
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ServerDll());
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{Url.Port}");
-        start.Environment["Reporting__DataDir"] = DataDir;
-        start.Environment["Reporting__RosterFile"] = RosterFile;
-        start.Environment["Reporting__OrgKey"] = OrganisationKey;
-        start.Environment["Reporting__PowDifficulty"] = powDifficulty.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // Tests must pass on a machine with little free disk; the reserve has its own server test.
-        start.Environment["Reporting__MinFreeBytes"] = "0";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-            start.Environment[key.Replace(":", "__")] = value;
-        var started = Process.Start(start)!;
-        started.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        started.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        started.BeginOutputReadLine();
-        started.BeginErrorReadLine();
-        WaitUntilHealthy(started);
-        return started;
-    }
+    /// <summary>Started off the test's thread: the tests are synchronous, and blocking xunit's own threads on
+    /// the start's awaits could leave none to run them.</summary>
+    ServerProcess StartProcess() => Task.Run(() => ServerProcess.StartAsync(settings, port: Url.Port)).GetAwaiter().GetResult();
 
     /// <summary>Stops the server and starts it again on the same address and data folder, optionally
     /// with a new roster (as an operator does after the organisation signs a new version).</summary>
@@ -133,85 +97,27 @@ public sealed class ServerFixture : IDisposable
         process = StartProcess();
     }
 
+    /// <summary>SIGKILL (the process is disposed, so killed); what it printed stays in <see cref="Log"/>.</summary>
     void Stop()
     {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        process.Dispose();
+        process.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        earlierLog.Append(process.Output).Append('\n');
     }
 
     /// <param name="reviewers">How many reviewers the roster lists.</param>
     /// <param name="powDifficulty">Proof-of-work bits: low so that tests do not spend seconds hashing.</param>
     /// <param name="settings">Extra server configuration, e.g. <c>["Reporting:MaxEnvelopeBytes"] = "…"</c>.</param>
-    public static ServerFixture Start(int reviewers = 1, int powDifficulty = 4, int rosterVersion = 1, IReadOnlyDictionary<string, string>? settings = null)
+    public static ServerFixture Start(int reviewers = 1, int powDifficulty = 4, int rosterVersion = 1, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var folder = new TempDir();
+        var folder = new TempFolder();
         var organisation = SigningKey.Generate(SigningKeyKind.Organisation);
-        var people = Enumerable.Range(1, reviewers)
-            .Select(i => new TestReviewer($"reviewer{i}", X25519Identity.Generate(), SigningKey.Generate(SigningKeyKind.Access)))
-            .ToList();
-        var roster = SignRoster(organisation, people, rosterVersion);
+        var people = Enumerable.Range(1, reviewers).Select(i => TestReviewer.Generate($"reviewer{i}")).ToList();
+        var roster = TestRoster.Sign(organisation, people, rosterVersion);
         return new ServerFixture(folder, organisation, people, roster, powDifficulty, settings);
-    }
-
-    /// <summary>A roster for <paramref name="reviewers"/>, signed by <paramref name="organisation"/>, valid from
-    /// <paramref name="issuedDaysAgo"/> days ago for <paramref name="validDays"/> days.</summary>
-    public static SignedRoster SignRoster(SigningKey organisation, IEnumerable<TestReviewer> reviewers, int version, int issuedDaysAgo = 1, int validDays = 90)
-    {
-        var issued = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-issuedDaysAgo);
-        var roster = new Roster(version, issued, issued.AddDays(validDays), organisation.PublicKey.ToString(), [.. reviewers.Select(r => r.Entry)]);
-        return SignedRoster.Sign(roster, organisation);
     }
 
     /// <summary>Signed requests to the reviewer routes, as the first reviewer.</summary>
     public ReviewerApi ReviewerApi() => new(Url, Reviewers[0]);
-
-    void WaitUntilHealthy(Process process)
-    {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"the server exited with {process.ExitCode}:\n{Log}");
-            try
-            {
-                if (client.GetAsync(new Uri(Url, Routes.Health)).GetAwaiter().GetResult().IsSuccessStatusCode)
-                    return;
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            Thread.Sleep(200);
-        }
-        throw new TimeoutException($"the server did not become healthy:\n{Log}");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>The server's own build output, same configuration as these tests.</summary>
-    static string ServerDll()
-    {
-        var configuration = typeof(ServerFixture).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(Repository.Root, "server", "Reporting.Server", "bin", configuration, "net10.0", "Reporting.Server.dll");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"build the server first ({path})");
-        return path;
-    }
 
     public void Dispose()
     {
@@ -220,19 +126,5 @@ public sealed class ServerFixture : IDisposable
             reviewer.Dispose();
         Organisation.Dispose();
         folder.Dispose();
-    }
-}
-
-/// <summary>Finds the repository's folders from the test's output folder.</summary>
-public static class Repository
-{
-    public static string Root { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Reporting.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException("Reporting.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -6,11 +6,11 @@ namespace Reporting.Client.Tests.Infrastructure;
 /// checks that none of the registered canaries (plaintext markers) is anywhere under that home.</summary>
 public sealed class SourceMachine : IDisposable
 {
-    readonly TempDir folder = new();
+    readonly TempFolder folder = new();
     readonly List<string> canaries = [];
 
     public string Home => folder["home"];
-    public TempDir Files => folder;
+    public TempFolder Files => folder;
 
     /// <summary>A new canary that every later command checks for.</summary>
     public string Canary(string label = "canary")

@@ -45,31 +45,3 @@ public static class Tool
         return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 }
-
-/// <summary>A temporary folder removed when the test ends.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("reporting-test-").FullName;
-
-    public string this[string relative] => System.IO.Path.Combine(Path, relative);
-
-    /// <summary>Writes a file (e.g. a passphrase file) and returns its path.</summary>
-    public string Write(string relative, string content)
-    {
-        var path = this[relative];
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}

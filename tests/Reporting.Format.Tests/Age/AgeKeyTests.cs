@@ -74,7 +74,7 @@ public sealed class AgeKeyTests
     {
         using var alice = X25519Identity.Generate();
         byte[] plain = Encoding.ASCII.GetBytes($"# public key: {alice.Recipient}\n{alice.Export()}\n");
-        byte[] sealedFile = AgeRoundTripTests.Seal(plain, [new ScryptRecipient("pw"u8.ToArray(), workFactor: 10)], armor: true, parallel: false);
+        byte[] sealedFile = AgeInMemory.Seal(plain, [new ScryptRecipient("pw"u8.ToArray(), workFactor: 10)], armor: true, parallel: false);
         Assert.True(IdentityFile.IsEncrypted(sealedFile));
         Assert.Equal(alice.Recipient.ToString(), Assert.Single(IdentityFile.Open(sealedFile, "pw"u8.ToArray())).Recipient.ToString());
         Assert.Equal(AgeFailure.NoIdentityMatched,
@@ -86,7 +86,7 @@ public sealed class AgeKeyTests
     {
         using var alice = X25519Identity.Generate();
         using var bob = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(new byte[10], [alice.Recipient, bob.Recipient], armor: false, parallel: false);
+        byte[] file = AgeInMemory.Seal(new byte[10], [alice.Recipient, bob.Recipient], armor: false, parallel: false);
         var input = new MemoryStream(file);
         var header = AgeHeader.Parse(input);
         Assert.Equal(["X25519", "X25519"], header.Stanzas.Select(s => s.Type));

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Reporting.Format.Age;
 using Xunit;
+using static Reporting.Testing.AgeInMemory;
 
 namespace Reporting.Format.Tests.Age;
 
@@ -98,38 +99,6 @@ public sealed class AgeRoundTripTests
         Assert.StartsWith("age1", alice.Recipient.ToString());
         Assert.Equal(alice.Recipient.ToString(), X25519Recipient.Parse(alice.Recipient.ToString()).ToString());
         Assert.DoesNotContain(secret[16..], alice.ToString());
-    }
-
-    internal static byte[] Seal(byte[] plaintext, IReadOnlyList<IRecipient> recipients, bool armor, bool parallel)
-    {
-        var output = new MemoryStream();
-        if (parallel)
-        {
-            AgeFile.Seal(new MemoryStream(plaintext), output, recipients, armor);
-        }
-        else
-        {
-            using var writer = AgeFile.Seal(output, recipients, armor, leaveOpen: true);
-            // Uneven writes, to cross chunk boundaries at odd places.
-            for (int i = 0, step = 1; i < plaintext.Length; i += step, step = step * 3 % 100_003 + 1)
-                writer.Write(plaintext, i, Math.Min(step, plaintext.Length - i));
-        }
-        return output.ToArray();
-    }
-
-    internal static byte[] Open(byte[] sealedFile, IReadOnlyList<IIdentity> identities, bool parallel)
-    {
-        var output = new MemoryStream();
-        if (parallel)
-        {
-            AgeFile.Open(new MemoryStream(sealedFile), output, identities);
-        }
-        else
-        {
-            using var reader = AgeFile.Open(new MemoryStream(sealedFile), identities);
-            reader.CopyTo(output);
-        }
-        return output.ToArray();
     }
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);

@@ -12,7 +12,7 @@ public sealed class AgeTamperTests
 
     private static AgeFailure FailureOf(byte[] file, IReadOnlyList<IIdentity> identities, bool parallel)
     {
-        var e = Assert.ThrowsAny<AgeException>(() => AgeRoundTripTests.Open(file, identities, parallel));
+        var e = Assert.ThrowsAny<AgeException>(() => AgeInMemory.Open(file, identities, parallel));
         return e.Failure;
     }
 
@@ -21,14 +21,14 @@ public sealed class AgeTamperTests
     {
         using var alice = X25519Identity.Generate();
         using var bob = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(300), [alice.Recipient, bob.Recipient], armor: false, parallel: false);
+        byte[] file = AgeInMemory.Seal(RandomNumberGenerator.GetBytes(300), [alice.Recipient, bob.Recipient], armor: false, parallel: false);
         for (int i = 0; i < file.Length; i++)
         {
             foreach (byte mask in new byte[] { 0x01, 0x80 })
             {
                 byte[] tampered = (byte[])file.Clone();
                 tampered[i] ^= mask;
-                Assert.ThrowsAny<AgeException>(() => AgeRoundTripTests.Open(tampered, [alice], parallel: i % 2 == 0));
+                Assert.ThrowsAny<AgeException>(() => AgeInMemory.Open(tampered, [alice], parallel: i % 2 == 0));
             }
         }
     }
@@ -37,7 +37,7 @@ public sealed class AgeTamperTests
     public void FlippingAByte_InALaterChunk_FailsAsCorrupt()
     {
         using var alice = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(5 * Chunk), [alice.Recipient], false, true);
+        byte[] file = AgeInMemory.Seal(RandomNumberGenerator.GetBytes(5 * Chunk), [alice.Recipient], false, true);
         int payload = PayloadStart(file);
         foreach (int offset in new[] { 16, 16 + SealedChunk + 5, 16 + 3 * SealedChunk - 1, file.Length - payload - 1 })
         {
@@ -52,7 +52,7 @@ public sealed class AgeTamperTests
     public void TruncatedAtAChunkBoundary_FailsAsTruncated_AndAnywhereElse_Fails()
     {
         using var alice = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(3 * Chunk + 10), [alice.Recipient], false, true);
+        byte[] file = AgeInMemory.Seal(RandomNumberGenerator.GetBytes(3 * Chunk + 10), [alice.Recipient], false, true);
         int payload = PayloadStart(file) + 16;
         foreach (bool parallel in new[] { false, true })
         {
@@ -70,7 +70,7 @@ public sealed class AgeTamperTests
     {
         // 70 chunks: several of the parallel path's batches (15 chunks each on up to six cores, 7 or 3 on more).
         using var alice = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(70 * Chunk - 5), [alice.Recipient], false, true);
+        byte[] file = AgeInMemory.Seal(RandomNumberGenerator.GetBytes(70 * Chunk - 5), [alice.Recipient], false, true);
         int p = PayloadStart(file) + 16;
         foreach (bool parallel in new[] { false, true })
         {
@@ -89,7 +89,7 @@ public sealed class AgeTamperTests
     public void ReorderedDuplicatedOrTrailingChunks_Fail()
     {
         using var alice = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal(RandomNumberGenerator.GetBytes(3 * Chunk), [alice.Recipient], false, true);
+        byte[] file = AgeInMemory.Seal(RandomNumberGenerator.GetBytes(3 * Chunk), [alice.Recipient], false, true);
         int p = PayloadStart(file) + 16;
         byte[] c0 = file[p..(p + SealedChunk)], c1 = file[(p + SealedChunk)..(p + 2 * SealedChunk)], c2 = file[(p + 2 * SealedChunk)..];
         byte[] head = file[..p];
@@ -108,11 +108,11 @@ public sealed class AgeTamperTests
     {
         using var alice = X25519Identity.Generate();
         using var mallory = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal([1, 2, 3], [alice.Recipient], false, false);
+        byte[] file = AgeInMemory.Seal([1, 2, 3], [alice.Recipient], false, false);
         Assert.Equal(AgeFailure.NoIdentityMatched, FailureOf(file, [mallory], parallel: false));
         Assert.Equal(AgeFailure.NoIdentityMatched, FailureOf(file, [new ScryptIdentity("x"u8.ToArray())], parallel: true));
 
-        byte[] locked = AgeRoundTripTests.Seal([1, 2, 3], [new ScryptRecipient("right"u8.ToArray(), workFactor: 10)], false, false);
+        byte[] locked = AgeInMemory.Seal([1, 2, 3], [new ScryptRecipient("right"u8.ToArray(), workFactor: 10)], false, false);
         Assert.Equal(AgeFailure.NoIdentityMatched, FailureOf(locked, [new ScryptIdentity("wrong"u8.ToArray())], parallel: false));
         Assert.Equal(AgeFailure.NoIdentityMatched, FailureOf(locked, [alice], parallel: true));
     }
@@ -120,7 +120,7 @@ public sealed class AgeTamperTests
     [Fact]
     public void ScryptWorkFactorAboveTheLimit_IsRefusedBeforeAnyWork()
     {
-        byte[] file = AgeRoundTripTests.Seal([1, 2, 3], [new ScryptRecipient("pass"u8.ToArray(), workFactor: 10)], false, false);
+        byte[] file = AgeInMemory.Seal([1, 2, 3], [new ScryptRecipient("pass"u8.ToArray(), workFactor: 10)], false, false);
         string text = Encoding.Latin1.GetString(file);
         byte[] harder = Encoding.Latin1.GetBytes(text.Replace(" 10\n", " 23\n"));
         Assert.Equal(AgeFailure.WorkFactorTooHigh, FailureOf(harder, [new ScryptIdentity("pass"u8.ToArray())], parallel: false));
@@ -132,7 +132,7 @@ public sealed class AgeTamperTests
     {
         using var alice = X25519Identity.Generate();
         using var bob = X25519Identity.Generate();
-        byte[] file = AgeRoundTripTests.Seal([1, 2, 3], [alice.Recipient, bob.Recipient], false, false);
+        byte[] file = AgeInMemory.Seal([1, 2, 3], [alice.Recipient, bob.Recipient], false, false);
         // Drop bob's stanza: alice still unwraps the file key, but the MAC covers the header as written.
         string text = Encoding.Latin1.GetString(file);
         int second = text.IndexOf("-> X25519", text.IndexOf("-> X25519", StringComparison.Ordinal) + 1, StringComparison.Ordinal);

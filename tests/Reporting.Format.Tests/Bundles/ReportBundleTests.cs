@@ -137,14 +137,14 @@ public sealed class ReportBundleTests : IDisposable
     public void Write_UnknownCategory_IsRefused() =>
         Assert.Throws<ArgumentException>(() => WriteToBytes(Sample with { Category = "gossip" }));
 
-    public static IEnumerable<object[]> SeedNames() => Seeds.All.Select(s => new object[] { s.File });
+    public static IEnumerable<object[]> SeedNames() => SeedReports.All.Select(s => new object[] { s.File });
 
     [Theory]
     [MemberData(nameof(SeedNames))]
     public void WriteThenRead_EverySeed_RoundTrips(string file)
     {
-        var seed = Seeds.All.Single(s => s.File == file);
-        var document = Seeds.Document(seed);
+        var seed = SeedReports.All.Single(s => s.File == file);
+        var document = SeedReports.Document(seed);
         var photo = RandomNumberGenerator.GetBytes(5000);
         var bundle = WriteToBytes(document, Attachment("사진 1.jpg", photo, "image/jpeg"));
 

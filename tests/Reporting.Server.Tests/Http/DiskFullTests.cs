@@ -45,12 +45,7 @@ public sealed class DiskFullTests : IDisposable
     };
 
     /// <summary>Real age envelopes whose plaintext holds the canary, on both sides of the in-memory limit.</summary>
-    byte[][] Envelopes()
-    {
-        var recipients = _world.Reviewers.Select(r => r.Recipient).ToList();
-        return [.. new[] { 1_000, 150_000, 600_000, 2_000_000 }.Select(n =>
-            AgeTool.Seal(Encoding.ASCII.GetBytes(Canary + new string('c', n)), recipients))];
-    }
+    byte[][] Envelopes() => CrashLoad.Envelopes(_world, Canary);
 
     [Fact]
     public async Task FilledBySubmissions_RefusesClearly_KeepsWhatItAcknowledged_AndRecoversWhenSpaceReturns()
@@ -60,34 +55,35 @@ public sealed class DiskFullTests : IDisposable
         // No operator reserve: only the store's own (DataFolder.MetadataReserveBytes), which uploads
         // arriving together must leave between them (UploadSpace), so reviewers' signed requests still work.
         var settings = Settings(minFreeBytes: 0);
-        var server = await ServerProcess.StartAsync(_world, settings, port);
+        var server = await ServerProcess.StartAsync(_world.Settings(settings), port: port);
+        var client = new ServerClient(server.Address, _world);
         // Most of the volume is taken by another program's file, so the submissions fill the rest quickly.
         var filler = _disk.Fill("filler", DiskBytes - (6 << 20));
         var earlierOutput = "";
         try
         {
             var clock = Stopwatch.StartNew();
-            var fill = await SubmitUntilFullAsync(server, envelopes);
+            var fill = await SubmitUntilFullAsync(client, envelopes);
             _output.WriteLine($"filled: {fill} in {clock.Elapsed.TotalSeconds:F1} s, {_disk.FreeBytes} bytes free");
             AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
             Assert.True(fill.Count(201) > 0, fill.ToString());
-            var listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+            var listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
             AssertNothingLeftBehind(listed);
 
             // A reviewer can still delete on the volume that submissions filled, and so free space.
             Assert.True(fill.Acknowledged.Count >= 2, fill.ToString());
             var deletedId = fill.Acknowledged.Keys.First();
-            using (var deleted = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Delete, Routes.Report(deletedId), at: DateTimeOffset.UtcNow))
+            using (var deleted = await client.SendSignedAsync(client.ReviewerKey, HttpMethod.Delete, Routes.Report(deletedId), at: DateTimeOffset.UtcNow))
                 Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
             fill.Acknowledged.TryRemove(deletedId, out _);
-            listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+            listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
             AssertNothingLeftBehind(listed);
 
             // Another program takes the last byte: uploads are refused before their bodies, and every other
             // write (a signed request's nonce) meets ENOSPC itself.
             var rest = _disk.Fill("rest", _disk.FreeBytes);
             Assert.True(_disk.FreeBytes < 4096, $"{_disk.FreeBytes} bytes still free");
-            var full = await SubmitUntilFullAsync(server, envelopes);
+            var full = await SubmitUntilFullAsync(client, envelopes);
             _output.WriteLine($"no byte free: {full}");
             AssertOnlyCreatedOrClearRefusals(full, listingsMustWork: false);
             Assert.Equal(0, full.Count(201));
@@ -97,29 +93,32 @@ public sealed class DiskFullTests : IDisposable
             await server.DisposeAsync();
             earlierOutput = server.Output;
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            server = await ServerProcess.StartAsync(_world, settings, port);
-            using (var health = await server.Client.GetAsync(Routes.Health))
+            client.Dispose();
+            server = await ServerProcess.StartAsync(_world.Settings(settings), port: port);
+            client = new ServerClient(server.Address, _world);
+            using (var health = await client.Client.GetAsync(Routes.Health))
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-            using (var refused = await server.Api.SubmitAsync(envelopes[0]))
+            using (var refused = await client.SubmitAsync(envelopes[0]))
                 Assert.Null(await RefusalProblem(refused));
 
             // The other program's last file goes: reviewers see everything acknowledged, byte for byte.
             File.Delete(rest);
-            Assert.Equal(listed, await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+            Assert.Equal(listed, await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
             AssertNothingLeftBehind(listed);
 
             // Space returns: the next submissions are taken without a restart.
             File.Delete(filler);
             clock.Restart();
             foreach (var envelope in envelopes)
-                fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
+                fill.Acknowledged[await client.SubmitOkAsync(envelope)] = envelope;
             _output.WriteLine($"space returned: every size accepted again within {clock.Elapsed.TotalMilliseconds:F0} ms");
-            AssertNothingLeftBehind(await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+            AssertNothingLeftBehind(await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
 
             AssertNoCanary(earlierOutput + server.Output);
         }
         finally
         {
+            client.Dispose();
             await server.DisposeAsync();
             _output.WriteLine($"server output:\n{earlierOutput}\n{server.Output}");
         }
@@ -130,21 +129,22 @@ public sealed class DiskFullTests : IDisposable
     {
         const long reserve = 4 << 20;
         var envelopes = Envelopes();
-        await using var server = await ServerProcess.StartAsync(_world, Settings(minFreeBytes: reserve));
+        await using var server = await ServerProcess.StartAsync(_world.Settings(Settings(minFreeBytes: reserve)));
+        using var client = new ServerClient(server.Address, _world);
 
-        var fill = await SubmitUntilFullAsync(server, envelopes);
+        var fill = await SubmitUntilFullAsync(client, envelopes);
         _output.WriteLine($"reserve {reserve}: {fill}, {_disk.FreeBytes} bytes free");
 
         AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
         Assert.True(fill.Count(201) > 0, fill.ToString());
         Assert.True(_disk.FreeBytes >= reserve - (256 << 10), $"only {_disk.FreeBytes} bytes free of a {reserve}-byte reserve");
-        var listed = await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+        var listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
         AssertNothingLeftBehind(listed);
 
         _disk.Resize(2 * DiskBytes);
         foreach (var envelope in envelopes)
-            fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
-        AssertNothingLeftBehind(await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes));
+            fill.Acknowledged[await client.SubmitOkAsync(envelope)] = envelope;
+        AssertNothingLeftBehind(await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
         AssertNoCanary(server.Output);
     }
 
@@ -165,24 +165,26 @@ public sealed class DiskFullTests : IDisposable
             {
                 Options = $"-c default_tablespace={tablespace}",
             }.ToString();
-            var server = await ServerProcess.StartAsync(_world, settings);
+            var server = await ServerProcess.StartAsync(_world.Settings(settings));
+            var client = new ServerClient(server.Address, _world);
             try
             {
-                var fill = await SubmitUntilFullAsync(server, envelopes);
+                var fill = await SubmitUntilFullAsync(client, envelopes);
                 _output.WriteLine($"postgres tablespace of {DiskBytes / 2} bytes: {fill}, {tablespaceDisk.FreeBytes} bytes free");
                 AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: false);
                 Assert.True(fill.Count(201) > 0, fill.ToString());
 
                 // Acknowledged means kept, on the full tablespace; then it grows and submissions are taken again.
-                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
                 tablespaceDisk.Resize(2 * DiskBytes);
                 foreach (var envelope in envelopes)
-                    fill.Acknowledged[await server.Api.SubmitOkAsync(envelope)] = envelope;
-                await CrashTests.VerifyAsync(server.Api, fill.Acknowledged, envelopes);
+                    fill.Acknowledged[await client.SubmitOkAsync(envelope)] = envelope;
+                await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
                 AssertNoCanary(server.Output);
             }
             finally
             {
+                client.Dispose();
                 await server.DisposeAsync();
                 _output.WriteLine($"server output:\n{server.Output}");
             }
@@ -212,7 +214,7 @@ public sealed class DiskFullTests : IDisposable
 
     /// <summary>Eight clients submit envelopes of every size until 24 answers in a row are refusals (the
     /// volume takes not even the smallest), while a reviewer lists and a monitor checks health.</summary>
-    static async Task<Tally> SubmitUntilFullAsync(ServerProcess server, byte[][] envelopes)
+    static async Task<Tally> SubmitUntilFullAsync(ServerClient client, byte[][] envelopes)
     {
         var tally = new Tally();
         var refusedInARow = 0;
@@ -227,7 +229,7 @@ public sealed class DiskFullTests : IDisposable
                 HttpResponseMessage response;
                 try
                 {
-                    response = await server.Api.SubmitAsync(envelope);
+                    response = await client.SubmitAsync(envelope);
                 }
                 catch (HttpRequestException e)
                 {
@@ -255,9 +257,9 @@ public sealed class DiskFullTests : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                using (var health = await server.Client.GetAsync(Routes.Health))
+                using (var health = await client.Client.GetAsync(Routes.Health))
                     tally.HealthStatuses.AddOrUpdate((int)health.StatusCode, 1, (_, n) => n + 1);
-                using (var listing = await server.Api.SendSignedAsync(server.Api.ReviewerKey, HttpMethod.Get, Routes.Reports, at: DateTimeOffset.UtcNow))
+                using (var listing = await client.SendSignedAsync(client.ReviewerKey, HttpMethod.Get, Routes.Reports, at: DateTimeOffset.UtcNow))
                 {
                     tally.ListingStatuses.AddOrUpdate((int)listing.StatusCode, 1, (_, n) => n + 1);
                     if (listing.StatusCode != HttpStatusCode.OK && await RefusalProblem(listing) is { } problem)
@@ -311,7 +313,7 @@ public sealed class DiskFullTests : IDisposable
     /// line the server wrote.</summary>
     void AssertNoCanary(string serverOutput)
     {
-        string[] secrets = [Canary, "CANARY-diskfull", RunningServer.ClientAddress.ToString()];
+        string[] secrets = [Canary, "CANARY-diskfull", ServerClient.ClientAddress.ToString()];
         foreach (var secret in secrets)
         {
             Assert.False(TempFolder.AnyFileContains(_disk.Path, Encoding.UTF8.GetBytes(secret)), $"'{secret}' found on the server's volume");

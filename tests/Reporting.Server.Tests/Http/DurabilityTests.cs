@@ -36,18 +36,18 @@ public sealed class DurabilityTests : ServerTest
         var canary = "CANARY-report-text-5b1d3e Jilin 병원 医院";
         var replyCanary = "CANARY-reply-text-9c2a77";
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
-        var replyKey = AgeTool.KeyGen();
+        var replyKey = StockAge.KeyGen();
 
         // Source submits; reviewer lists, downloads, opens offline, replies; source fetches the reply.
         var id = await Server.SubmitOkAsync(Server.SealForRoster(Encoding.UTF8.GetBytes(canary)));
         var downloaded = await Server.DownloadAsync(id);
-        Assert.Equal(canary, Encoding.UTF8.GetString(AgeTool.Open(downloaded, World.Reviewers[1].Identity, World.Folder)));
+        Assert.Equal(canary, Encoding.UTF8.GetString(StockAge.Open(downloaded, World.Reviewers[1])));
         var repliesPath = Routes.Replies(mailbox.PublicKey.ToString());
         using var posted = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, repliesPath,
-            AgeTool.Seal(Encoding.UTF8.GetBytes(replyCanary), [replyKey.Recipient]));
+            StockAge.Seal(Encoding.UTF8.GetBytes(replyCanary), [replyKey.Recipient]));
         var replyId = (await posted.Content.ReadFromJsonAsync<PostedReply>())!.Id;
         using var fetched = await Server.SendSignedAsync(mailbox, HttpMethod.Get, $"{repliesPath}/{replyId}");
-        Assert.Equal(replyCanary, Encoding.UTF8.GetString(AgeTool.Open(await fetched.Content.ReadAsByteArrayAsync(), replyKey.Identity, World.Folder)));
+        Assert.Equal(replyCanary, Encoding.UTF8.GetString(StockAge.Open(await fetched.Content.ReadAsByteArrayAsync(), replyKey.Identity)));
         await RestartAsync();
 
         string[] secrets = [canary, replyCanary, RunningServer.ClientAddress.ToString(), "Jilin"];

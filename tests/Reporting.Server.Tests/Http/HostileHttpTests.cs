@@ -21,7 +21,7 @@ public sealed class HostileHttpTests(ITestOutputHelper output) : ServerTest
     [Fact]
     public async Task RandomHostileRequests_NeverYieldA5xx_AndSourcesAndReviewersStillGetIn()
     {
-        var count = int.TryParse(Environment.GetEnvironmentVariable("REPORTING_HOSTILE_REQUESTS"), out var n) && n > 0 ? n : DefaultRequests;
+        var count = LongForm.Setting("REPORTING_HOSTILE_REQUESTS", DefaultRequests);
         var seed = int.TryParse(Environment.GetEnvironmentVariable("REPORTING_HOSTILE_SEED"), out var s) ? s : Random.Shared.Next();
         output.WriteLine($"REPORTING_HOSTILE_SEED={seed} REPORTING_HOSTILE_REQUESTS={count}");
         using var mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);

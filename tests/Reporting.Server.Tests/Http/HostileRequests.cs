@@ -182,7 +182,7 @@ public sealed class HostileRequests(RunningServer server, byte[] validEnvelope, 
         {
             return ""; // the server hung up first: also a refusal
         }
-        return await SubmissionTests.ReadAllAsync(socket);
+        return await RawHttp.ReadAllAsync(socket);
     }
 
     /// <summary>Junk that HttpClient will put in a header (printable ASCII).</summary>

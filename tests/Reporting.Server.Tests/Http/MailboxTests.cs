@@ -8,7 +8,7 @@ namespace Reporting.Server.Tests.Http;
 public sealed class MailboxTests : ServerTest
 {
     readonly SigningKey _mailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
-    readonly (string Identity, string Recipient) _replyKey = AgeTool.KeyGen();
+    readonly (string Identity, string Recipient) _replyKey = StockAge.KeyGen();
 
     public override async Task DisposeAsync()
     {
@@ -28,7 +28,7 @@ public sealed class MailboxTests : ServerTest
     [Fact]
     public async Task SourceProvingTheMailboxKey_FetchesTheReplyMeantForIt()
     {
-        var reply = AgeTool.Seal("we read your report"u8.ToArray(), [_replyKey.Recipient, World.Reviewers[0].Recipient]);
+        var reply = StockAge.Seal("we read your report"u8.ToArray(), [_replyKey.Recipient, World.Reviewers[0].Recipient]);
         var id = await PostReplyAsync(reply);
 
         using var list = await Server.SendSignedAsync(_mailbox, HttpMethod.Get, RepliesPath);
@@ -41,7 +41,7 @@ public sealed class MailboxTests : ServerTest
         var listed = Assert.Single((await list.Content.ReadFromJsonAsync<ReplyList>())!.Replies);
         Assert.Equal((id, reply.Length), (listed.Id, listed.Size));
         Assert.Equal(reply, bytes);
-        Assert.Equal("we read your report"u8.ToArray(), AgeTool.Open(bytes, _replyKey.Identity, World.Folder));
+        Assert.Equal("we read your report"u8.ToArray(), StockAge.Open(bytes, _replyKey.Identity));
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Empty((await afterDelete.Content.ReadFromJsonAsync<ReplyList>())!.Replies);
     }
@@ -49,7 +49,7 @@ public sealed class MailboxTests : ServerTest
     [Fact]
     public async Task MailboxRequest_WithoutTheMailboxKey_IsRejected()
     {
-        var id = await PostReplyAsync(AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]));
+        var id = await PostReplyAsync(StockAge.Seal("x"u8.ToArray(), [_replyKey.Recipient]));
         using var otherMailbox = SigningKey.Generate(SigningKeyKind.Mailbox);
 
         using var unsigned = await Server.Client.GetAsync(RepliesPath);
@@ -68,7 +68,7 @@ public sealed class MailboxTests : ServerTest
     [Fact]
     public async Task PostingAReply_NeedsARosterAccessKey_AndAnAgeBody()
     {
-        var reply = AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
+        var reply = StockAge.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
 
         using var bySource = await Server.SendSignedAsync(_mailbox, HttpMethod.Post, RepliesPath, reply);
         using var unsigned = await Server.Client.PostAsync(RepliesPath, new ByteArrayContent(reply));
@@ -84,8 +84,8 @@ public sealed class MailboxTests : ServerTest
     [Fact]
     public async Task ReplyBody_SignedDifferentlyFromWhatWasSent_IsRejected()
     {
-        var reply = AgeTool.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
-        var other = AgeTool.Seal("y"u8.ToArray(), [_replyKey.Recipient]);
+        var reply = StockAge.Seal("x"u8.ToArray(), [_replyKey.Recipient]);
+        var other = StockAge.Seal("y"u8.ToArray(), [_replyKey.Recipient]);
 
         using var response = await Server.SendSignedAsync(Server.ReviewerKey, HttpMethod.Post, RepliesPath, reply,
             tamper: request => request.Content = new ByteArrayContent(other));

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using Reporting.Benchmarks;
 using Reporting.Format.Protocol;
 
 namespace Reporting.Server.Tests.Http;
@@ -26,18 +25,18 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
     [Fact]
     public async Task SustainedSubmissions_LeaveOpenFilesThreadsAndMemoryFlat()
     {
-        await using var server = await ServerProcess.StartAsync(_world, new Dictionary<string, string?>
+        await using var server = await ServerProcess.StartAsync(_world.Settings(new Dictionary<string, string?>
         {
             ["Reporting:ChallengesPerSecond"] = "100000",
             ["Reporting:SignedRequestsPerSecond"] = "100000",
-        });
-        var envelope = AgeTool.Seal(RandomNumberGenerator.GetBytes(16 << 10), _world.Reviewers.Select(r => r.Recipient));
+        }));
+        var envelope = StockAge.Seal(RandomNumberGenerator.GetBytes(16 << 10), _world.Reviewers.Select(r => r.Recipient));
         var kept = new ConcurrentQueue<string>();
 
         // Warm-up: the first requests JIT the server, open its pools and size its heap; then the clients
         // go, so the idle figures are taken with no connection open.
         await LoadAsync(server, envelope, kept, TimeSpan.FromSeconds(3), _ => { });
-        var before = await SettledAsync(server.ProcessId, target: null);
+        var before = await SettledAsync(server.Id, target: null);
 
         var windows = new List<List<ProcessFigures>>();
         var submissions = await LoadAsync(server, envelope, kept, Window * Windows, elapsed =>
@@ -45,9 +44,9 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
             var index = (int)(elapsed / Window);
             while (windows.Count <= index)
                 windows.Add([]);
-            windows[index].Add(ProcessFigures.Of(server.ProcessId));
+            windows[index].Add(ProcessFigures.Of(server.Id));
         });
-        var after = await SettledAsync(server.ProcessId, target: before);
+        var after = await SettledAsync(server.Id, target: before);
 
         var first = Median(windows[0]);
         var last = Median(windows[^1]);
@@ -68,10 +67,9 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
     /// <see cref="Kept"/> reports each deletes the oldest after its submission, as a reviewer would. Every
     /// request must succeed. <paramref name="sample"/> runs about once a second. Returns the submissions;
     /// the clients' connections are closed when it returns.</summary>
-    static async Task<int> LoadAsync(ServerProcess server, byte[] envelope, ConcurrentQueue<string> kept, TimeSpan length, Action<TimeSpan> sample)
+    async Task<int> LoadAsync(ServerProcess server, byte[] envelope, ConcurrentQueue<string> kept, TimeSpan length, Action<TimeSpan> sample)
     {
-        using var client = RunningServer.NewClient(server.Address);
-        var api = new RunningServer { App = null!, Address = server.Address, Client = client, Logs = new CapturedLogs(), World = server.Api.World };
+        using var api = new ServerClient(server.Address, _world);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var submissions = 0;
         var load = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>

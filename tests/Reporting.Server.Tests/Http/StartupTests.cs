@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Reporting.Format.Keys;
 using Reporting.Server.Storage.Postgres;
@@ -71,25 +70,10 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("Reporting:RetentionDays must be between 1 and 3650", message);
     }
 
-    /// <summary>Runs the built server as an operator would, until it exits; returns its exit code and stderr.</summary>
-    static (int ExitCode, string Stderr) RunServerProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-            start.Environment[key.Replace(":", "__")] = value;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(60_000);
-        return (process.ExitCode, stderr);
-    }
-
     [Fact]
     public void ServerProcess_WithBadConfiguration_PrintsOperatorErrors_AndExits1()
     {
-        var (exitCode, stderr) = RunServerProcess(["--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0"]);
+        var (exitCode, stderr) = ServerProcess.RunToExit(["--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0"]);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: ", stderr);
@@ -126,7 +110,7 @@ public sealed class StartupTests : IDisposable
                 settings[key] = value;
         }
 
-        var (exitCode, stderr) = RunServerProcess(["--urls", "http://127.0.0.1:0"], settings);
+        var (exitCode, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"reporting-server: error: the database was written by a newer server (schema {(database is null ? SqliteSchema.Version : PostgresSchema.Latest) + 1};", stderr);
@@ -150,7 +134,7 @@ public sealed class StartupTests : IDisposable
         // Nothing listens on port 1.
         settings["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Database=reports;Username=reporting;Password=hunter2-secret;Timeout=5";
 
-        var (exitCode, stderr) = RunServerProcess(["--urls", "http://127.0.0.1:0"], settings);
+        var (exitCode, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: cannot use the PostgreSQL database 'reports' at 127.0.0.1:1", stderr);
@@ -164,10 +148,11 @@ public sealed class StartupTests : IDisposable
         if (!OperatingSystem.IsLinux())
             return;
         // The data folder inside the content root, as with the default Reporting:DataDir=data.
-        await using var server = await ServerProcess.StartAsync(_world);
-        await server.Api.SubmitOkAsync(server.Api.SealForRoster("watched?"u8.ToArray()));
+        await using var server = await ServerProcess.StartAsync(_world.Settings());
+        using var client = new ServerClient(server.Address, _world);
+        await client.SubmitOkAsync(client.SealForRoster("watched?"u8.ToArray()));
 
-        var watches = Directory.EnumerateFiles($"/proc/{server.ProcessId}/fdinfo")
+        var watches = Directory.EnumerateFiles($"/proc/{server.Id}/fdinfo")
             .Sum(info => { try { return File.ReadLines(info).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal)); } catch (IOException) { return 0; } });
 
         Assert.Equal(0, watches);
@@ -181,8 +166,9 @@ public sealed class StartupTests : IDisposable
         // A service manager stops the server with SIGTERM: every store and background job shuts down without a
         // crash (a store disposed twice once aborted the process with 134 here).
         await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
-        await using var server = await ServerProcess.StartAsync(_world, database is null ? null : StoreSettings.Postgres(database));
-        await server.Api.SubmitOkAsync(server.Api.SealForRoster("stopping"u8.ToArray()));
+        await using var server = await ServerProcess.StartAsync(_world.Settings(database is null ? null : StoreSettings.Postgres(database)));
+        using var client = new ServerClient(server.Address, _world);
+        await client.SubmitOkAsync(client.SealForRoster("stopping"u8.ToArray()));
 
         var exit = await server.StopAsync(TimeSpan.FromSeconds(30));
 

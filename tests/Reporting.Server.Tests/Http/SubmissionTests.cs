@@ -74,7 +74,7 @@ public sealed class SubmissionTests : ServerTest
     public async Task Submit_RefusedUpload_SpendsItsToken_SoOneSolutionBuysOneAttempt()
     {
         var pow = await Server.SolvedPowAsync();
-        var toOneReviewer = AgeTool.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
+        var toOneReviewer = StockAge.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
 
         using var refused = await Server.SubmitAsync(toOneReviewer, pow);
         using var again = await Server.SubmitAsync(RealEnvelope(), pow);
@@ -155,8 +155,8 @@ public sealed class SubmissionTests : ServerTest
     [Fact]
     public async Task Submit_WithWrongStanzaCount_IsRejected()
     {
-        var toOneReviewer = AgeTool.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
-        var toAnExtraRecipient = AgeTool.Seal("a"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), AgeTool.KeyGen().Recipient]);
+        var toOneReviewer = StockAge.Seal("a"u8.ToArray(), [World.Reviewers[0].Recipient]);
+        var toAnExtraRecipient = StockAge.Seal("a"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), StockAge.KeyGen().Recipient]);
 
         using var tooFew = await Server.SubmitAsync(toOneReviewer);
         using var tooMany = await Server.SubmitAsync(toAnExtraRecipient);
@@ -221,7 +221,7 @@ public sealed class SubmissionTests : ServerTest
 
         await socket.SendAsync(envelope.AsMemory(0, envelope.Length / 2));
         socket.Shutdown(SocketShutdown.Send);
-        var answer = await ReadAllAsync(socket);
+        var answer = await RawHttp.ReadAllAsync(socket);
 
         // The client hung up mid-body: it gets a 400 if it still listens, or nothing; nothing is kept.
         Assert.True(answer == "" || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
@@ -316,10 +316,10 @@ public sealed class SubmissionTests : ServerTest
     public async Task Submit_ForAnEarlierRosterVersion_IsAcceptedDuringTheGracePeriodOnly()
     {
         var sealedToV1 = RealEnvelope();
-        var third = TestWorld.NewReviewer("reviewer3");
+        var third = TestReviewer.FromStockAge("reviewer3");
         World.SignRoster(version: 2, [.. World.Reviewers, third]);
         await RestartAsync();
-        var sealedToV2 = AgeTool.Seal("b"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), third.Recipient]);
+        var sealedToV2 = StockAge.Seal("b"u8.ToArray(), [.. World.Reviewers.Select(r => r.Recipient), third.Recipient]);
 
         using var withinGrace = await Server.SubmitAsync(sealedToV1, rosterVersion: 1);
         using var current = await Server.SubmitAsync(sealedToV2, rosterVersion: 2);
@@ -344,21 +344,5 @@ public sealed class SubmissionTests : ServerTest
         {
             return null;
         }
-    }
-
-    internal static async Task<string> ReadAllAsync(Socket socket)
-    {
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            int read;
-            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-                received.Write(buffer, 0, read);
-        }
-        catch (SocketException) { }
-        catch (OperationCanceledException) { }
-        return Encoding.ASCII.GetString(received.ToArray());
     }
 }

@@ -4,46 +4,24 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
+using Xunit;
 
-namespace Reporting.Server.Tests.Http;
+namespace Reporting.Testing;
 
-/// <summary>The real server on a loopback port (Kestrel, real SQLite file in the world's data folder),
-/// and a client that talks to it. Clients connect from 127.0.0.3 so a test can look for that address.</summary>
-public sealed class RunningServer : IAsyncDisposable
+/// <summary>A test's client of a real server on loopback (in this process or a process of its own), for a
+/// <see cref="TestWorld"/>: challenges, submissions sealed to its roster, and requests signed with its keys.
+/// It connects from 127.0.0.3 so a test can look for that address.</summary>
+public class ServerClient(Uri address, TestWorld world) : IDisposable
 {
     /// <summary>Where test clients connect from; distinct from the address the server listens on, so
     /// finding it anywhere means a client address was recorded.</summary>
     public static readonly IPAddress ClientAddress = IPAddress.Parse("127.0.0.3");
 
-    public required WebApplication App { get; init; }
-    public required Uri Address { get; init; }
-    public required HttpClient Client { get; init; }
-    public required CapturedLogs Logs { get; init; }
-    public required TestWorld World { get; init; }
-
-    public static async Task<RunningServer> StartAsync(TestWorld world, Action<Dictionary<string, string?>>? adjust = null)
-    {
-        var settings = world.Settings();
-        adjust?.Invoke(settings);
-        var logs = new CapturedLogs();
-        var app = ServerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.Services.AddSingleton<TimeProvider>(world.Clock);
-            builder.Logging.ClearProviders();
-            builder.Logging.AddProvider(logs);
-        });
-        await ServerApp.PrepareAsync(app);
-        await app.StartAsync();
-        var address = new Uri(app.Urls.First());
-        return new RunningServer { App = app, Address = address, Client = NewClient(address), Logs = logs, World = world };
-    }
+    public Uri Address { get; } = address;
+    public HttpClient Client { get; } = NewClient(address);
+    public TestWorld World { get; } = world;
 
     public static HttpClient NewClient(Uri address) => new(new SocketsHttpHandler
     {
@@ -57,12 +35,7 @@ public sealed class RunningServer : IAsyncDisposable
         },
     }) { BaseAddress = address };
 
-    public async ValueTask DisposeAsync()
-    {
-        Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    public virtual void Dispose() => Client.Dispose();
 
     // ---- Sources: challenges and submissions ----
 
@@ -94,7 +67,7 @@ public sealed class RunningServer : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public byte[] SealForRoster(byte[] plaintext) => AgeTool.Seal(plaintext, World.Reviewers.Select(r => r.Recipient));
+    public byte[] SealForRoster(byte[] plaintext) => StockAge.Seal(plaintext, World.Reviewers.Select(r => r.Recipient));
 
     public async Task<string> SubmitOkAsync(byte[] envelope)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Reporting.Format.Tests.Bundles;
+namespace Reporting.Testing;
 
 /// <summary>Builds tar archives header by header, to make the bundles an attacker would: any name, any type,
 /// any declared size, broken checksums. Nothing here validates anything, on purpose.</summary>

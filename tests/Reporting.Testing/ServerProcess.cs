@@ -3,18 +3,20 @@ using System.Diagnostics;
 using System.Net;
 using Reporting.Format.Protocol;
 
-namespace Reporting.Benchmarks;
+namespace Reporting.Testing;
 
 /// <summary>The built server (Reporting.Server.dll, beside the program or test that uses this) as a process
 /// of its own on a loopback port, configured through the environment as an operator would: so it can be
 /// killed for real, several can run on one database, and what is measured of it (memory, handles, threads)
 /// is the server's alone. Its console output is kept (<see cref="Output"/>) and also goes to a log file when
-/// given one, so what it logged can be searched afterwards. Shared by the soak benchmark and the server's tests (linked into them).</summary>
+/// given one, so what it logged can be searched afterwards. The one way every test and benchmark runs the server
+/// as a process; a <see cref="ServerClient"/> talks to it.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     readonly Process _process;
     readonly StreamWriter? _log;
     readonly ConcurrentQueue<string> _output;
+    bool _disposed;
 
     ServerProcess(Process process, Uri address, StreamWriter? log, ConcurrentQueue<string> output)
     {
@@ -33,11 +35,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string? logFile = null, int? port = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"), "--urls", address.ToString().TrimEnd('/') })
-            start.ArgumentList.Add(argument);
-        foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__")] = value;
+        var start = StartInfo(["--urls", address.ToString().TrimEnd('/')], settings);
         var log = logFile is null ? null : new StreamWriter(logFile) { AutoFlush = true };
         var output = new ConcurrentQueue<string>();
         var process = Process.Start(start)!;
@@ -55,8 +53,9 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, address, log, output);
-        using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address };
-        for (var i = 0; i < 300; i++)
+        // A minute: on a busy machine (many tests start servers at once on two cores) a start takes long.
+        using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60);)
         {
             // WaitForExit also waits for the last lines of output, so the message holds what the server said.
             if (process.HasExited && process.WaitForExit(5000))
@@ -67,11 +66,33 @@ public sealed class ServerProcess : IAsyncDisposable
                 if (response.IsSuccessStatusCode)
                     return server;
             }
-            catch (HttpRequestException) { }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(100);
         }
         await server.DisposeAsync();
-        throw new TimeoutException("the server did not start");
+        throw new TimeoutException($"the server did not become healthy:\n{server.Output}");
+    }
+
+    /// <summary>Runs the server as an operator would, until it exits (a server that refuses its configuration);
+    /// returns its exit code and what it wrote to standard error.</summary>
+    public static (int ExitCode, string Stderr) RunToExit(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        using var process = Process.Start(StartInfo(arguments, settings ?? new Dictionary<string, string?>()))!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit(60_000);
+        return (process.ExitCode, stderr);
+    }
+
+    /// <summary>The built dll beside the running program, with <paramref name="settings"/> in the environment.</summary>
+    static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> settings)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__")] = value;
+        return start;
     }
 
     /// <summary>SIGTERM, as an operator's service manager stops it, then waits for it to exit (and kills
@@ -98,8 +119,12 @@ public sealed class ServerProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Kills the server (if it still runs) and closes its log; a second call does nothing.</summary>
     public ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return ValueTask.CompletedTask;
+        _disposed = true;
         Kill();
         _process.Dispose();
         if (_log is not null)

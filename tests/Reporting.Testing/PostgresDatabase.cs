@@ -1,11 +1,11 @@
 using Npgsql;
 
-namespace Reporting.Server.Tests;
+namespace Reporting.Testing;
 
 /// <summary>A schema of its own on the real PostgreSQL that ./test.sh starts (REPORTING_TEST_POSTGRES):
 /// each test gets an empty database through the connection string's search path, dropped on dispose.
 /// Without the variable the test fails and says how to run it: a PostgreSQL test never passes by
-/// skipping its database.</summary>
+/// skipping its database. The benchmarks give a database of their own (<see cref="CreateAsync(string)"/>).</summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
     public const string Variable = "REPORTING_TEST_POSTGRES";
@@ -30,6 +30,12 @@ public sealed class PostgresDatabase : IAsyncDisposable
         if (string.IsNullOrEmpty(admin))
             throw new InvalidOperationException($"{Variable} is not set: run the tests with ./test.sh, which starts a PostgreSQL 15 for them " +
                 "(or start one with `eval \"$(tests/postgres.sh start DIR)\"`).");
+        return await CreateAsync(admin);
+    }
+
+    /// <summary>A schema of its own on the database that <paramref name="admin"/> (a connection string) reaches.</summary>
+    public static async Task<PostgresDatabase> CreateAsync(string admin)
+    {
         var schema = "test_" + Guid.NewGuid().ToString("N");
         await ExecuteAsync(admin, $"CREATE SCHEMA {schema}");
         return new PostgresDatabase(admin, schema);

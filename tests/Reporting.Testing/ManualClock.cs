@@ -1,4 +1,4 @@
-namespace Reporting.Server.Tests.Http;
+namespace Reporting.Testing;
 
 /// <summary>The only fake in these tests: the clock. Starts at the real time (Data Protection's own
 /// expiry check uses the real clock) and moves only forward when told.</summary>

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Reporting.Benchmarks;
+namespace Reporting.Testing;
 
 /// <summary>What a process holds at one moment, read from Linux's /proc: resident memory (VmRSS), open
 /// file descriptors apart from sockets (files, pipes, event descriptors), sockets, and threads. Sockets are
 /// counted apart because they follow the load (clients' connections, a database pool that grows with
-/// concurrency) where a leaked file only grows. Shared by the soak benchmark and the soak test (linked into
-/// Reporting.Server.Tests), so both judge the server by the same figures.</summary>
+/// concurrency) where a leaked file only grows. Used by the soak benchmark and the soak test, so both judge
+/// the server by the same figures.</summary>
 public sealed record ProcessFigures(long RssBytes, int OpenFiles, int Sockets, int Threads)
 {
     public static ProcessFigures Of(int pid)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Reporting.Server.Tests.Http;
+namespace Reporting.Testing;
 
 /// <summary>Every line the server logs, after the server's own filtering, with its exception text:
 /// what an operator's log file would hold.</summary>

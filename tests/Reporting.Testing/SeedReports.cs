@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Reporting.Format.Bundles;
 
-namespace Reporting.Format.Tests.Bundles;
+namespace Reporting.Testing;
 
-/// <summary>The sample reports in seeds/, found by walking up from the test assembly to the repository.</summary>
-public static class Seeds
+/// <summary>The sample reports in seeds/, found by walking up from the test assembly to the repository.
+/// (Not the fuzzer's Seeds: those are its starting inputs.)</summary>
+public static class SeedReports
 {
     public sealed record Seed(string File, string Category, string Region, string When, string Language);
 

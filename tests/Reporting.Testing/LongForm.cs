@@ -1,4 +1,4 @@
-namespace Reporting.Client.Tests.Infrastructure;
+namespace Reporting.Testing;
 
 /// <summary>The size of a scenario: its short form in CI, or a larger one set in the environment for a long run.</summary>
 public static class LongForm

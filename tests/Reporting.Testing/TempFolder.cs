@@ -1,13 +1,24 @@
-namespace Reporting.Server.Tests;
+namespace Reporting.Testing;
 
-/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+/// <summary>A fresh folder under the system temp folder, deleted on dispose: a test's data folder, a source's
+/// home, key files, a roster. Readable by other users (only its files' own modes keep them out), so a
+/// PostgreSQL tablespace can be mounted inside it.</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);
 
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reporting-server-tests", Guid.NewGuid().ToString("N"));
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "reporting-tests", Guid.NewGuid().ToString("N"));
 
     public string this[string name] => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Writes a file (e.g. a passphrase file), making its folders, and returns its path.</summary>
+    public string Write(string relative, string content)
+    {
+        var path = this[relative];
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
 
     public void Dispose()
     {
