@@ -1,6 +1,6 @@
 namespace Reporting.Server;
 
-/// <summary>The <c>Reporting</c> configuration section (DESIGN §4). Validated at start-up with messages
+/// <summary>The <c>Reporting</c> configuration section (docs/DESIGN.md §4). Validated at start-up with messages
 /// that tell the operator what to do.</summary>
 public sealed record ReportingOptions
 {

@@ -8,7 +8,7 @@ namespace Reporting.Benchmarks;
 /// <summary>Seal and open a large file as a user does: whole processes, the built <c>report seal</c> and
 /// <c>review open</c> apphosts beside the stock age binary, file to file, same input, interleaved, median
 /// of several runs, peak RSS from GNU time (%M) for each. Process start, JIT, reading, writing and making
-/// the output durable all count, as they do for a user. Goals (DESIGN §5): seal ≥ 1.5×, open ≥ 1.2× age,
+/// the output durable all count, as they do for a user. Goals (docs/DESIGN.md §5): seal ≥ 1.5×, open ≥ 1.2× age,
 /// ≤ 64 MiB peak RSS.</summary>
 internal static class AgeBenchmark
 {

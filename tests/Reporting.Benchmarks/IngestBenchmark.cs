@@ -11,7 +11,7 @@ using Reporting.Server;
 
 namespace Reporting.Benchmarks;
 
-/// <summary>DESIGN §5: ingest of 64 KiB envelopes from 32 concurrent clients at the lowest difficulty, beside
+/// <summary>docs/DESIGN.md §5: ingest of 64 KiB envelopes from 32 concurrent clients at the lowest difficulty, beside
 /// a bare Kestrel endpoint that writes the same bytes to a file and fsyncs it; on SQLite, on PostgreSQL
 /// (when REPORTING_BENCH_POSTGRES gives a database) and on two instances sharing that database; p50/p99
 /// latency; then the server's memory growth during a 1 GiB upload. Every server runs in this process on

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Reporting.Benchmarks;
 
-/// <summary>Looks for strings that must never be kept (DESIGN §5: no plaintext, IP address or codename in
+/// <summary>Looks for strings that must never be kept (docs/DESIGN.md §5: no plaintext, IP address or codename in
 /// the server's data or logs) in every file under some folders, in some files, and in every row of a
 /// PostgreSQL schema (each value as PostgreSQL prints it as text): as UTF-8.</summary>
 public static class SecretSearch

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Reporting.Server.Tests.Http;
 
-/// <summary>DESIGN §5: no acknowledged report lost and none half-listed across <c>kill -9</c> during load,
+/// <summary>docs/DESIGN.md §5: no acknowledged report lost and none half-listed across <c>kill -9</c> during load,
 /// on both stores. The server runs as its own process (the built dll) so it can be killed for real.</summary>
 public sealed class CrashTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
