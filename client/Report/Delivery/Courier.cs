@@ -103,7 +103,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
             ChallengeAnswer? challenge;
             try
             {
-                challenge = await challengeResponse.Content.ReadFromJsonAsync<ChallengeAnswer>(token);
+                challenge = await challengeResponse.Content.ReadFromJsonAsync(WireJson.Default.ChallengeAnswer, token);
             }
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
             {
@@ -166,7 +166,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
 
     public void Dispose() => client.Dispose();
 
-    sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
+    internal sealed record ChallengeAnswer(string Challenge, int Difficulty, int ExpiresIn);
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the bar is thread-safe, so report in place.</summary>
     sealed class InlineProgress(Action<long> report) : IProgress<long>

@@ -49,7 +49,7 @@ sealed class ReportHome
             return null;
         try
         {
-            return JsonSerializer.Deserialize<ReportConfig>(File.ReadAllBytes(ConfigPath), ReportConfig.Json)
+            return JsonSerializer.Deserialize(File.ReadAllBytes(ConfigPath), HomeJson.Default.ReportConfig)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException)
@@ -64,6 +64,6 @@ sealed class ReportHome
     public void SaveConfig(ReportConfig config)
     {
         Create();
-        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json), replace: true);
+        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, HomeJson.Default.ReportConfig), replace: true);
     }
 }

@@ -6,6 +6,7 @@ using Reporting.Format.Age;
 using Reporting.Format.Codenames;
 using Reporting.Format.Protocol;
 using Reporting.Format.Replies;
+using Reporting.Report.Delivery;
 
 namespace Reporting.Report.Replies;
 
@@ -26,7 +27,7 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         response.EnsureSuccessStatusCode();
-        var listing = await response.Content.ReadFromJsonAsync<Listing>(token);
+        var listing = await response.Content.ReadFromJsonAsync(WireJson.Default.Listing, token);
         return listing?.Replies ?? [];
     }
 
@@ -69,5 +70,5 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
     }
 
-    sealed record Listing(IReadOnlyList<ReplyListing> Replies);
+    internal sealed record Listing(IReadOnlyList<ReplyListing> Replies);
 }
