@@ -162,6 +162,10 @@ public sealed class ServerFixture : IDisposable
         return new ServerFixture(folder, organisation, people, roster, powDifficulty, settings);
     }
 
+    /// <summary>A server for an organisation key and a roster made elsewhere (by the released tools, say).</summary>
+    public static ServerFixture Start(SigningKey organisation, SignedRoster roster, int powDifficulty = 4) =>
+        new(new TempDir(), organisation, [], roster, powDifficulty, null);
+
     /// <summary>A roster for <paramref name="reviewers"/>, signed by <paramref name="organisation"/>, valid from
     /// <paramref name="issuedDaysAgo"/> days ago for <paramref name="validDays"/> days.</summary>
     public static SignedRoster SignRoster(SigningKey organisation, IEnumerable<TestReviewer> reviewers, int version, int issuedDaysAgo = 1, int validDays = 90)
