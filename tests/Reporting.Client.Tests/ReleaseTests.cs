@@ -40,6 +40,16 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
         return (path, key);
     }
 
+    /// <summary>An organisation key, a reviewer alice (keys/) and roster.json listing her, all made by the released review.</summary>
+    (string OrgFile, string OrgPublic) TeamWithRoster()
+    {
+        var (orgFile, orgPublic) = OrganisationKey();
+        Succeeds(Review("keygen", "--name", "alice", "--out", work["keys"], "--passphrase-file", PassphraseFile));
+        Succeeds(Review("org", "sign", "--org-key", orgFile, "--entry", work["keys/alice.entry.json"], "--version", "1",
+            "--out", work["roster.json"], "--passphrase-file", PassphraseFile));
+        return (orgFile, orgPublic);
+    }
+
     [Fact]
     public void Archives_HoldOneSelfContainedFolderEach_ListedInSha256Sums()
     {
@@ -85,10 +95,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
     public void ReleasedTools_RunTheWholeFlow_OnABareMachine()
     {
         // Organisation and reviewer keys, the roster: the released review.
-        var (orgFile, orgPublic) = OrganisationKey();
-        Succeeds(Review("keygen", "--name", "alice", "--out", work["keys"], "--passphrase-file", PassphraseFile));
-        Succeeds(Review("org", "sign", "--org-key", orgFile, "--entry", work["keys/alice.entry.json"], "--version", "1",
-            "--out", work["roster.json"], "--passphrase-file", PassphraseFile));
+        var (orgFile, orgPublic) = TeamWithRoster();
 
         // The server (its release comes later: the build output) serves that roster under that key.
         var organisation = KeyFile.ReadSigningKey(orgFile, System.Text.Encoding.UTF8.GetBytes(Passphrase), SigningKeyKind.Organisation);
@@ -130,10 +137,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
     [Fact]
     public void Report_FromAStickWithReportHome_KeepsItsStateThere_AndWritesNowhereElse()
     {
-        var (orgFile, orgPublic) = OrganisationKey();
-        Succeeds(Review("keygen", "--name", "alice", "--out", work["keys"], "--passphrase-file", PassphraseFile));
-        Succeeds(Review("org", "sign", "--org-key", orgFile, "--entry", work["keys/alice.entry.json"], "--version", "1",
-            "--out", work["roster.json"], "--passphrase-file", PassphraseFile));
+        var (_, orgPublic) = TeamWithRoster();
         var stick = work["stick"];
         Assert.Equal(0, Tool.RunExecutable("cp", ["-a", release.ReportFolder, stick]).ExitCode);
         Directory.CreateDirectory(Path.Combine(stick, "report-home"));
@@ -164,9 +168,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
     [Fact]
     public void SignedArchive_VerifiesWithStockMinisign_AndWithReport()
     {
-        var (orgFile, orgPublic) = OrganisationKey();
-        var archive = CopyOfArchive();
-        var minisignKey = Succeeds(Review("org", "sign-file", "--org-key", orgFile, "--passphrase-file", PassphraseFile, archive)).Stdout.Trim();
+        var (orgPublic, archive, minisignKey) = SignedCopyOfArchive();
 
         Assert.StartsWith("RW", minisignKey);
         Succeeds(Minisign(archive, minisignKey));
@@ -179,9 +181,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
     [Fact]
     public void TamperedArchive_IsRefused_ByMinisignAndByReport()
     {
-        var (orgFile, orgPublic) = OrganisationKey();
-        var archive = CopyOfArchive();
-        var minisignKey = Succeeds(Review("org", "sign-file", "--org-key", orgFile, "--passphrase-file", PassphraseFile, archive)).Stdout.Trim();
+        var (orgPublic, archive, minisignKey) = SignedCopyOfArchive();
         using (var file = File.Open(archive, FileMode.Open))
         {
             file.Position = file.Length / 2;
@@ -200,9 +200,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
     [Fact]
     public void TamperedSignature_IsRefused_ByMinisignAndByReport()
     {
-        var (orgFile, orgPublic) = OrganisationKey();
-        var archive = CopyOfArchive();
-        var minisignKey = Succeeds(Review("org", "sign-file", "--org-key", orgFile, "--passphrase-file", PassphraseFile, archive)).Stdout.Trim();
+        var (orgPublic, archive, minisignKey) = SignedCopyOfArchive();
         var signature = archive + ".minisig";
         File.WriteAllText(signature, File.ReadAllText(signature).Replace("\tfile:", "\tfile:not-"));
 
@@ -248,6 +246,15 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
         Assert.Contains("this invite is damaged or mistyped", refused.Stderr);
         Assert.False(Directory.Exists(work["home"]));
         Assert.Empty(machine.Written());
+    }
+
+    /// <summary>A copy of the report archive signed by a new organisation key: that key (reportorg1…), the copy, the key's RW… form.</summary>
+    (string OrgPublic, string Archive, string MinisignKey) SignedCopyOfArchive()
+    {
+        var (orgFile, orgPublic) = OrganisationKey();
+        var archive = CopyOfArchive();
+        var minisignKey = Succeeds(Review("org", "sign-file", "--org-key", orgFile, "--passphrase-file", PassphraseFile, archive)).Stdout.Trim();
+        return (orgPublic, archive, minisignKey);
     }
 
     string CopyOfArchive()
