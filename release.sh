@@ -6,8 +6,8 @@
 #   ./release.sh --check [--platform …]   two clean clones of HEAD built side by side: SHA256SUMS must match
 #
 # Each archive holds one folder that runs with nothing installed (self-contained; no .NET on the machine):
-# Native AOT for linux-x64, trimmed self-contained builds elsewhere, never single-file (nothing is extracted
-# to a cache at start). Reproducible: the same commit gives the same bytes (deterministic compilation with
+# Native AOT for Linux (x64, and arm64 cross-compiled), trimmed self-contained builds for Windows and macOS,
+# never single-file (nothing is extracted to a cache at start). Reproducible: the same commit gives the same bytes (deterministic compilation with
 # source paths mapped, SOURCE_DATE_EPOCH = the commit's time, archives with sorted entries, fixed owners,
 # modes and times). Signing is the organisation's, offline: review org sign-file (README, Getting the tools).
 set -euo pipefail
@@ -61,25 +61,30 @@ if [ "$check" = 1 ]; then
   exit 1
 fi
 
-# Native AOT links with clang and zlib (Debian's clang, zlib1g-dev), installed when missing as test.sh
-# installs what the tests drive.
-aot_platforms=(linux-x64)
-needs_aot=0
+# Native AOT links with clang and zlib (Debian's clang, zlib1g-dev); linux-arm64 is cross-compiled with
+# Debian's aarch64 toolchain and C library (the arm64 runtime pack brings its own zlib). Installed when
+# missing, as test.sh installs what the tests drive. macOS and Windows Native AOT need their own systems.
+aot_platforms=(linux-x64 linux-arm64)
+need=()
 for platform in "${platforms[@]}"; do
-  case " ${aot_platforms[*]} " in *" $platform "*) needs_aot=1 ;; esac
+  case "$platform" in
+    linux-x64)
+      command -v clang >/dev/null || need+=(clang)
+      [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev) ;;
+    linux-arm64)
+      command -v clang >/dev/null || need+=(clang)
+      command -v aarch64-linux-gnu-ld >/dev/null || need+=(gcc-aarch64-linux-gnu)
+      [ -e /usr/aarch64-linux-gnu/lib/libc.so ] || need+=(libc6-dev-arm64-cross) ;;
+  esac
 done
-if [ "$needs_aot" = 1 ]; then
-  need=()
-  command -v clang >/dev/null || need+=(clang)
-  [ -e /usr/include/zlib.h ] || need+=(zlib1g-dev)
-  if [ ${#need[@]} -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-    else
-      echo "release.sh: error: Native AOT needs ${need[*]}" >&2
-      echo "release.sh: hint: sudo apt-get install ${need[*]}" >&2
-      exit 1
-    fi
+if [ ${#need[@]} -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "release.sh: error: Native AOT needs ${need[*]}" >&2
+    echo "release.sh: hint: sudo apt-get install ${need[*]}" >&2
+    exit 1
   fi
 fi
 
