@@ -44,16 +44,17 @@ if [ "$check" = 1 ]; then
   # clock, the order files were written in) must not reach the archives.
   work=$(mktemp -d -t reporting-release-check-XXXXXX)
   trap 'rm -rf "$work"' EXIT
+  head=$(git rev-parse HEAD) # once: a commit made meanwhile must not reach the second clone
   args=(); for platform in "${platforms[@]}"; do args+=(--platform "$platform"); done
   for n in 1 2; do
     git clone -q --no-hardlinks "$root" "$work/clone-$n"
-    git -C "$work/clone-$n" checkout -q "$(git rev-parse HEAD)"
+    git -C "$work/clone-$n" checkout -q "$head"
     echo "release.sh: building clone $n in $work/clone-$n" >&2
     "$work/clone-$n/release.sh" "${args[@]}" --out "$work/dist-$n" >&2
   done
   if cmp -s "$work/dist-1/SHA256SUMS" "$work/dist-2/SHA256SUMS"; then
     cat "$work/dist-1/SHA256SUMS"
-    echo "release.sh: reproducible: two clean builds of $(git rev-parse --short HEAD) gave identical SHA256SUMS"
+    echo "release.sh: reproducible: two clean builds of $head gave identical SHA256SUMS"
     exit 0
   fi
   diff "$work/dist-1/SHA256SUMS" "$work/dist-2/SHA256SUMS" >&2 || true
