@@ -3,11 +3,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 # The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
+# minisign (release signatures; release.sh installs clang and zlib1g-dev for Native AOT itself),
 # and a real PostgreSQL (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
 command -v microsocks >/dev/null || need+=(microsocks)
 command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
+command -v minisign >/dev/null || need+=(minisign)
 command -v script >/dev/null || need+=(bsdutils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

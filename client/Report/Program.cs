@@ -12,4 +12,5 @@ root.Subcommands.Add(SendCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(RepliesCommand.Create());
 root.Subcommands.Add(SealCommand.Create());
+root.Subcommands.Add(VerifyFileCommand.Create());
 return ToolRunner.Run("report", root, args);

@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "age" => AgeBenchmark.Run(args[1..]),
     "ingest" => await IngestBenchmark.RunAsync(),
     "soak" => await SoakBenchmark.RunAsync(args[1..]),
+    "release" => ReleaseBenchmark.Run(args[1..]),
     _ => Usage(),
 };
 
@@ -20,5 +21,8 @@ static int Usage()
     Console.WriteLine("      the ingest load for N minutes (default 5) against the server as a process, the oldest report deleted beyond K");
     Console.WriteLine("      (default 1000); memory, open files, threads, latency and data size per window of S s (default 30), start beside end,");
     Console.WriteLine("      then a search of data and log for the plaintext canary and the clients' address; --rate: submissions/s (default: as fast as answered)");
+    Console.WriteLine("  release [--dist DIR] [--runs R] [--size-mib N]");
+    Console.WriteLine("      each archive's size; the released linux-x64 report --version start-up (hyperfine); then the age benchmark");
+    Console.WriteLine("      on the released executables (R runs, default 5); DIR: a dist/ from release.sh (default: ./release.sh --platform linux-x64)");
     return 2;
 }

@@ -9,19 +9,7 @@ public static class SeedReports
 {
     public sealed record Seed(string File, string Category, string Region, string When, string Language);
 
-    public static string Folder
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "seeds", "seeds.json");
-                if (System.IO.File.Exists(candidate))
-                    return Path.GetDirectoryName(candidate)!;
-            }
-            throw new DirectoryNotFoundException("no seeds/seeds.json above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string Folder => Repository.Path("seeds");
 
     public static IReadOnlyList<Seed> All =>
         JsonSerializer.Deserialize<List<Seed>>(System.IO.File.ReadAllBytes(Path.Combine(Folder, "seeds.json")),

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Reporting.Cli;
+using Reporting.Format.Invites;
+using Reporting.Format.Keys;
 using Reporting.Report.Delivery;
 using Reporting.Report.Home;
 using Reporting.Report.Text;
@@ -12,19 +14,20 @@ static class InitCommand
 {
     public static Command Create()
     {
-        var server = new Option<string>("--server") { Description = "The server's address (http://, https://, or an .onion address with --proxy)", Required = true };
-        var orgKey = new Option<string>("--org-key") { Description = "The organisation's public key (reportorg1…), as the organisation published it", Required = true };
+        var invite = new Option<string>("--invite") { Description = "The invite the organisation gave you (reportinvite1…): server, organisation key and proxy in one" };
+        var server = new Option<string>("--server") { Description = "The server's address (http://, https://, or an .onion address with --proxy)" };
+        var orgKey = new Option<string>("--org-key") { Description = "The organisation's public key (reportorg1…), as the organisation published it" };
         var proxy = CommonOptions.Proxy("Proxy to reach the server: socks5://127.0.0.1:9050 (Tor) or http://HOST:PORT");
         var roster = new Option<string>("--roster") { Description = "A roster file carried in by hand, instead of fetching it from the server" };
         var command = new Command("init", "Set up this computer: server, organisation key, proxy, language; fetch and verify the roster")
         {
-            server, orgKey, proxy, roster, CommonOptions.Timeout, CommonOptions.Attempts,
+            invite, server, orgKey, proxy, roster, CommonOptions.Timeout, CommonOptions.Attempts,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
             var (home, previous) = CommonOptions.Start(result);
-            var organisation = RosterStore.ParseOrganisation(result.GetValue(orgKey)!);
-            var channel = Channel.Create(result.GetValue(server)!, result.GetValue(proxy));
+            var (serverText, organisation, proxyText) = Pinned(result.GetValue(invite), result.GetValue(server), result.GetValue(orgKey), result.GetValue(proxy));
+            var channel = Channel.Create(serverText, proxyText);
             var language = UiText.Normalise(result.GetValue(CommonOptions.Language)) ?? previous?.Language ?? UiText.Language;
             UiText.Use(language);
             var config = new ReportConfig
@@ -42,10 +45,35 @@ static class InitCommand
                 : RosterStore.Accept(home, config, ReadRosterFile(rosterFile));
             home.SaveConfig(config with { RosterVersion = signed.Roster.Version });
             Console.Error.WriteLine($"report: {UiText.Format("InitDone", home.Root)}");
+            Console.Error.WriteLine($"report: {UiText.Format("OrgFingerprint", Fingerprint.Of(organisation))}");
             Console.Error.WriteLine($"report: {UiText.Format("RosterAccepted", signed.Roster.Version, signed.Roster.Reviewers.Count, signed.Roster.Expires.ToString("yyyy-MM-dd"))}");
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The server, the organisation key and the proxy: from an invite, or as typed. A --proxy given
+    /// beside an invite wins (Tor Browser listens on another port than Tor).</summary>
+    static (string Server, PublicSigningKey Organisation, string? Proxy) Pinned(string? inviteText, string? server, string? orgKey, string? proxy)
+    {
+        if (inviteText is not null)
+        {
+            if (server is not null || orgKey is not null)
+                throw new ToolException(UiText.Get("InviteOrServer"));
+            Invite invite;
+            try
+            {
+                invite = Invite.Parse(inviteText);
+            }
+            catch (FormatException)
+            {
+                throw new ToolException(UiText.Get("BadInvite"), UiText.Get("HintInvite"));
+            }
+            return (invite.Server, invite.Organisation, proxy ?? invite.Proxy);
+        }
+        if (server is null || orgKey is null)
+            throw new ToolException(UiText.Get("InitNeedsServer"));
+        return (server, RosterStore.ParseOrganisation(orgKey), proxy);
     }
 
     static byte[] ReadRosterFile(string path)

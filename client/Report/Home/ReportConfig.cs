@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Reporting.Report.Home;
@@ -15,10 +14,12 @@ sealed record ReportConfig
     /// <summary>The highest roster version seen: an older one is a rollback and refused.</summary>
     public int RosterVersion { get; init; }
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-    };
 }
+
+/// <summary>How the home's files (config.json, the outbox's descriptions) are written: source-generated,
+/// so the tool needs no reflection (trimmed and Native AOT builds).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, WriteIndented = true)]
+[JsonSerializable(typeof(ReportConfig))]
+[JsonSerializable(typeof(Outbox.OutboxEntry))]
+sealed partial class HomeJson : JsonSerializerContext;

@@ -18,9 +18,18 @@ sealed class ReportHome
 
     ReportHome(string root) => Root = root;
 
-    /// <summary>--home, else REPORT_HOME, else the user's application-data folder.</summary>
+    /// <summary>A folder of this name beside the executable makes the tool portable: run from a stick, it
+    /// keeps its state on the stick and writes nothing to the computer it runs on.</summary>
+    public const string PortableFolder = "report-home";
+
+    /// <summary>report-home/ beside the executable, else --home, else REPORT_HOME, else the user's
+    /// application-data folder. The portable folder wins even over --home and REPORT_HOME: a borrowed
+    /// computer's settings must not send a stick's state onto that computer.</summary>
     public static ReportHome Locate(string? option)
     {
+        var portable = Path.Combine(AppContext.BaseDirectory, PortableFolder);
+        if (Directory.Exists(portable))
+            return new ReportHome(Path.GetFullPath(portable));
         var root = option;
         if (string.IsNullOrWhiteSpace(root))
             root = Environment.GetEnvironmentVariable(Variable);
@@ -49,7 +58,7 @@ sealed class ReportHome
             return null;
         try
         {
-            return JsonSerializer.Deserialize<ReportConfig>(File.ReadAllBytes(ConfigPath), ReportConfig.Json)
+            return JsonSerializer.Deserialize(File.ReadAllBytes(ConfigPath), HomeJson.Default.ReportConfig)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException)
@@ -64,6 +73,6 @@ sealed class ReportHome
     public void SaveConfig(ReportConfig config)
     {
         Create();
-        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json), replace: true);
+        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, HomeJson.Default.ReportConfig), replace: true);
     }
 }

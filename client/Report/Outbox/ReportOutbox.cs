@@ -33,7 +33,7 @@ sealed class ReportOutbox(string directory)
     }
 
     public void Save(OutboxEntry entry) =>
-        AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json), replace: true);
+        AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, HomeJson.Default.OutboxEntry), replace: true);
 
     /// <summary>The entry whose key is <paramref name="key"/> (as <c>report outbox</c> lists it), or null.</summary>
     public OutboxEntry? Find(string key) => List().FirstOrDefault(e => e.IdempotencyKey == key);
@@ -61,7 +61,7 @@ sealed class ReportOutbox(string directory)
             OutboxEntry? entry = null;
             try
             {
-                entry = JsonSerializer.Deserialize<OutboxEntry>(File.ReadAllBytes(description), ReportConfig.Json);
+                entry = JsonSerializer.Deserialize(File.ReadAllBytes(description), HomeJson.Default.OutboxEntry);
             }
             catch (JsonException)
             {

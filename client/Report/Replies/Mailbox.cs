@@ -6,6 +6,7 @@ using Reporting.Format.Age;
 using Reporting.Format.Codenames;
 using Reporting.Format.Protocol;
 using Reporting.Format.Replies;
+using Reporting.Report.Delivery;
 
 namespace Reporting.Report.Replies;
 

@@ -22,9 +22,10 @@ public static class ServerConnection
     public static Uri NormaliseProxy(Uri proxy) =>
         proxy.Scheme == "socks5h" ? new UriBuilder(proxy) { Scheme = "socks5" }.Uri : proxy;
 
-    /// <summary>Builds a client for <paramref name="server"/>. Refuses an onion address without a proxy:
-    /// the request would leak the address to the local resolver and fail anyway.</summary>
-    public static HttpClient Create(Uri server, Uri? proxy, TimeSpan? timeout = null)
+    /// <summary>What <see cref="Create"/> refuses, as a <see cref="ToolException"/>; also for an address that is
+    /// handed on rather than used (an invite). An onion address without a proxy is refused: the request would
+    /// leak the address to the local resolver and fail anyway.</summary>
+    public static void Check(Uri server, Uri? proxy)
     {
         if (server.Scheme is not ("http" or "https"))
             throw new ToolException($"the server address {server} is not http or https");
@@ -34,7 +35,12 @@ public static class ServerConnection
             throw new ToolException("an .onion server needs Tor", "add --proxy socks5://127.0.0.1:9050 (Tor's SOCKS port)");
         if (proxy is not null && proxy.Scheme is not ("socks5" or "socks5h" or "http"))
             throw new ToolException($"unsupported proxy {proxy.Scheme}://", "use socks5://HOST:PORT (Tor) or http://HOST:PORT");
+    }
 
+    /// <summary>Builds a client for <paramref name="server"/>, after <see cref="Check"/>.</summary>
+    public static HttpClient Create(Uri server, Uri? proxy, TimeSpan? timeout = null)
+    {
+        Check(server, proxy);
         var handler = new SocketsHttpHandler
         {
             // No cookies, no redirects: nothing the server or a middlebox sets follows a source around.

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Unicode;
 
 namespace Reporting.Format.Bundles;
@@ -16,7 +17,10 @@ public sealed record ReplyAddress(string Recipient, string Mailbox);
 public sealed record ReportDocument
 {
     public const int CurrentSchema = 1;
-    public int Schema { get; init; } = CurrentSchema;
+
+    // The source-generated reader sets every init-only member, passing 0 or null for one the JSON left out;
+    // these accessors keep the defaults a missing member has always meant (an explicit null is still refused).
+    public int Schema { get; init => field = value == 0 ? CurrentSchema : value; } = CurrentSchema;
     /// <summary>One of <see cref="Categories"/>.</summary>
     public required string Category { get; init; }
     /// <summary>A coarse place: a province or prefecture, never an address.</summary>
@@ -26,7 +30,7 @@ public sealed record ReportDocument
     /// <summary>The language the source wrote in (en, ko, zh).</summary>
     public required string Language { get; init; }
     public required string Text { get; init; }
-    public IReadOnlyList<ReportAttachment> Attachments { get; init; } = [];
+    public IReadOnlyList<ReportAttachment> Attachments { get; init => field = value ?? []; } = [];
     public ReplyAddress? Reply { get; init; }
 
     public static readonly IReadOnlyList<string> Categories =
@@ -35,19 +39,22 @@ public sealed record ReportDocument
     /// <summary>Strict: camelCase names, required fields present, no nulls where none belong, no duplicate
     /// property (two parsers could pick different ones), no comments or trailing commas, shallow nesting.
     /// Unknown properties are skipped so a newer client's additions do not make a report unreadable.</summary>
-    static readonly JsonSerializerOptions Strict = new()
+    static readonly ReportDocumentJson Strict = new(Create(indented: false));
+    static readonly ReportDocumentJson StrictIndented = new(Create(indented: true));
+
+    // Source-generated metadata (trim- and Native-AOT-clean) under these options.
+    static JsonSerializerOptions Create(bool indented) => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         AllowDuplicateProperties = false,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         MaxDepth = 8,
         // Korean and Chinese stay readable (and three bytes, not six); HTML-sensitive and control characters are still escaped.
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        WriteIndented = indented,
     };
-
-    static readonly JsonSerializerOptions StrictIndented = new(Strict) { WriteIndented = true };
 
     /// <summary>Parses report.json. Throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
     public static ReportDocument Parse(ReadOnlySpan<byte> utf8Json)
@@ -55,7 +62,7 @@ public sealed record ReportDocument
         ReportDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize<ReportDocument>(utf8Json, Strict);
+            document = JsonSerializer.Deserialize(utf8Json, Strict.ReportDocument);
         }
         catch (JsonException e)
         {
@@ -72,5 +79,8 @@ public sealed record ReportDocument
 
     /// <summary>UTF-8 JSON as it goes into a bundle (compact) or onto a reviewer's disk (indented).</summary>
     public byte[] ToJson(bool indented = false) =>
-        JsonSerializer.SerializeToUtf8Bytes(this, indented ? StrictIndented : Strict);
+        JsonSerializer.SerializeToUtf8Bytes(this, (indented ? StrictIndented : Strict).ReportDocument);
 }
+
+[JsonSerializable(typeof(ReportDocument))]
+sealed partial class ReportDocumentJson : JsonSerializerContext;

@@ -47,6 +47,10 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
             ? key!
             : throw new ArgumentException($"an Ed25519 public key is {Size} bytes", nameof(bytes));
 
+    /// <summary>Null when the bytes are not an Ed25519 public key.</summary>
+    public static PublicSigningKey? FromBytesOrNull(SigningKeyKind kind, ReadOnlySpan<byte> bytes) =>
+        TryCreate(kind, bytes.ToArray(), out var key) ? key : null;
+
     public SigningKeyKind Kind { get; }
     public ReadOnlySpan<byte> Bytes => bytes;
 

@@ -20,7 +20,7 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
         RosterEntry? entry;
         try
         {
-            entry = JsonSerializer.Deserialize<RosterEntry>(json, RosterJson.Options);
+            entry = JsonSerializer.Deserialize(json, RosterJson.Compact.RosterEntry);
         }
         catch (JsonException e)
         {
@@ -32,7 +32,7 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
         return problem is null ? entry : throw new FormatException(problem);
     }
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RosterJson.Indented);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, RosterJson.Indented.RosterEntry);
 
     /// <summary>What is wrong with this entry, or null.</summary>
     internal string? Problem()

@@ -10,7 +10,15 @@ namespace Reporting.Format.Rosters;
 /// A new member therefore needs a new roster version marker, as PROTOCOL.md requires of any change.</summary>
 static class RosterJson
 {
-    public static readonly JsonSerializerOptions Options = new()
+    /// <summary>As signed and served: compact.</summary>
+    public static readonly RosterJsonContext Compact = new(Create(indented: false));
+
+    /// <summary>As written for people to read (entry files, the outer roster file).</summary>
+    public static readonly RosterJsonContext Indented = new(Create(indented: true));
+
+    // Source-generated (no reflection), so the tools stay trim- and Native-AOT-clean; the options still
+    // carry the strictness, which the generated metadata honours.
+    static JsonSerializerOptions Create(bool indented) => new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         PropertyNameCaseInsensitive = false,
@@ -24,10 +32,14 @@ static class RosterJson
         MaxDepth = 8,
         // Base64's '+' written plainly rather than as \u002B: these files are never embedded in HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = indented,
     };
-
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
 
     /// <summary>The outer file: the payload's exact bytes and the signature over them.</summary>
     public sealed record SignedFile(string Payload, string? Signature = null);
 }
+
+[JsonSerializable(typeof(Roster))]
+[JsonSerializable(typeof(RosterEntry))]
+[JsonSerializable(typeof(RosterJson.SignedFile))]
+sealed partial class RosterJsonContext : JsonSerializerContext;

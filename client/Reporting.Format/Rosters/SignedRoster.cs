@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Reporting.Format.Keys;
 
 namespace Reporting.Format.Rosters;
@@ -25,10 +26,10 @@ public sealed class SignedRoster
         if (roster.Organisation != organisation.PublicKey.ToString())
             throw new ArgumentException("the roster names another organisation than the signing key", nameof(roster));
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(roster, RosterJson.Options);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(roster, RosterJson.Compact.Roster);
         var signature = organisation.Sign(Signed(payload));
         var file = JsonSerializer.SerializeToUtf8Bytes(
-            new RosterJson.SignedFile(Convert.ToBase64String(payload), Convert.ToBase64String(signature)), RosterJson.Indented);
+            new RosterJson.SignedFile(Convert.ToBase64String(payload), Convert.ToBase64String(signature)), RosterJson.Indented.SignedFile);
         return new SignedRoster { FileBytes = [.. file, (byte)'\n'], Roster = roster };
     }
 
@@ -43,7 +44,7 @@ public sealed class SignedRoster
             throw Fail(RosterFailure.Malformed, $"the roster file is larger than {MaxFileBytes} bytes");
 
         // The order is PROTOCOL.md's: nothing in the payload is believed before the signature is.
-        var file = Deserialize<RosterJson.SignedFile>(fileBytes, "the roster file");
+        var file = Deserialize(fileBytes, RosterJson.Compact.SignedFile, "the roster file");
         var payload = new byte[file.Payload.Length];
         if (!Convert.TryFromBase64String(file.Payload, payload, out var payloadLength))
             throw Fail(RosterFailure.Malformed, "the roster payload is not base64");
@@ -62,7 +63,7 @@ public sealed class SignedRoster
                 $"the roster's signature does not verify under the organisation key {organisation}: it was altered or signed by someone else");
         }
 
-        var roster = Deserialize<Roster>(payload, "the signed roster");
+        var roster = Deserialize(payload, RosterJson.Compact.Roster, "the signed roster");
         if (roster.Problem() is { } problem)
             throw Fail(RosterFailure.Malformed, $"the signed roster is not valid: {problem}");
         if (roster.Organisation != organisation.ToString())
@@ -88,7 +89,7 @@ public sealed class SignedRoster
     {
         try
         {
-            var named = JsonSerializer.Deserialize<Roster>(payload, RosterJson.Options)?.Organisation;
+            var named = JsonSerializer.Deserialize(payload, RosterJson.Compact.Roster)?.Organisation;
             return named is not null
                 && PublicSigningKey.TryParse(named, out var other)
                 && other!.Kind == SigningKeyKind.Organisation
@@ -103,11 +104,11 @@ public sealed class SignedRoster
         }
     }
 
-    static T Deserialize<T>(ReadOnlySpan<byte> json, string what) where T : class
+    static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, RosterJson.Options)
+            return JsonSerializer.Deserialize(json, type)
                 ?? throw Fail(RosterFailure.Malformed, $"{what} is empty (null)");
         }
         catch (JsonException e)

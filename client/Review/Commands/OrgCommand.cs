@@ -10,5 +10,7 @@ static class OrgCommand
         OrgInitCommand.Create(),
         OrgSignCommand.Create(),
         OrgVerifyCommand.Create(),
+        OrgSignFileCommand.Create(),
+        OrgInviteCommand.Create(),
     };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Reporting.Cli;
 using Reporting.Format.Keys;
+using Reporting.Format.Signatures;
 
 namespace Reporting.Review.Commands;
 
@@ -32,6 +33,8 @@ static class OrgInitCommand
                 Console.Out.WriteLine(key.PublicKey.ToString());
                 Console.Error.WriteLine($"review: wrote {path}; keep it offline, it signs every roster");
                 Console.Error.WriteLine("review: publish the public key above: sources pin it with report init --org-key");
+                Console.Error.WriteLine($"review: fingerprint {Fingerprint.Of(key.PublicKey)} (to read aloud; report init prints it too)");
+                Console.Error.WriteLine($"review: minisign form, to check files signed with review org sign-file: {MinisignKey.Encode(key.PublicKey)}");
                 return 0;
             }
             finally

@@ -21,12 +21,12 @@ sealed class ReviewerOptions
     }
 
     /// <summary>The server and proxy addresses, checked before any key is unlocked.</summary>
-    public (Uri Server, Uri? Proxy) Addresses(ParseResult result)
+    public (Uri Server, Uri? Proxy) Addresses(ParseResult result) => ParseAddresses(result.GetValue(Server)!, result.GetValue(Proxy));
+
+    public static (Uri Server, Uri? Proxy) ParseAddresses(string server, string? proxy)
     {
-        var server = result.GetValue(Server)!;
         if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri))
             throw new ToolException($"{server} is not a server address", "give it as http://HOST:PORT or https://HOST");
-        var proxy = result.GetValue(Proxy);
         Uri? proxyUri = null;
         if (proxy is not null && !Uri.TryCreate(proxy, UriKind.Absolute, out proxyUri))
             throw new ToolException($"{proxy} is not a proxy address", "give it as socks5://HOST:PORT (Tor) or http://HOST:PORT");

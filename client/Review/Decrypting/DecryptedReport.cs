@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Reporting.Format.Bundles;
 using Reporting.Format.IO;
 
@@ -9,9 +10,8 @@ namespace Reporting.Review.Decrypting;
 sealed record DecryptionRecord(string Envelope, string Sha256, IReadOnlyList<string> Warnings)
 {
     public const string FileName = "decrypted.json";
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
+    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, DecryptionJson.Default.DecryptionRecord));
 
     /// <summary>Null when the folder has no readable record (not one of ours, or damaged).</summary>
     public static DecryptionRecord? Load(string folder)
@@ -20,7 +20,7 @@ sealed record DecryptionRecord(string Envelope, string Sha256, IReadOnlyList<str
         try
         {
             return File.Exists(path) && new FileInfo(path).Length < (4 << 20)
-                ? JsonSerializer.Deserialize<DecryptionRecord>(File.ReadAllBytes(path), Json)
+                ? JsonSerializer.Deserialize(File.ReadAllBytes(path), DecryptionJson.Default.DecryptionRecord)
                 : null;
         }
         catch (JsonException)
@@ -29,6 +29,10 @@ sealed record DecryptionRecord(string Envelope, string Sha256, IReadOnlyList<str
         }
     }
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(DecryptionRecord))]
+partial class DecryptionJson : JsonSerializerContext;
 
 /// <summary>One report folder under the output folder, as the index lists it.</summary>
 sealed record DecryptedReport(string Id, ReportDocument Document, int AttachmentCount, int WarningCount)

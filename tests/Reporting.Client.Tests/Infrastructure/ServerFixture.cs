@@ -116,6 +116,10 @@ public sealed class ServerFixture : IDisposable
         return new ServerFixture(folder, organisation, people, roster, powDifficulty, settings);
     }
 
+    /// <summary>A server for an organisation key and a roster made elsewhere (by the released tools, say).</summary>
+    public static ServerFixture Start(SigningKey organisation, SignedRoster roster, int powDifficulty = 4) =>
+        new(new TempFolder(), organisation, [], roster, powDifficulty, null);
+
     /// <summary>Signed requests to the reviewer routes, as the first reviewer.</summary>
     public ReviewerApi ReviewerApi() => new(Url, Reviewers[0]);
 

@@ -15,9 +15,16 @@ public static class Tool
     public static ToolResult Review(params string[] args) => Run("review", args);
 
     public static ToolResult Run(string tool, IEnumerable<string> args, string? stdin = null,
-        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        RunExecutable(Path.Combine(AppContext.BaseDirectory, tool), args, stdin, environment, timeout);
+
+    /// <param name="bare">Start from an empty environment (only <paramref name="environment"/>), as on a machine
+    /// where nothing is installed: no dotnet on PATH, no DOTNET_ variables.</param>
+    public static ToolResult RunExecutable(string executable, IEnumerable<string> args, string? stdin = null,
+        IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, bool bare = false)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, tool))
+        var tool = Path.GetFileName(executable);
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -28,6 +35,8 @@ public static class Tool
             start.ArgumentList.Add(arg);
         // A test never inherits the developer's own report home.
         start.Environment.Remove("REPORT_HOME");
+        if (bare)
+            start.Environment.Clear();
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
 

@@ -7,7 +7,7 @@ namespace Reporting.Format.Tests.Age;
 public sealed record AgeVector(string Name, string Expect, string? PayloadSha256, IReadOnlyList<string> Identities,
     IReadOnlyList<string> Passphrases, byte[] File)
 {
-    public static string Directory { get; } = FindDirectory();
+    public static string Directory { get; } = Repository.Path("tests", "Reporting.Format.Tests", "Vectors", "age");
 
     public static AgeVector Load(string name)
     {
@@ -58,14 +58,4 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
             .Where(n => n is not null && IsHybrid(n) == hybrid)
             .Order(StringComparer.Ordinal)
             .Select(n => new object[] { n! });
-
-    private static string FindDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "Reporting.Format.Tests", "Vectors", "age");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/Reporting.Format.Tests/Vectors/age not found above " + AppContext.BaseDirectory);
-    }
 }
