@@ -51,6 +51,8 @@ public static class ServerApp
         AddStorage(builder, options);
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddHostedService<RosterWatcher>();
+        builder.Services.AddSingleton<RosterExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RosterExpiry>());
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
@@ -69,6 +71,7 @@ public static class ServerApp
         builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.GroupName is null);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => ListenAddresses.WarnIfNotLoopback(app.Urls, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ListenAddresses))));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -117,10 +120,14 @@ public static class ServerApp
         DataFolder.Create(options.DataDir);
         DataFolder.Create(Path.Combine(options.DataDir, DataFolder.KeysFolder));
         IncomingBody.ClearLeftovers(options.DataDir);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataFolder)).LogInformation(
+            "Uploads that would leave less than {MiB} MiB free on the data folder's volume are refused (Reporting:MinFreeBytes{Default}).",
+            DataFolder.KeepFreeBytes(options) >> 20, options.MinFreeBytes is null ? ": unset, the smaller of 1 GiB and 5% of the volume" : "");
         var store = app.Services.GetRequiredService<IReportStore>();
         await store.InitializeAsync(cancellationToken);
         await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+        app.Services.GetRequiredService<RosterExpiry>().Check();
     }
 
     /// <summary>Makes sure the key ring holds a key for proof-of-work tokens before anything is served,

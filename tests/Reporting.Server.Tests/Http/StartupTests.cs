@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Reporting.Format.Keys;
 using Reporting.Server.Storage.Postgres;
@@ -74,16 +73,8 @@ public sealed class StartupTests : IDisposable
     /// <summary>Runs the built server as an operator would, until it exits; returns its exit code and stderr.</summary>
     static (int ExitCode, string Stderr) RunServerProcess(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Reporting.Server.dll"));
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-            start.Environment[key.Replace(":", "__")] = value;
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(60_000);
-        return (process.ExitCode, stderr);
+        var result = ServerCommand.Run(arguments, environment);
+        return (result.ExitCode, result.Stderr);
     }
 
     [Fact]
