@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Reporting.Format.Rosters;
 using Reporting.Server;
+using Reporting.Server.Backups;
 using Reporting.Server.Storage;
 
 // The submission server: stores ciphertext, checks shape, proof of work and signatures, forgets on time.
@@ -13,6 +14,18 @@ if (args is ["--version"])
     var version = typeof(ServerApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
     Console.WriteLine(version.Split('+') is [var release, var commit] ? $"reporting-server {release} (commit {commit})" : $"reporting-server {version}");
     return 0;
+}
+
+if (BackupCommand.Handles(args))
+{
+    try
+    {
+        return BackupCommand.Run(args);
+    }
+    catch (OperatorError e)
+    {
+        return Fail([e.Message], e.Hint);
+    }
 }
 
 WebApplication? app = null;

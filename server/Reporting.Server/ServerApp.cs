@@ -27,10 +27,7 @@ public static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // No watching of configuration files: the default watches the content root and everything below
-        // it, the data folder too when it lies there, and would wake for every envelope written. The
-        // roster file has its own watcher; other settings take effect at restart.
-        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        var builder = CreateBuilder(args);
         configure?.Invoke(builder);
 
         // No forwarded-header processing, whatever the environment says: client addresses are never
@@ -86,6 +83,15 @@ public static class ServerApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireRateLimiting(RateLimits.Reads);
         return app;
     }
+
+    /// <summary>No watching of configuration files: the default watches the content root and everything below
+    /// it, the data folder too when it lies there, and would wake for every envelope written. The roster file
+    /// has its own watcher; other settings take effect at restart.</summary>
+    static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+
+    /// <summary>The configuration the server would start with given <paramref name="args"/> (appsettings, the
+    /// environment, the command line): what its other commands (backup, restore) run with.</summary>
+    public static IConfiguration ReadConfiguration(string[] args) => CreateBuilder(args).Configuration;
 
     /// <summary>The store named by Reporting:Storage, and the Data Protection key ring beside it. Data
     /// Protection protects proof-of-work tokens and nothing else; its key ring lives with the store so
