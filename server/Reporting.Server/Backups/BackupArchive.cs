@@ -79,7 +79,8 @@ static class BackupArchive
             using var reader = new TarReader(archive, leaveOpen: true);
             if (!StartsWithMarker(reader))
                 throw NotABackup(path);
-            var found = new List<BackupEntry>();
+            var found = new HashSet<BackupEntry>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             BackupManifest? manifest = null;
             while (reader.GetNextEntry() is { } entry)
             {
@@ -87,10 +88,10 @@ static class BackupArchive
                     throw Damaged(path, $"it holds '{entry.Name}' where none belongs");
                 if (entry.Name == ManifestName)
                 {
-                    manifest = JsonSerializer.Deserialize(ReadAll(entry), BackupJson.Default.BackupManifest);
+                    manifest = JsonSerializer.Deserialize(ReadAll(entry, MaxManifestBytes), BackupJson.Default.BackupManifest);
                     continue;
                 }
-                if ((entry.Name != DatabaseName && IdOf(entry.Name) is null) || found.Any(f => f.Name == entry.Name))
+                if ((entry.Name != DatabaseName && IdOf(entry.Name) is null) || !names.Add(entry.Name))
                     throw Damaged(path, $"it holds '{entry.Name}' where none belongs");
                 using var sha = SHA256.Create();
                 using (var hashed = new CryptoStream(entry.DataStream ?? Stream.Null, sha, CryptoStreamMode.Read, leaveOpen: true))
@@ -105,11 +106,12 @@ static class BackupArchive
             if (manifest.Format != Format || manifest.Version != Version)
                 throw new OperatorError($"{path} is a backup of format {manifest.Format} {manifest.Version}; this server reads {Format} {Version}.",
                     "restore it with the server version that made it, or a newer one.");
-            if (manifest.Entries.FirstOrDefault(listed => !found.Contains(listed)) is { } differs)
+            if (manifest.Entries.FirstOrDefault(expected => !found.Contains(expected)) is { } differs)
                 throw Damaged(path, $"'{differs.Name}' is missing or does not hold the bytes the manifest lists (SHA-256)");
-            if (found.FirstOrDefault(entry => !manifest.Entries.Contains(entry)) is { } extra)
+            var listed = manifest.Entries.ToHashSet();
+            if (found.FirstOrDefault(entry => !listed.Contains(entry)) is { } extra)
                 throw Damaged(path, $"it holds '{extra.Name}', which the manifest does not list");
-            if (!found.Any(entry => entry.Name == DatabaseName))
+            if (!names.Contains(DatabaseName))
                 throw Damaged(path, "it holds no database");
             return manifest;
         }
@@ -123,7 +125,7 @@ static class BackupArchive
     {
         try
         {
-            return reader.GetNextEntry() is { Name: MarkerName } first && ReadAll(first).SequenceEqual(Marker);
+            return reader.GetNextEntry() is { Name: MarkerName } first && ReadAll(first, Marker.Length).SequenceEqual(Marker);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
         {
@@ -131,10 +133,13 @@ static class BackupArchive
         }
     }
 
-    static byte[] ReadAll(TarEntry entry)
+    /// <summary>About 110 bytes a report: room for two million, read into memory at the end of a restore.</summary>
+    const int MaxManifestBytes = 256 << 20;
+
+    static byte[] ReadAll(TarEntry entry, int limit)
     {
         using var copy = new MemoryStream();
-        if (entry.Length > 1 << 20)
+        if (entry.Length > limit)
             throw new InvalidDataException("entry too large");
         entry.DataStream?.CopyTo(copy);
         return copy.ToArray();
@@ -152,6 +157,6 @@ sealed record BackupManifest(string Format, int Version, int Schema, IReadOnlyLi
 /// <param name="Sha256">Lowercase hex.</param>
 sealed record BackupEntry(string Name, long Size, string Sha256);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BackupManifest))]
 partial class BackupJson : JsonSerializerContext;
