@@ -41,13 +41,18 @@ step "Signed roster, version 1: review org sign"
   --entry "$demo/offline/demo-reviewer.entry.json" --version 1 --out "$demo/online/roster.json"
 
 step "Server on loopback with SQLite"
-port=$(( 20000 + RANDOM % 20000 ))
-url="http://127.0.0.1:$port"
+# Port 0: the system picks a free port and the server's log names it, so a taken port never stops the demo.
 Reporting__DataDir="$demo/server" Reporting__RosterFile="$demo/online/roster.json" Reporting__OrgKey="$org" \
-  Reporting__PowDifficulty=16 Reporting__MinFreeBytes=$((64 << 20)) dotnet "$server_dll" --urls "$url" > "$demo/server.log" 2>&1 &
+  Reporting__PowDifficulty=16 Reporting__MinFreeBytes=$((64 << 20)) dotnet "$server_dll" --urls http://127.0.0.1:0 > "$demo/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "$url/healthz" >/dev/null || { cat "$demo/server.log"; exit 1; }
+url=""
+for _ in $(seq 1 150); do
+  url=$(sed -n 's|.*Now listening on: \(http://127\.0\.0\.1:[0-9]*\).*|\1|p' "$demo/server.log" | head -1)
+  [ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.2
+done
+[ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null || { cat "$demo/server.log"; exit 1; }
 echo "listening on $url"
 
 step "Source: report init (pins the server and the organisation key, checks the roster)"

@@ -4,13 +4,16 @@ set -uo pipefail
 cd "$(dirname "$0")"
 # The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
 # minisign (release signatures; release.sh installs clang and zlib1g-dev for Native AOT itself),
-# and a real PostgreSQL (tests/postgres.sh installs and starts it).
+# systemd-analyze and tor (they check server/deploy's unit and torrc lines), and a real PostgreSQL
+# (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
 command -v microsocks >/dev/null || need+=(microsocks)
 command -v exiftool >/dev/null || need+=(libimage-exiftool-perl)
 command -v minisign >/dev/null || need+=(minisign)
 command -v script >/dev/null || need+=(bsdutils)
+command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v tor >/dev/null || need+=(tor)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

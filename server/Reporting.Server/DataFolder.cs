@@ -25,9 +25,15 @@ public static class DataFolder
     /// retention and checkpoints still run. A megabyte is thousands of such rows and WAL frames.</summary>
     public const long MetadataReserveBytes = 1 << 20;
 
-    /// <summary>What must stay free on the data folder's volume: Reporting:MinFreeBytes, and never less than
-    /// <see cref="MetadataReserveBytes"/>.</summary>
-    public static long KeepFreeBytes(ReportingOptions options) => Math.Max(options.MinFreeBytes, MetadataReserveBytes);
+    /// <summary>What must stay free on the data folder's volume: Reporting:MinFreeBytes, or unset the smaller
+    /// of 1 GiB and 5% of the volume; never less than <see cref="MetadataReserveBytes"/>. 1 GiB leaves the WAL,
+    /// retention and the reviewers room on a busy server; a fixed 1 GiB would refuse every upload on a small
+    /// VPS disk that is mostly full of the system, where 5% is still room for them.</summary>
+    public static long KeepFreeBytes(ReportingOptions options) =>
+        Math.Max(options.MinFreeBytes ?? Math.Min(1L << 30, VolumeBytes(options.DataDir) / 20), MetadataReserveBytes);
+
+    /// <summary>The size of the file system that holds <paramref name="path"/>.</summary>
+    static long VolumeBytes(string path) => new DriveInfo(Path.GetFullPath(path)).TotalSize;
 
     /// <summary>Bytes the server's user may still write on the file system that holds <paramref name="path"/>.</summary>
     public static long FreeBytes(string path) => new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;

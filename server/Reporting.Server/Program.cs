@@ -1,13 +1,41 @@
+using System.Net.Sockets;
+using System.Reflection;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using Reporting.Format.Rosters;
 using Reporting.Server;
+using Reporting.Server.Backups;
 using Reporting.Server.Storage;
 
 // The submission server: stores ciphertext, checks shape, proof of work and signatures, forgets on time.
+if (args is ["--version"])
+{
+    // The release puts the commit after a '+' (InformationalVersion gets the SDK's SourceRevisionId).
+    var version = typeof(ServerApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+    Console.WriteLine(version.Split('+') is [var release, var commit] ? $"reporting-server {release} (commit {commit})" : $"reporting-server {version}");
+    return 0;
+}
+
+if (BackupCommand.Handles(args))
+{
+    try
+    {
+        return BackupCommand.Run(args);
+    }
+    catch (OperatorError e)
+    {
+        return Fail([e.Message], e.Hint);
+    }
+}
+
 WebApplication? app = null;
+// The addresses it was told to listen on (--urls, or the default), for a failure to bind: the host that
+// failed cannot be asked any more.
+var urls = ServerApp.DefaultUrl;
 try
 {
     app = ServerApp.Build(args);
+    urls = app.Configuration["urls"] ?? urls;
     await ServerApp.PrepareAsync(app);
     await app.RunAsync();
     return 0;
@@ -34,6 +62,21 @@ catch (Npgsql.NpgsqlException e)
     var target = new Npgsql.NpgsqlConnectionStringBuilder(app?.Configuration.GetConnectionString("Postgres") ?? "");
     return Fail([$"cannot use the PostgreSQL database '{target.Database}' at {target.Host}:{target.Port} (ConnectionStrings:Postgres): {e.Message}"],
         "check that PostgreSQL runs and accepts this server's user, and that the database exists.");
+}
+catch (IOException e) when (e.InnerException is AddressInUseException)
+{
+    return Fail([$"cannot listen on {urls}: the address is already in use."],
+        "another program, or another instance of this server, listens there: stop it, or choose a free port with --urls (http://127.0.0.1:0 lets the system choose one; the log names it).");
+}
+catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+{
+    return Fail([$"cannot listen on {urls}: permission denied."],
+        "ports below 1024 need a privilege this server should not have: listen on a higher port on loopback (--urls http://127.0.0.1:5080) and let Tor or the reverse proxy publish it.");
+}
+catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressNotAvailable)
+{
+    return Fail([$"cannot listen on {urls}: no network interface of this machine has that address."],
+        "listen on loopback (--urls http://127.0.0.1:5080) behind a Tor onion service or a reverse proxy.");
 }
 catch (RosterException e) when (e.Failure == RosterFailure.Rollback)
 {

@@ -32,8 +32,8 @@ public sealed record ReportingOptions
 
     /// <summary>Free space the data folder keeps whatever arrives: an upload that would leave less is
     /// refused (503) before its body is read. A full disk stops every honest submission, the WAL and
-    /// the retention job with it; 1 GiB leaves room for all of them on a small VPS.</summary>
-    public long MinFreeBytes { get; init; } = 1L << 30;
+    /// the retention job with it. Unset, it suits the volume (<see cref="DataFolder.KeepFreeBytes"/>).</summary>
+    public long? MinFreeBytes { get; init; }
 
     /// <summary>Days before reports and replies are deleted (D13).</summary>
     public int RetentionDays { get; init; } = 90;

@@ -112,14 +112,14 @@ public sealed class ReportingOptionsValidator(TimeProvider clock, IConfiguration
                 RosterFailure.Unsigned => "The roster file is not signed; sign it with `review org sign`.",
                 RosterFailure.BadSignature or RosterFailure.WrongOrganisation =>
                     "The roster is not signed by the organisation key in Reporting:OrgKey; check that both come from the same organisation, or sign the roster again.",
-                RosterFailure.Expired => "The roster has expired; sign a new one with a higher --version and `review org sign`.",
+                RosterFailure.Expired => $"The roster in Reporting:RosterFile '{Path.GetFullPath(options.RosterFile)}' cannot be served: {e.Message} (offline, `review org sign … --version N --out roster.json` with N above its version) and put the new file in its place.",
                 RosterFailure.NotYetValid => "The roster's issue date is in the future; check this machine's clock.",
                 _ => "The roster file is damaged; sign it again with `review org sign`.",
             });
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            failures.Add($"Reporting:RosterFile '{Path.GetFullPath(options.RosterFile)}' cannot be read; give the server's user read access.");
+            failures.Add($"Reporting:RosterFile '{Path.GetFullPath(options.RosterFile)}' cannot be read ({(e is UnauthorizedAccessException ? "permission denied" : e.Message)}); give the server's user read access.");
         }
     }
 }

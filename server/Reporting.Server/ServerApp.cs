@@ -27,10 +27,7 @@ public static class ServerApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // No watching of configuration files: the default watches the content root and everything below
-        // it, the data folder too when it lies there, and would wake for every envelope written. The
-        // roster file has its own watcher; other settings take effect at restart.
-        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+        var builder = CreateBuilder(args);
         configure?.Invoke(builder);
 
         // No forwarded-header processing, whatever the environment says: client addresses are never
@@ -51,6 +48,8 @@ public static class ServerApp
         AddStorage(builder, options);
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddHostedService<RosterWatcher>();
+        builder.Services.AddSingleton<RosterExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RosterExpiry>());
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
@@ -69,6 +68,7 @@ public static class ServerApp
         builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.GroupName is null);
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => ListenAddresses.WarnIfNotLoopback(app.Urls, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ListenAddresses))));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -83,6 +83,15 @@ public static class ServerApp
         app.MapOpenApi("/openapi/{documentName}.json").RequireRateLimiting(RateLimits.Reads);
         return app;
     }
+
+    /// <summary>No watching of configuration files: the default watches the content root and everything below
+    /// it, the data folder too when it lies there, and would wake for every envelope written. The roster file
+    /// has its own watcher; other settings take effect at restart.</summary>
+    static WebApplicationBuilder CreateBuilder(string[] args) => WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
+
+    /// <summary>The configuration the server would start with given <paramref name="args"/> (appsettings, the
+    /// environment, the command line): what its other commands (backup, restore) run with.</summary>
+    public static IConfiguration ReadConfiguration(string[] args) => CreateBuilder(args).Configuration;
 
     /// <summary>The store named by Reporting:Storage, and the Data Protection key ring beside it. Data
     /// Protection protects proof-of-work tokens and nothing else; its key ring lives with the store so
@@ -117,10 +126,14 @@ public static class ServerApp
         DataFolder.Create(options.DataDir);
         DataFolder.Create(Path.Combine(options.DataDir, DataFolder.KeysFolder));
         IncomingBody.ClearLeftovers(options.DataDir);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataFolder)).LogInformation(
+            "Uploads that would leave less than {MiB} MiB free on the data folder's volume are refused (Reporting:MinFreeBytes{Default}).",
+            DataFolder.KeepFreeBytes(options) >> 20, options.MinFreeBytes is null ? ": unset, the smaller of 1 GiB and 5% of the volume" : "");
         var store = app.Services.GetRequiredService<IReportStore>();
         await store.InitializeAsync(cancellationToken);
         await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+        app.Services.GetRequiredService<RosterExpiry>().Check();
     }
 
     /// <summary>Makes sure the key ring holds a key for proof-of-work tokens before anything is served,

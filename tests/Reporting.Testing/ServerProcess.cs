@@ -73,14 +73,31 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"the server did not become healthy:\n{server.Output}");
     }
 
-    /// <summary>Runs the server as an operator would, until it exits (a server that refuses its configuration);
-    /// returns its exit code and what it wrote to standard error.</summary>
-    public static (int ExitCode, string Stderr) RunToExit(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>What a run to exit printed: <see cref="RunToExit"/>.</summary>
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>Runs the server as an operator runs it, until it exits (a start that fails, <c>--version</c>,
+    /// <c>backup</c>, <c>restore</c>); settings come through the environment.</summary>
+    /// <param name="unprivileged">When the tests run as root, the command runs as root without the
+    /// privileges an operator's service user lacks (binding ports below 1024, reading any file), so their
+    /// absence can be tested.</param>
+    public static Result RunToExit(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? settings = null, bool unprivileged = false)
     {
-        using var process = Process.Start(StartInfo(arguments, settings ?? new Dictionary<string, string?>()))!;
+        var start = StartInfo(arguments, settings ?? new Dictionary<string, string?>());
+        if (unprivileged && Environment.UserName == "root")
+        {
+            string[] dropped = ["--bounding-set", "-net_bind_service,-dac_override,-dac_read_search", start.FileName];
+            foreach (var (argument, i) in dropped.Select((a, i) => (a, i)))
+                start.ArgumentList.Insert(i, argument);
+            start.FileName = "setpriv";
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit(60_000);
-        return (process.ExitCode, stderr);
+        if (!process.WaitForExit(120_000))
+            process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return new Result(process.ExitCode, stdout.Result, stderr);
     }
 
     /// <summary>The built dll beside the running program, with <paramref name="settings"/> in the environment.</summary>

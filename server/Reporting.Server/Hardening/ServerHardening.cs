@@ -80,6 +80,9 @@ public static class ServerHardening
             // Warns on every start that keys are stored unencrypted: that is the documented choice
             // (threat-model.md, the key ring protects only proof-of-work tokens).
             filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.DataProtection", LogLevel.Error, null));
+            // The host's own errors are a failed start, which Program.cs states in one line (a stack trace here
+            // would bury it), and a crashed background job, which ours never are: each catches what it meets.
+            filter.Rules.Add(new LoggerFilterRule(null, "Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None, null));
         });
         // Formats the console provider if there is one (adds none): scopes would add the request path
         // (mailbox keys) and connection ids to every line.

@@ -140,7 +140,7 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
 
 /// <summary>Looks at the roster file every Reporting:RosterCheckSeconds (and at the store's rosters, for
 /// versions another instance served).</summary>
-public sealed class RosterWatcher(RosterBook roster, IOptions<ReportingOptions> options, TimeProvider clock, ILogger<RosterWatcher> log) : BackgroundService
+public sealed class RosterWatcher(RosterBook roster, IOptions<ReportingOptions> options, TimeProvider clock, ILogger<RosterWatcher> log) : ServerJob
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

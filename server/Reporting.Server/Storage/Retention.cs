@@ -2,8 +2,7 @@ namespace Reporting.Server.Storage;
 
 /// <summary>D13: expired reports and replies are deleted in the background, at start-up and then hourly,
 /// along with one-time values that can no longer be presented.</summary>
-public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Retention> log)
-    : BackgroundService
+public sealed class Retention(IReportStore store, TimeProvider clock, ILogger<Retention> log) : ServerJob
 {
     static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 

@@ -73,7 +73,7 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public void ServerProcess_WithBadConfiguration_PrintsOperatorErrors_AndExits1()
     {
-        var (exitCode, stderr) = ServerProcess.RunToExit(["--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0"]);
+        var (exitCode, _, stderr) = ServerProcess.RunToExit(["--Reporting:DataDir", _world.DataDir, "--Reporting:RosterFile", _world.Folder["nope.json"], "--urls", "http://127.0.0.1:0"]);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: ", stderr);
@@ -110,7 +110,7 @@ public sealed class StartupTests : IDisposable
                 settings[key] = value;
         }
 
-        var (exitCode, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
+        var (exitCode, _, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith($"reporting-server: error: the database was written by a newer server (schema {(database is null ? SqliteSchema.Version : PostgresSchema.Latest) + 1};", stderr);
@@ -134,7 +134,7 @@ public sealed class StartupTests : IDisposable
         // Nothing listens on port 1.
         settings["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Database=reports;Username=reporting;Password=hunter2-secret;Timeout=5";
 
-        var (exitCode, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
+        var (exitCode, _, stderr) = ServerProcess.RunToExit(["--urls", "http://127.0.0.1:0"], settings);
 
         Assert.Equal(1, exitCode);
         Assert.StartsWith("reporting-server: error: cannot use the PostgreSQL database 'reports' at 127.0.0.1:1", stderr);
