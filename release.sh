@@ -62,10 +62,10 @@ if [ "$check" = 1 ]; then
   exit 1
 fi
 
-# What the builds need beyond the SDK. Native AOT links with clang and zlib (Debian's clang, zlib1g-dev); linux-arm64 is cross-compiled with
-# Debian's aarch64 toolchain and C library (the arm64 runtime pack brings its own zlib). Installed when
-# missing, as test.sh installs what the tests drive. macOS and Windows Native AOT need their own systems;
-# Windows archives are zip files.
+# What the builds need beyond the SDK, installed when missing as test.sh installs what the tests drive.
+# Native AOT links with clang and zlib (Debian's clang, zlib1g-dev); linux-arm64 is cross-compiled with
+# Debian's aarch64 toolchain and C library (its runtime pack brings its own zlib). Native AOT for macOS
+# and Windows needs their own systems. Windows archives are zip files.
 aot_platforms=(linux-x64 linux-arm64)
 need=()
 for platform in "${platforms[@]}"; do
