@@ -62,9 +62,10 @@ if [ "$check" = 1 ]; then
   exit 1
 fi
 
+# What the builds need beyond the SDK, installed when missing as test.sh installs what the tests drive.
 # Native AOT links with clang and zlib (Debian's clang, zlib1g-dev); linux-arm64 is cross-compiled with
-# Debian's aarch64 toolchain and C library (the arm64 runtime pack brings its own zlib). Installed when
-# missing, as test.sh installs what the tests drive. macOS and Windows Native AOT need their own systems.
+# Debian's aarch64 toolchain and C library (its runtime pack brings its own zlib). Native AOT for macOS
+# and Windows needs their own systems. Windows archives are zip files.
 aot_platforms=(linux-x64 linux-arm64)
 need=()
 for platform in "${platforms[@]}"; do
@@ -76,6 +77,8 @@ for platform in "${platforms[@]}"; do
       command -v clang >/dev/null || need+=(clang)
       command -v aarch64-linux-gnu-ld >/dev/null || need+=(gcc-aarch64-linux-gnu)
       [ -e /usr/aarch64-linux-gnu/lib/libc.so ] || need+=(libc6-dev-arm64-cross) ;;
+    win-*)
+      command -v zip >/dev/null || need+=(zip) ;;
   esac
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -83,7 +86,7 @@ if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "release.sh: error: Native AOT needs ${need[*]}" >&2
+    echo "release.sh: error: the builds need ${need[*]}" >&2
     echo "release.sh: hint: sudo apt-get install ${need[*]}" >&2
     exit 1
   fi

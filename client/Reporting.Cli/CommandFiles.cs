@@ -29,12 +29,13 @@ public static class CommandFiles
     /// <summary>Standard output when <paramref name="path"/> is null or "-"; a device or pipe as it is
     /// (there is no file to leave behind); else a new file, never replacing one, that appears only on
     /// <see cref="CommandOutput.Commit"/>.</summary>
-    public static CommandOutput CreateOutput(string? path, UnixFileMode mode = AtomicFile.Private)
+    /// <param name="durable">See <see cref="AtomicFile.Create"/>.</param>
+    public static CommandOutput CreateOutput(string? path, UnixFileMode mode = AtomicFile.Private, bool durable = true)
     {
         if (path is null or "-")
             return new CommandOutput(Console.OpenStandardOutput(), isTerminal: !Console.IsOutputRedirected);
         if (!SpecialFiles.IsSpecial(path))
-            return new CommandOutput(CreateNew(path, mode));
+            return new CommandOutput(CreateNew(path, mode, durable));
         FileStream device;
         try
         {
@@ -49,13 +50,13 @@ public static class CommandFiles
     }
 
     /// <summary><see cref="AtomicFile.Create"/> with the failures worded for the command line.</summary>
-    public static AtomicFile CreateNew(string path, UnixFileMode mode = AtomicFile.Private)
+    public static AtomicFile CreateNew(string path, UnixFileMode mode = AtomicFile.Private, bool durable = true)
     {
         if (File.Exists(path) || Directory.Exists(path))
             throw new ToolException($"{path} already exists", "nothing is ever overwritten: remove it first or choose another name");
         try
         {
-            return AtomicFile.Create(path, mode);
+            return AtomicFile.Create(path, mode, durable: durable);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -17,21 +17,25 @@ public sealed class AtomicFile : IDisposable
     readonly string path;
     readonly string temporary;
     readonly FileStream stream;
-    readonly EarlyWriteback writing;
+    readonly Stream writing;
     readonly bool replace;
+    readonly bool durable;
     bool committed;
 
-    AtomicFile(string path, string temporary, FileStream stream, bool replace)
+    AtomicFile(string path, string temporary, FileStream stream, bool replace, bool durable)
     {
         this.path = path;
         this.temporary = temporary;
         this.stream = stream;
-        writing = new EarlyWriteback(stream);
+        writing = durable ? new EarlyWriteback(stream) : stream;
         this.replace = replace;
+        this.durable = durable;
     }
 
     /// <summary>Throws IOException when <paramref name="path"/> already exists, unless <paramref name="replace"/>.</summary>
-    public static AtomicFile Create(string path, UnixFileMode mode = Private, bool replace = false)
+    /// <param name="durable">False: still whole or not at all, but not flushed to the disk before it is put in place,
+    /// for a copy that can be made again (a decrypted file on the offline machine); a power cut may then lose it.</param>
+    public static AtomicFile Create(string path, UnixFileMode mode = Private, bool replace = false, bool durable = true)
     {
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full) || !replace && File.Exists(full))
@@ -41,7 +45,7 @@ public sealed class AtomicFile : IDisposable
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = mode; // set at creation: there is no moment when others could open it
-        return new AtomicFile(full, temporary, new FileStream(temporary, options), replace);
+        return new AtomicFile(full, temporary, new FileStream(temporary, options), replace, durable);
     }
 
     /// <summary>Writes <paramref name="content"/> to a new file at <paramref name="path"/>, atomically.</summary>
@@ -56,7 +60,7 @@ public sealed class AtomicFile : IDisposable
 
     public void Commit()
     {
-        stream.Flush(flushToDisk: true);
+        stream.Flush(flushToDisk: durable);
         stream.Dispose();
         // rename(2) puts the whole file in place in one step on every file system. (Without overwrite .NET
         // would link(2) instead, and where that is unsupported, as on the FAT and exFAT of USB sticks,

@@ -25,7 +25,9 @@ static class OpenCommand
     {
         var what = inputPath is null or "-" ? "the input" : inputPath;
         // Fail before any passphrase is asked: the output must be free and the input readable.
-        using var output = CommandFiles.CreateOutput(outputPath);
+        // Not made durable: it is a copy of what the age file still holds, and a power cut that loses it loses
+        // nothing. It still appears only once every chunk has authenticated, so a failure leaves no plaintext.
+        using var output = CommandFiles.CreateOutput(outputPath, durable: false);
         using var input = CommandFiles.OpenInput(inputPath);
 
         List<X25519Identity> loaded = [];
