@@ -4,6 +4,7 @@
 #   ./release.sh                          every platform
 #   ./release.sh --platform linux-x64     one (repeatable)
 #   ./release.sh --check [--platform …]   two clean clones of HEAD built side by side: SHA256SUMS must match
+#   ./release.sh --tools-only …           without the server's archive (made with linux-x64: server/deploy/package.sh)
 #
 # Each archive holds one folder that runs with nothing installed (self-contained; no .NET on the machine):
 # Native AOT for Linux (x64, and arm64 cross-compiled), trimmed self-contained builds for Windows and macOS,
@@ -18,12 +19,14 @@ all_platforms=(linux-x64 linux-arm64 win-x64 osx-x64 osx-arm64)
 tools=(report review)
 platforms=()
 check=0
+server=1
 out="$root/dist"
 while [ $# -gt 0 ]; do
   case "$1" in
     --platform) platforms+=("$2"); shift 2 ;;
     --out) out=$(realpath -m "$2"); shift 2 ;;
     --check) check=1; shift ;;
+    --tools-only) server=0; shift ;;
     -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "release.sh: error: unknown option $1" >&2; echo "release.sh: hint: see ./release.sh --help" >&2; exit 2 ;;
   esac
@@ -46,6 +49,7 @@ if [ "$check" = 1 ]; then
   trap 'rm -rf "$work"' EXIT
   head=$(git rev-parse HEAD) # once: a commit made meanwhile must not reach the second clone
   args=(); for platform in "${platforms[@]}"; do args+=(--platform "$platform"); done
+  [ "$server" = 1 ] || args+=(--tools-only)
   for n in 1 2; do
     git clone -q --no-hardlinks "$root" "$work/clone-$n"
     git -C "$work/clone-$n" checkout -q "$head"
@@ -103,7 +107,7 @@ version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' Directory.Build.props | 
 artifacts="$root/.artifacts/release"
 rm -rf "$artifacts"
 mkdir -p "$artifacts" "$out"
-rm -f "$out"/report-* "$out"/review-* "$out/SHA256SUMS"
+rm -f "$out"/report-* "$out"/review-* "$out"/reporting-server-* "$out/SHA256SUMS"
 
 project_of() { case "$1" in report) echo client/Report/Report.csproj ;; review) echo client/Review/Review.csproj ;; esac; }
 
@@ -166,6 +170,11 @@ for platform in "${platforms[@]}"; do
   done
 done
 
-(cd "$out" && sha256sum -- report-* review-* | sort -k 2 > SHA256SUMS)
+# The server runs on Linux servers only: its archive comes with linux-x64.
+case " ${platforms[*]} " in
+  *" linux-x64 "*) [ "$server" = 1 ] && server/deploy/package.sh "$out" "$version" ;;
+esac
+
+(cd "$out" && sha256sum -- report-* review-* $(ls reporting-server-* 2>/dev/null) | sort -k 2 > SHA256SUMS)
 echo "release.sh: wrote $out (commit $commit, SOURCE_DATE_EPOCH $SOURCE_DATE_EPOCH):" >&2
-(cd "$out" && for f in report-* review-*; do awk -v f="$f" -v s="$(stat -c %s "$f")" 'BEGIN { printf "  %-40s %8.1f MiB\n", f, s / 1048576 }'; done) >&2
+(cd "$out" && for f in report-* review-* $(ls reporting-server-* 2>/dev/null); do awk -v f="$f" -v s="$(stat -c %s "$f")" 'BEGIN { printf "  %-40s %8.1f MiB\n", f, s / 1048576 }'; done) >&2

@@ -31,7 +31,7 @@ public sealed partial class ReleaseBuild : IDisposable
     string Build()
     {
         var dist = folder["dist"];
-        var built = Tool.RunExecutable("bash", [Path.Combine(Repository.Root, "release.sh"), "--platform", Platform, "--out", dist],
+        var built = Tool.RunExecutable("bash", [Path.Combine(Repository.Root, "release.sh"), "--platform", Platform, "--tools-only", "--out", dist],
             timeout: TimeSpan.FromMinutes(30));
         Assert.True(built.ExitCode == 0, built.ToString());
         return dist;
