@@ -61,9 +61,14 @@ sealed class ReportHome
     public ReportConfig LoadConfig() =>
         TryLoadConfig() ?? throw new ToolException(UiText.Format("NotInitialised", Root), UiText.Get("HintRunInit"));
 
+    /// <summary>Writes the configuration only when it changed: a rewrite on every run would date this
+    /// computer's last use of the tool.</summary>
     public void SaveConfig(ReportConfig config)
     {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json);
+        if (File.Exists(ConfigPath) && File.ReadAllBytes(ConfigPath).AsSpan().SequenceEqual(bytes))
+            return;
         Create();
-        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json), replace: true);
+        AtomicFile.Write(ConfigPath, bytes, replace: true);
     }
 }
