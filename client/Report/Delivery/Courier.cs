@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
+using Reporting.Format.IO;
 using Reporting.Format.Protocol;
 using Reporting.Report.Outbox;
 using Reporting.Report.Progress;
@@ -43,14 +44,10 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
         var path = outbox.EnvelopePath(entry);
         var size = new FileInfo(path).Length;
         var pipeline = policy.Build(size, breaker, problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
-        var attempts = 0;
         try
         {
-            using var response = pipeline.ExecuteAsync(async token =>
-            {
-                attempts++;
-                return await AttemptAsync(entry, path, size, token);
-            }, cancellationToken).AsTask().GetAwaiter().GetResult();
+            using var response = pipeline.ExecuteAsync(
+                async token => await AttemptAsync(entry, path, size, token), cancellationToken).AsTask().GetAwaiter().GetResult();
 
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
@@ -60,36 +57,38 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
                     outbox.Remove(entry);
                     return new DeliveryResult(DeliveryOutcome.Delivered, id, null);
                 }
-                return Keep(entry, attempts, DeliveryOutcome.Queued, "unreadable answer");
+                return Keep(entry, DeliveryOutcome.Queued, "unreadable answer");
             }
             var problem = $"HTTP {(int)response.StatusCode}";
             // Busy, or our proof of work came too late: worth sending again later. Anything else is a refusal.
             var busy = (int)response.StatusCode >= 500
                 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden;
             if (busy)
-                return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+                return Keep(entry, DeliveryOutcome.Queued, problem);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
-                outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem, RosterRefused = true });
+                outbox.Save(entry with { Problem = problem, RosterRefused = true });
                 return new DeliveryResult(DeliveryOutcome.RosterRefused, null, problem);
             }
-            return Keep(entry, attempts, DeliveryOutcome.Refused, problem);
+            return Keep(entry, DeliveryOutcome.Refused, problem);
         }
         catch (BrokenCircuitException)
         {
-            return Keep(entry, attempts, DeliveryOutcome.Unreachable, "server unreachable");
+            return Keep(entry, DeliveryOutcome.Unreachable, "server unreachable");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Polly.Timeout.TimeoutRejectedException or ProtocolException)
         {
             var problem = e is Polly.Timeout.TimeoutRejectedException ? "timed out"
                 : e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message;
-            return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+            return Keep(entry, DeliveryOutcome.Queued, problem);
         }
     }
 
-    DeliveryResult Keep(OutboxEntry entry, int attempts, DeliveryOutcome outcome, string problem)
+    /// <summary>Leaves the entry queued; its description is written again only when the problem's words change.</summary>
+    DeliveryResult Keep(OutboxEntry entry, DeliveryOutcome outcome, string problem)
     {
-        outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem });
+        if (entry.Problem != problem)
+            outbox.Save(entry with { Problem = problem });
         return new DeliveryResult(outcome, null, problem);
     }
 
@@ -116,7 +115,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
                 throw new ProtocolException("unusable challenge");
             var nonce = await SolveAsync(challenge, token);
 
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var file = QuietRead.Open(path);
             using var request = new HttpRequestMessage(HttpMethod.Post, Routes.Relative(Routes.Reports))
             {
                 Content = new ProgressContent(file, size, UiText.Get("ProgressUpload")),

@@ -49,7 +49,7 @@ sealed class ReportHome
             return null;
         try
         {
-            return JsonSerializer.Deserialize<ReportConfig>(File.ReadAllBytes(ConfigPath), ReportConfig.Json)
+            return JsonSerializer.Deserialize<ReportConfig>(QuietRead.AllBytes(ConfigPath), ReportConfig.Json)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException)
@@ -66,7 +66,7 @@ sealed class ReportHome
     public void SaveConfig(ReportConfig config)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(config, ReportConfig.Json);
-        if (File.Exists(ConfigPath) && File.ReadAllBytes(ConfigPath).AsSpan().SequenceEqual(bytes))
+        if (File.Exists(ConfigPath) && QuietRead.AllBytes(ConfigPath).AsSpan().SequenceEqual(bytes))
             return;
         Create();
         AtomicFile.Write(ConfigPath, bytes, replace: true);

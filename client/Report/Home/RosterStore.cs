@@ -28,7 +28,7 @@ static class RosterStore
     public static SignedRoster Accept(ReportHome home, ReportConfig config, byte[] bytes)
     {
         var roster = Verify(bytes, config);
-        var held = File.Exists(home.RosterPath) ? File.ReadAllBytes(home.RosterPath) : null;
+        var held = File.Exists(home.RosterPath) ? QuietRead.AllBytes(home.RosterPath) : null;
         if (held is not null && config.RosterVersion > 0)
         {
             try
@@ -54,7 +54,7 @@ static class RosterStore
     {
         if (!File.Exists(home.RosterPath))
             throw new ToolException(UiText.Get("NoRoster"), UiText.Get("HintRunInit"));
-        return Verify(File.ReadAllBytes(home.RosterPath), config);
+        return Verify(QuietRead.AllBytes(home.RosterPath), config);
     }
 
     static SignedRoster Verify(byte[] bytes, ReportConfig config)

@@ -23,6 +23,7 @@ sealed class ReportOutbox(string directory)
     {
         Save(entry);
         pending.Commit();
+        StampDay(EnvelopePath(entry), entry.Queued);
     }
 
     /// <summary>A pending file where the envelope for <paramref name="key"/> is sealed before it is added.</summary>
@@ -32,8 +33,20 @@ sealed class ReportOutbox(string directory)
         return AtomicFile.Create(Path.Combine(Directory, key + ".age"));
     }
 
-    public void Save(OutboxEntry entry) =>
+    public void Save(OutboxEntry entry)
+    {
         AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, ReportConfig.Json), replace: true);
+        StampDay(DescriptionPath(entry.IdempotencyKey), entry.Queued);
+    }
+
+    /// <summary>Sets a file's modification and access times to its day, so that no listing shows a time of
+    /// day. Its birth and inode change times cannot be set by any program (the threat model says so).</summary>
+    static void StampDay(string path, DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, midnight);
+        File.SetLastAccessTimeUtc(path, midnight);
+    }
 
     /// <summary>The entry whose key is <paramref name="key"/> (as <c>report outbox</c> lists it), or null.</summary>
     public OutboxEntry? Find(string key) => List().FirstOrDefault(e => e.IdempotencyKey == key);
@@ -61,7 +74,7 @@ sealed class ReportOutbox(string directory)
             OutboxEntry? entry = null;
             try
             {
-                entry = JsonSerializer.Deserialize<OutboxEntry>(File.ReadAllBytes(description), ReportConfig.Json);
+                entry = JsonSerializer.Deserialize<OutboxEntry>(QuietRead.AllBytes(description), ReportConfig.Json);
             }
             catch (JsonException)
             {
@@ -76,6 +89,7 @@ sealed class ReportOutbox(string directory)
             }
             entries.Add(entry);
         }
-        return [.. entries.OrderBy(e => e.Queued).ThenBy(e => File.GetLastWriteTimeUtc(EnvelopePath(e)))];
+        // Oldest day first; within a day in no particular order (the files carry no time of day).
+        return [.. entries.OrderBy(e => e.Queued).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal)];
     }
 }
