@@ -33,21 +33,24 @@ sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? 
 
 /// <summary>Delivers outbox envelopes (D7, D8): a fresh challenge, the proof of work, then the upload with
 /// the entry's idempotency key, each attempt under the retry/timeout/circuit-breaker pipeline. A retry
-/// after a lost answer reuses the key, so the server stores the report once and answers with the same id.</summary>
-sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy policy) : IDisposable
+/// after a lost answer reuses the key, so the server stores the report once and answers with the same id.
+/// Each envelope goes over a client of its own: its own connection and, through Tor, its own circuit
+/// (docs/DESIGN.md D11), so two reports delivered by one run are not linked by the network path.</summary>
+sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy)
 {
     /// <summary>Shared by every envelope of this run (see <see cref="DeliveryPolicy.Breaker"/>).</summary>
     readonly ResiliencePipeline<HttpResponseMessage> breaker = policy.Breaker();
 
     public DeliveryResult Deliver(OutboxEntry entry, CancellationToken cancellationToken)
     {
+        using var client = channel.CreateClient();
         var path = outbox.EnvelopePath(entry);
         var size = new FileInfo(path).Length;
         var pipeline = policy.Build(size, breaker, problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
         try
         {
             using var response = pipeline.ExecuteAsync(
-                async token => await AttemptAsync(entry, path, size, token), cancellationToken).AsTask().GetAwaiter().GetResult();
+                async token => await AttemptAsync(client, entry, path, size, token), cancellationToken).AsTask().GetAwaiter().GetResult();
 
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
@@ -92,7 +95,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
         return new DeliveryResult(outcome, null, problem);
     }
 
-    async Task<HttpResponseMessage> AttemptAsync(OutboxEntry entry, string path, long size, CancellationToken token)
+    static async Task<HttpResponseMessage> AttemptAsync(HttpClient client, OutboxEntry entry, string path, long size, CancellationToken token)
     {
         // A fresh challenge each attempt: a token may have been spent by an attempt whose answer was lost.
         using (var challengeResponse = await client.PostAsync(Routes.Relative(Routes.Challenges), content: null, token))
@@ -160,8 +163,6 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
             return null;
         }
     }
-
-    public void Dispose() => client.Dispose();
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the bar is thread-safe, so report in place.</summary>
     sealed class InlineProgress(Action<long> report) : IProgress<long>
