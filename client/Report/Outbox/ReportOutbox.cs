@@ -51,10 +51,35 @@ sealed class ReportOutbox(string directory)
     /// <summary>The entry whose key is <paramref name="key"/> (as <c>report outbox</c> lists it), or null.</summary>
     public OutboxEntry? Find(string key) => List().FirstOrDefault(e => e.IdempotencyKey == key);
 
+    /// <summary>Removes a delivered or dropped entry, each file overwritten with zeros and synced first: a
+    /// seized laptop's free blocks should not hand back an envelope that could be matched to the stored
+    /// report. Best effort: on flash storage and copy-on-write file systems the old blocks may survive
+    /// (the threat model says so).</summary>
     public void Remove(OutboxEntry entry)
     {
-        File.Delete(EnvelopePath(entry));
-        File.Delete(DescriptionPath(entry.IdempotencyKey));
+        Shred(EnvelopePath(entry));
+        Shred(DescriptionPath(entry.IdempotencyKey));
+    }
+
+    static void Shred(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 0);
+            var zeros = new byte[64 << 10];
+            for (long left = file.Length; left > 0; left -= Math.Min(left, zeros.Length))
+                file.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+            file.Flush(flushToDisk: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+        catch (IOException)
+        {
+            // No room to overwrite (a full copy-on-write file system): removed all the same.
+        }
+        File.Delete(path);
     }
 
     /// <summary>The whole entries, oldest first. Stray descriptions and temporary files of an interrupted
