@@ -156,10 +156,7 @@ public sealed class SqliteReportStoreTests : ReportStoreContract
 
         Assert.Equal([kept.Id], (await restarted.ListReportsAsync()).Select(r => r.Id));
         Assert.Null(await restarted.FindByIdempotencyKeyAsync(lost.IdempotencyKeyHash));
-        using var blob = await restarted.OpenReportAsync(kept.Id);
-        using var copy = new MemoryStream();
-        await blob!.Content.CopyToAsync(copy);
-        Assert.Equal(keptBytes, copy.ToArray());
+        Assert.Equal(keptBytes, await ReadAllAsync((await restarted.OpenReportAsync(kept.Id))!));
     }
 
     [Fact]
@@ -200,18 +197,8 @@ public sealed class SqliteReportStoreTests : ReportStoreContract
             using var upgraded = new SqliteReportStore(old["reports.db"]);
             await upgraded.InitializeAsync();
 
-            using (var blob = await upgraded.OpenReportAsync("aaaaaaaaaaaaaaaaaaaaaaaaaa"))
-            {
-                using var copy = new MemoryStream();
-                await blob!.Content.CopyToAsync(copy);
-                Assert.Equal(bytes, copy.ToArray());
-            }
-            using (var blob = await upgraded.OpenReplyAsync("reportmailbox1aaa", "bbbbbbbbbbbbbbbbbbbbbbbbbb"))
-            {
-                using var copy = new MemoryStream();
-                await blob!.Content.CopyToAsync(copy);
-                Assert.Equal(reply, copy.ToArray());
-            }
+            Assert.Equal(bytes, await ReadAllAsync((await upgraded.OpenReportAsync("aaaaaaaaaaaaaaaaaaaaaaaaaa"))!));
+            Assert.Equal(reply, await ReadAllAsync((await upgraded.OpenReplyAsync("reportmailbox1aaa", "bbbbbbbbbbbbbbbbbbbbbbbbbb"))!));
             Assert.Single(await upgraded.ListRepliesAsync("reportmailbox1aaa"));
             upgraded.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -263,12 +250,7 @@ public sealed class SqliteReportStoreTests : ReportStoreContract
             using var upgraded = new SqliteReportStore(old["reports.db"]);
             await upgraded.InitializeAsync();
 
-            using (var blob = await upgraded.OpenReportAsync("aaaaaaaaaaaaaaaaaaaaaaaaaa"))
-            {
-                using var copy = new MemoryStream();
-                await blob!.Content.CopyToAsync(copy);
-                Assert.Equal(bytes, copy.ToArray());
-            }
+            Assert.Equal(bytes, await ReadAllAsync((await upgraded.OpenReportAsync("aaaaaaaaaaaaaaaaaaaaaaaaaa"))!));
             Assert.False(Directory.Exists(old["blobs"]));
         }
         finally
