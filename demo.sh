@@ -92,8 +92,9 @@ printf 'We received your report. Stay safe; we are looking for a clinic that wil
 
 step "Carried back online: review push"
 cp -r "$demo/offline/answers" "$demo/online/answers"
+# --spread 0 for the demo only: by default answers go out at random moments over 30 minutes.
 "$review" push --server "$url" --access-key "$demo/online/demo-reviewer.access" \
-  --passphrase-file "$demo/offline/passphrase" --in "$demo/online/answers"
+  --passphrase-file "$demo/offline/passphrase" --in "$demo/online/answers" --spread 0
 
 step "Source: report replies (proves the codename's mailbox key, decrypts the answer)"
 "$report" --home "$demo/source" replies --codename-file "$demo/source/codename"

@@ -2,51 +2,83 @@ using System.Text;
 
 namespace Reporting.Cli;
 
+/// <summary>What a tool holds against a new passphrase (too weak, the same as another key's): the reason,
+/// or null. At the prompt such a passphrase is refused and asked again, with the hint; from a file it is
+/// taken with a warning, so that scripts keep working.</summary>
+public sealed record PassphraseJudge(string Tool, Func<byte[], string?> ProblemOf, string Hint);
+
 /// <summary>Secrets come from a prompt without echo or from a file, never from argv or the environment.</summary>
 public static class Passphrase
 {
-    /// <summary>Reads the first line of <paramref name="file"/>, or prompts on the terminal.
-    /// The caller zeroes the returned bytes when done.</summary>
-    public static byte[] Read(string? file, string prompt, bool confirm = false)
+    /// <summary>A new passphrase may be refused this often at the prompt before the command gives up.</summary>
+    const int Tries = 3;
+
+    /// <summary>Reads the first line of <paramref name="file"/>, or prompts on the terminal (twice when
+    /// <paramref name="confirm"/>). A new passphrase is held to <paramref name="judge"/>. The caller zeroes
+    /// the returned bytes when done.</summary>
+    public static byte[] Read(string? file, string prompt, bool confirm = false, PassphraseJudge? judge = null)
     {
         if (file is not null)
         {
-            var bytes = File.ReadAllBytes(file);
-            try
+            var taken = ReadFile(file);
+            if (judge?.ProblemOf(taken) is { } weakness)
             {
-                var end = Array.IndexOf(bytes, (byte)'\n');
-                var length = end < 0 ? bytes.Length : end;
-                if (length > 0 && bytes[length - 1] == '\r')
-                    length--;
-                if (length == 0)
-                    throw new ToolException($"the passphrase file {file} is empty");
-                return bytes.AsSpan(0, length).ToArray();
+                Console.Error.WriteLine($"{judge.Tool}: warning: the passphrase in {file} {weakness}");
+                Console.Error.WriteLine($"{judge.Tool}: hint: {judge.Hint}");
             }
-            finally
-            {
-                Array.Clear(bytes);
-            }
+            return taken;
         }
 
         if (Console.IsInputRedirected)
             throw new ToolException("no terminal to ask for the passphrase", "give it in a file with --passphrase-file FILE");
 
-        var first = Prompt(prompt);
-        if (!confirm)
-            return first;
-        var second = Prompt("Confirm passphrase: ");
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            if (!first.AsSpan().SequenceEqual(second))
+            var first = Prompt(prompt);
+            if (judge?.ProblemOf(first) is { } problem)
             {
                 Array.Clear(first);
-                throw new ToolException("the passphrases do not match");
+                if (attempt == Tries)
+                    throw new ToolException($"the passphrase {problem}", judge.Hint);
+                Console.Error.WriteLine($"{judge.Tool}: that passphrase {problem}; choose another");
+                Console.Error.WriteLine($"{judge.Tool}: hint: {judge.Hint}");
+                continue;
             }
-            return first;
+            if (!confirm)
+                return first;
+            var second = Prompt("Confirm passphrase: ");
+            try
+            {
+                if (!first.AsSpan().SequenceEqual(second))
+                {
+                    Array.Clear(first);
+                    throw new ToolException("the passphrases do not match");
+                }
+                return first;
+            }
+            finally
+            {
+                Array.Clear(second);
+            }
+        }
+    }
+
+    static byte[] ReadFile(string file)
+    {
+        var bytes = File.ReadAllBytes(file);
+        try
+        {
+            var end = Array.IndexOf(bytes, (byte)'\n');
+            var length = end < 0 ? bytes.Length : end;
+            if (length > 0 && bytes[length - 1] == '\r')
+                length--;
+            if (length == 0)
+                throw new ToolException($"the passphrase file {file} is empty");
+            return bytes.AsSpan(0, length).ToArray();
         }
         finally
         {
-            Array.Clear(second);
+            Array.Clear(bytes);
         }
     }
 

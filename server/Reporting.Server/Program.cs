@@ -83,6 +83,11 @@ catch (RosterException e) when (e.Failure == RosterFailure.Rollback)
     return Fail(["the configured roster's version is lower than one this server already served."],
         "sign a roster with a version above every earlier one (`review org sign --version N`).");
 }
+catch (RosterException e) when (e.Failure == RosterFailure.VersionReused)
+{
+    return Fail([$"the configured roster carries version {e.Version}, which this server already served with other content; a version never changes its content."],
+        "put back the roster file this server served as that version, or have the organisation sign the new one as a higher version (`review org sign --version N`).");
+}
 catch (RosterException e)
 {
     // The configured file passed validation, so it is a roster served earlier (kept in the store).

@@ -32,10 +32,10 @@ public sealed class OutboxTests
         using var relay = new FlakyProxy(server.Url, seed: 4, faultRate: 0, listenPort: port);
         using var api = server.ReviewerApi();
 
-        var refused = source.Report("send");
+        var refused = source.Report("send", "--pause", "0");
         var listing = source.Report("outbox");
         var connections = relay.Connections;
-        var again = source.Report("send");
+        var again = source.Report("send", "--pause", "0");
 
         Assert.True(refused.ExitCode == 1, refused.ToString());
         Assert.Contains($"refused: {key}", refused.Stdout);

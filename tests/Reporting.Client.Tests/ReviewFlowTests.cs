@@ -46,7 +46,7 @@ public sealed class ReviewFlowTests : IDisposable
         var replied = Review("reply", "--identity", identity, "--passphrase-file", passphraseFile, "--report", dir[$"reports/{id}"],
             "--text-file", dir.Write("answer.txt", $"We read your report. {answer}\n"), "--out", dir["answers"]);
         Assert.True(replied.ExitCode == 0, replied.ToString());
-        var pushed = Review("push", "--server", server.Url.ToString(), "--access-key", access, "--passphrase-file", passphraseFile, "--in", dir["answers"]);
+        var pushed = Review("push", "--server", server.Url.ToString(), "--access-key", access, "--passphrase-file", passphraseFile, "--in", dir["answers"], "--spread", "0");
         Assert.True(pushed.ExitCode == 0, pushed.ToString());
         Assert.Empty(Directory.GetFiles(dir["answers"], "*.reply.*"));
         Assert.Single(Directory.GetFiles(dir["answers/sent"], "*.reply.age"));

@@ -85,7 +85,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("roster v1", line);
         Assert.DoesNotContain(canary, listing.Stdout + listing.Stderr);
 
-        var again = source.Report("send", "--attempts", "1", "--timeout", "2");
+        var again = source.Report("send", "--pause", "0", "--attempts", "1", "--timeout", "2");
         Assert.True(again.ExitCode == 75, again.ToString());
 
         SendsOnceTheLineIsBack(source, server, new Uri(ReadServer(source)).Port, canary);
@@ -96,7 +96,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
     static void SendsOnceTheLineIsBack(SourceMachine source, ServerFixture server, int port, string canary)
     {
         using var relay = new FlakyProxy(server.Url, seed: port, faultRate: 0, listenPort: port);
-        var sent = source.Report("send");
+        var sent = source.Report("send", "--pause", "0");
         Assert.True(sent.ExitCode == 0, sent.ToString());
         using var api = server.ReviewerApi();
         var stored = Assert.Single(api.List());
@@ -124,7 +124,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(result.ExitCode is 0 or 75, result.ToString());
         }
         for (var round = 0; round < 5 && source.Report("outbox").Stdout.Trim().Length > 0; round++)
-            source.Report(["send", .. delivery]);
+            source.Report(["send", "--pause", "0", .. delivery]);
         Assert.Equal("", source.Report("outbox").Stdout.Trim());
 
         using var api = server.ReviewerApi();
@@ -191,7 +191,7 @@ public sealed class SubmitTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(queued.ExitCode == 75, queued.ToString());
         using (var socks = Microsocks.Start(port))
         {
-            var sent = source.Report("send");
+            var sent = source.Report("send", "--pause", "0");
             Assert.True(sent.ExitCode == 0, sent.ToString());
         }
         using var reviewer = server.ReviewerApi();

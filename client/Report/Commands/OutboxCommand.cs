@@ -49,7 +49,6 @@ static class OutboxCommand
                 entry.Queued.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 CommonOptions.Size(entry.Size),
                 $"roster v{entry.RosterVersion}",
-                UiText.Format("Attempts", entry.Attempts),
                 entry.RosterRefused ? UiText.Get("OutboxRosterRefused") : entry.Problem ?? ""));
         Console.Error.WriteLine($"report: {UiText.Format("OutboxCount", entries.Count)}");
         foreach (var refused in entries.Where(e => e.RosterRefused))

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Reporting.Cli;
+using Reporting.Cli.Network;
 using Reporting.Report.Delivery;
 using Reporting.Report.Outbox;
 using Reporting.Report.Text;
@@ -8,12 +10,21 @@ namespace Reporting.Report.Commands;
 /// <summary><c>report send</c>: tries again to deliver everything in the outbox.</summary>
 static class SendCommand
 {
+    /// <summary>At most a minute between two reports: long enough that a watching server cannot tell they came
+    /// together, short enough for a source who waits at the keyboard.</summary>
+    const int DefaultPauseSeconds = 60;
+
     public static Command Create()
     {
         var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
+        var pause = new Option<int>("--pause")
+        {
+            Description = "Wait a random time between two reports, at most this many seconds (default 60; 0: no wait)",
+            DefaultValueFactory = _ => DefaultPauseSeconds,
+        };
         var command = new Command("send", "Send the reports waiting in the outbox")
         {
-            proxy, CommonOptions.Timeout, CommonOptions.Attempts,
+            proxy, pause, CommonOptions.Timeout, CommonOptions.Attempts,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -28,14 +39,26 @@ static class SendCommand
                 return ExitCode.Delivered;
             }
 
-            using var courier = new Courier(channel.CreateClient(), outbox, CommonOptions.Policy(result));
+            var most = result.GetValue(pause);
+            if (most is < 0 or > 3600)
+                throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
+            var courier = new Courier(channel, outbox, CommonOptions.Policy(result));
             var status = ExitCode.Delivered;
+            var sent = false;
             for (var i = 0; i < entries.Count; i++)
             {
+                // Each report over its own connection and circuit (Courier), and not in one burst either: a
+                // server that saw them arrive together could tell they come from one person.
+                if (sent && !entries[i].RosterRefused && Spacing.Between(TimeSpan.FromSeconds(most)) is { } wait && wait > TimeSpan.Zero)
+                {
+                    Console.Error.WriteLine($"report: {UiText.Format("PausingBetween", (int)Math.Ceiling(wait.TotalSeconds))}");
+                    Thread.Sleep(wait);
+                }
                 // Refused for its roster version: another try would only cost a proof of work and a connection.
                 var delivery = entries[i].RosterRefused
                     ? new DeliveryResult(DeliveryOutcome.RosterRefused, null, entries[i].Problem)
                     : courier.Deliver(entries[i], CancellationToken.None);
+                sent |= !entries[i].RosterRefused;
                 var printed = Print(delivery, entries[i]);
                 if (printed == ExitCode.Queued || (printed == ExitCode.Failed && status == ExitCode.Delivered))
                     status = printed;

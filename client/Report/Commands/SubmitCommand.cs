@@ -111,8 +111,7 @@ static class SubmitCommand
             // Shown before delivery: a lost connection must not cost the user the codename.
             ShowCodename(codename);
 
-            using var courier = new Courier(channel!.CreateClient(), outbox, policy);
-            var delivery = courier.Deliver(entry, CancellationToken.None);
+            var delivery = new Courier(channel!, outbox, policy).Deliver(entry, CancellationToken.None);
             return SendCommand.Print(delivery, entry);
         }));
         return command;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
+using Reporting.Format.IO;
 using Reporting.Format.Protocol;
 using Reporting.Report.Outbox;
 using Reporting.Report.Progress;
@@ -32,25 +33,24 @@ sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? 
 
 /// <summary>Delivers outbox envelopes (D7, D8): a fresh challenge, the proof of work, then the upload with
 /// the entry's idempotency key, each attempt under the retry/timeout/circuit-breaker pipeline. A retry
-/// after a lost answer reuses the key, so the server stores the report once and answers with the same id.</summary>
-sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy policy) : IDisposable
+/// after a lost answer reuses the key, so the server stores the report once and answers with the same id.
+/// Each envelope goes over a client of its own: its own connection and, through Tor, its own circuit
+/// (docs/DESIGN.md D11), so two reports delivered by one run are not linked by the network path.</summary>
+sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy)
 {
     /// <summary>Shared by every envelope of this run (see <see cref="DeliveryPolicy.Breaker"/>).</summary>
     readonly ResiliencePipeline<HttpResponseMessage> breaker = policy.Breaker();
 
     public DeliveryResult Deliver(OutboxEntry entry, CancellationToken cancellationToken)
     {
+        using var client = channel.CreateClient();
         var path = outbox.EnvelopePath(entry);
         var size = new FileInfo(path).Length;
         var pipeline = policy.Build(size, breaker, problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
-        var attempts = 0;
         try
         {
-            using var response = pipeline.ExecuteAsync(async token =>
-            {
-                attempts++;
-                return await AttemptAsync(entry, path, size, token);
-            }, cancellationToken).AsTask().GetAwaiter().GetResult();
+            using var response = pipeline.ExecuteAsync(
+                async token => await AttemptAsync(client, entry, path, size, token), cancellationToken).AsTask().GetAwaiter().GetResult();
 
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
@@ -60,40 +60,42 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
                     outbox.Remove(entry);
                     return new DeliveryResult(DeliveryOutcome.Delivered, id, null);
                 }
-                return Keep(entry, attempts, DeliveryOutcome.Queued, "unreadable answer");
+                return Keep(entry, DeliveryOutcome.Queued, "unreadable answer");
             }
             var problem = $"HTTP {(int)response.StatusCode}";
             // Busy, or our proof of work came too late: worth sending again later. Anything else is a refusal.
             var busy = (int)response.StatusCode >= 500
                 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden;
             if (busy)
-                return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+                return Keep(entry, DeliveryOutcome.Queued, problem);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
-                outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem, RosterRefused = true });
+                outbox.Save(entry with { Problem = problem, RosterRefused = true });
                 return new DeliveryResult(DeliveryOutcome.RosterRefused, null, problem);
             }
-            return Keep(entry, attempts, DeliveryOutcome.Refused, problem);
+            return Keep(entry, DeliveryOutcome.Refused, problem);
         }
         catch (BrokenCircuitException)
         {
-            return Keep(entry, attempts, DeliveryOutcome.Unreachable, "server unreachable");
+            return Keep(entry, DeliveryOutcome.Unreachable, "server unreachable");
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Polly.Timeout.TimeoutRejectedException or ProtocolException)
         {
             var problem = e is Polly.Timeout.TimeoutRejectedException ? "timed out"
                 : e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message;
-            return Keep(entry, attempts, DeliveryOutcome.Queued, problem);
+            return Keep(entry, DeliveryOutcome.Queued, problem);
         }
     }
 
-    DeliveryResult Keep(OutboxEntry entry, int attempts, DeliveryOutcome outcome, string problem)
+    /// <summary>Leaves the entry queued; its description is written again only when the problem's words change.</summary>
+    DeliveryResult Keep(OutboxEntry entry, DeliveryOutcome outcome, string problem)
     {
-        outbox.Save(entry with { Attempts = entry.Attempts + attempts, Problem = problem });
+        if (entry.Problem != problem)
+            outbox.Save(entry with { Problem = problem });
         return new DeliveryResult(outcome, null, problem);
     }
 
-    async Task<HttpResponseMessage> AttemptAsync(OutboxEntry entry, string path, long size, CancellationToken token)
+    static async Task<HttpResponseMessage> AttemptAsync(HttpClient client, OutboxEntry entry, string path, long size, CancellationToken token)
     {
         // A fresh challenge each attempt: a token may have been spent by an attempt whose answer was lost.
         using (var challengeResponse = await client.PostAsync(Routes.Relative(Routes.Challenges), content: null, token))
@@ -116,7 +118,7 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
                 throw new ProtocolException("unusable challenge");
             var nonce = await SolveAsync(challenge, token);
 
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using var file = QuietRead.Open(path);
             using var request = new HttpRequestMessage(HttpMethod.Post, Routes.Relative(Routes.Reports))
             {
                 Content = new ProgressContent(file, size, UiText.Get("ProgressUpload")),
@@ -161,8 +163,6 @@ sealed class Courier(HttpClient client, ReportOutbox outbox, DeliveryPolicy poli
             return null;
         }
     }
-
-    public void Dispose() => client.Dispose();
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the bar is thread-safe, so report in place.</summary>
     sealed class InlineProgress(Action<long> report) : IProgress<long>

@@ -58,7 +58,7 @@ sealed class ReportHome
             return null;
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(ConfigPath), HomeJson.Default.ReportConfig)
+            return JsonSerializer.Deserialize(QuietRead.AllBytes(ConfigPath), HomeJson.Default.ReportConfig)
                 ?? throw new JsonException("empty");
         }
         catch (JsonException)
@@ -70,9 +70,14 @@ sealed class ReportHome
     public ReportConfig LoadConfig() =>
         TryLoadConfig() ?? throw new ToolException(UiText.Format("NotInitialised", Root), UiText.Get("HintRunInit"));
 
+    /// <summary>Writes the configuration only when it changed: a rewrite on every run would date this
+    /// computer's last use of the tool.</summary>
     public void SaveConfig(ReportConfig config)
     {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(config, HomeJson.Default.ReportConfig);
+        if (File.Exists(ConfigPath) && QuietRead.AllBytes(ConfigPath).AsSpan().SequenceEqual(bytes))
+            return;
         Create();
-        AtomicFile.Write(ConfigPath, JsonSerializer.SerializeToUtf8Bytes(config, HomeJson.Default.ReportConfig), replace: true);
+        AtomicFile.Write(ConfigPath, bytes, replace: true);
     }
 }

@@ -28,8 +28,24 @@ static class RosterStore
     public static SignedRoster Accept(ReportHome home, ReportConfig config, byte[] bytes)
     {
         var roster = Verify(bytes, config);
-        home.Create();
-        AtomicFile.Write(home.RosterPath, roster.FileBytes, replace: true);
+        var held = File.Exists(home.RosterPath) ? QuietRead.AllBytes(home.RosterPath) : null;
+        if (held is not null && config.RosterVersion > 0)
+        {
+            try
+            {
+                SignedRoster.RefuseVersionReuse(roster, config.RosterVersion, held);
+            }
+            catch (RosterException e)
+            {
+                throw Explain(e);
+            }
+        }
+        // Written only when it changed: every write would date this computer's last contact with the server.
+        if (held is null || !held.AsSpan().SequenceEqual(roster.FileBytes))
+        {
+            home.Create();
+            AtomicFile.Write(home.RosterPath, roster.FileBytes, replace: true);
+        }
         home.SaveConfig(config with { RosterVersion = roster.Roster.Version });
         return roster;
     }
@@ -38,7 +54,7 @@ static class RosterStore
     {
         if (!File.Exists(home.RosterPath))
             throw new ToolException(UiText.Get("NoRoster"), UiText.Get("HintRunInit"));
-        return Verify(File.ReadAllBytes(home.RosterPath), config);
+        return Verify(QuietRead.AllBytes(home.RosterPath), config);
     }
 
     static SignedRoster Verify(byte[] bytes, ReportConfig config)
@@ -105,6 +121,7 @@ static class RosterStore
         RosterFailure.Expired => new ToolException(UiText.Get("RosterExpired"), UiText.Get("HintRosterExpired")),
         RosterFailure.NotYetValid => new ToolException(UiText.Get("RosterNotYetValid"), UiText.Get("HintClock")),
         RosterFailure.Rollback => new ToolException(UiText.Get("RosterRollback"), UiText.Get("HintRosterTampered")),
+        RosterFailure.VersionReused => new ToolException(UiText.Get("RosterVersionReused"), UiText.Get("HintRosterTampered")),
         _ => new ToolException(UiText.Get("RosterMalformed"), UiText.Get("HintCheckServer")),
     };
 }

@@ -23,6 +23,7 @@ sealed class ReportOutbox(string directory)
     {
         Save(entry);
         pending.Commit();
+        StampDay(EnvelopePath(entry), entry.Queued);
     }
 
     /// <summary>A pending file where the envelope for <paramref name="key"/> is sealed before it is added.</summary>
@@ -32,16 +33,53 @@ sealed class ReportOutbox(string directory)
         return AtomicFile.Create(Path.Combine(Directory, key + ".age"));
     }
 
-    public void Save(OutboxEntry entry) =>
+    public void Save(OutboxEntry entry)
+    {
         AtomicFile.Write(DescriptionPath(entry.IdempotencyKey), JsonSerializer.SerializeToUtf8Bytes(entry, HomeJson.Default.OutboxEntry), replace: true);
+        StampDay(DescriptionPath(entry.IdempotencyKey), entry.Queued);
+    }
+
+    /// <summary>Sets a file's modification and access times to its day, so that no listing shows a time of
+    /// day. Its birth and inode change times cannot be set by any program (the threat model says so).</summary>
+    static void StampDay(string path, DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, midnight);
+        File.SetLastAccessTimeUtc(path, midnight);
+    }
 
     /// <summary>The entry whose key is <paramref name="key"/> (as <c>report outbox</c> lists it), or null.</summary>
     public OutboxEntry? Find(string key) => List().FirstOrDefault(e => e.IdempotencyKey == key);
 
+    /// <summary>Removes a delivered or dropped entry, each file overwritten with zeros and synced first: a
+    /// seized laptop's free blocks should not hand back an envelope that could be matched to the stored
+    /// report. Best effort: on flash storage and copy-on-write file systems the old blocks may survive
+    /// (the threat model says so).</summary>
     public void Remove(OutboxEntry entry)
     {
-        File.Delete(EnvelopePath(entry));
-        File.Delete(DescriptionPath(entry.IdempotencyKey));
+        Shred(EnvelopePath(entry));
+        Shred(DescriptionPath(entry.IdempotencyKey));
+    }
+
+    static void Shred(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None, 0);
+            var zeros = new byte[64 << 10];
+            for (long left = file.Length; left > 0; left -= Math.Min(left, zeros.Length))
+                file.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
+            file.Flush(flushToDisk: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return;
+        }
+        catch (IOException)
+        {
+            // No room to overwrite (a full copy-on-write file system): removed all the same.
+        }
+        File.Delete(path);
     }
 
     /// <summary>The whole entries, oldest first. Stray descriptions and temporary files of an interrupted
@@ -61,7 +99,7 @@ sealed class ReportOutbox(string directory)
             OutboxEntry? entry = null;
             try
             {
-                entry = JsonSerializer.Deserialize(File.ReadAllBytes(description), HomeJson.Default.OutboxEntry);
+                entry = JsonSerializer.Deserialize(QuietRead.AllBytes(description), HomeJson.Default.OutboxEntry);
             }
             catch (JsonException)
             {
@@ -76,6 +114,7 @@ sealed class ReportOutbox(string directory)
             }
             entries.Add(entry);
         }
-        return [.. entries.OrderBy(e => e.Queued).ThenBy(e => File.GetLastWriteTimeUtc(EnvelopePath(e)))];
+        // Oldest day first; within a day in no particular order (the files carry no time of day).
+        return [.. entries.OrderBy(e => e.Queued).ThenBy(e => e.IdempotencyKey, StringComparer.Ordinal)];
     }
 }

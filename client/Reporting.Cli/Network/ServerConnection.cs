@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -51,7 +52,8 @@ public static class ServerConnection
         };
         if (proxy is not null)
         {
-            handler.Proxy = new WebProxy(NormaliseProxy(proxy));
+            var normalised = NormaliseProxy(proxy);
+            handler.Proxy = new WebProxy(normalised) { Credentials = normalised.Scheme == "socks5" ? IsolationCredentials() : null };
             handler.UseProxy = true;
         }
         else
@@ -64,6 +66,14 @@ public static class ServerConnection
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("reporting", "1"));
         return client;
     }
+
+    /// <summary>A SOCKS5 user name and password never used before (docs/DESIGN.md D11). Tor's IsolateSOCKSAuth, on by
+    /// default, never puts streams with different SOCKS credentials on one circuit, and a client made here opens
+    /// its own connections: so each client (the tools make one per report delivered, per mailbox session and per
+    /// answer pushed) has circuits of its own, and no exit or onion service sees two of them arrive together.
+    /// Other SOCKS5 proxies accept the credentials or the unauthenticated method .NET offers beside them.</summary>
+    static NetworkCredential IsolationCredentials() =>
+        new(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12)), Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(12)));
 
     /// <summary>Sends a request signed with <paramref name="key"/> (D10).</summary>
     public static Task<HttpResponseMessage> SendSignedAsync(this HttpClient client, SigningKey key, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken) =>

@@ -65,6 +65,22 @@ public static class AttachmentName
         return kept.ToString().TrimEnd('.', ' ') + extension;
     }
 
+    /// <summary>Endings a reviewer's machine opens only in a viewer that runs nothing: the photos the source's
+    /// tool scrubs, plain text, and <c>.bin</c>, which nothing opens.</summary>
+    static readonly string[] InertExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".txt", ".bin"];
+
+    /// <summary>What a hostile name becomes on the reviewer's disk (D12): its own ending when that is inert,
+    /// else <c>.bin</c> after it (<c>page.html.bin</c>, <c>invoice.docm.bin</c>), so that a double click opens
+    /// nothing in a browser, an office suite or a script host; renaming it back is a deliberate act.</summary>
+    public static string Inert(string safeName)
+    {
+        var dot = safeName.LastIndexOf('.');
+        var extension = dot > 0 ? safeName[dot..] : "";
+        return InertExtensions.Contains(extension, StringComparer.OrdinalIgnoreCase)
+            ? safeName
+            : Truncate(safeName, MaxBytes - 4) + ".bin";
+    }
+
     /// <summary>The <paramref name="attempt"/>-th alternative for a name already taken: "photo (2).jpg".</summary>
     public static string Numbered(string safeName, int attempt)
     {
@@ -79,8 +95,9 @@ public static class AttachmentName
     }
 }
 
-/// <summary>Hands out safe names that differ from each other even on case-insensitive file systems.</summary>
-public sealed class AttachmentNames
+/// <summary>Hands out safe names that differ from each other even on case-insensitive file systems; with
+/// <paramref name="inert"/> (the reviewer's side) every name also gets an inert ending (<see cref="AttachmentName.Inert"/>).</summary>
+public sealed class AttachmentNames(bool inert = false)
 {
     readonly HashSet<string> taken = new(StringComparer.OrdinalIgnoreCase);
 
@@ -88,6 +105,8 @@ public sealed class AttachmentNames
     public string Claim(string name)
     {
         var safe = AttachmentName.Sanitize(name);
+        if (inert)
+            safe = AttachmentName.Inert(safe);
         for (var attempt = 1; ; attempt++)
         {
             var candidate = AttachmentName.Numbered(safe, attempt);

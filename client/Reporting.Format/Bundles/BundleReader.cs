@@ -5,7 +5,8 @@ namespace Reporting.Format.Bundles;
 /// <summary>Reads one decrypted bundle as hostile input (D12): only regular files at <c>report.json</c> and
 /// <c>attachments/NAME</c> are taken; links, devices, FIFOs, stray directories, <c>..</c>, absolute and
 /// duplicate names are skipped with a warning; sizes and entry counts are bounded; each attachment is created
-/// new (never over an existing file or link), without execute bits, inside the given folder only.</summary>
+/// new (never over an existing file or link), without execute bits, inside the given folder only, under an
+/// inert ending (<see cref="AttachmentName.Inert"/>).</summary>
 internal sealed class BundleReader(Stream input, string attachmentsDirectory, BundleLimits limits)
 {
     const int Block = TarHeaderBlock.BlockSize;
@@ -16,7 +17,7 @@ internal sealed class BundleReader(Stream input, string attachmentsDirectory, Bu
     readonly List<string> warnings = [];
     readonly List<string> paths = [];
     readonly List<(string EntryName, string Path, long Size, string Sha256)> written = [];
-    readonly AttachmentNames names = new();
+    readonly AttachmentNames names = new(inert: true);
     readonly HashSet<string> seen = new(StringComparer.Ordinal);
     readonly byte[] header = new byte[Block];
     readonly byte[] buffer = new byte[64 * 1024];

@@ -81,6 +81,18 @@ public sealed class SignedRoster
         return new SignedRoster { FileBytes = fileBytes.ToArray(), Roster = roster };
     }
 
+    /// <summary>One version, one content (D3): throws <see cref="RosterFailure.VersionReused"/> when
+    /// <paramref name="candidate"/> carries <paramref name="heldVersion"/>, the version of a roster file already
+    /// held, but is not that file byte for byte. Otherwise a second roster signed under a version already
+    /// served could be shown to some and not to others, or slip past every check that compares versions.</summary>
+    public static void RefuseVersionReuse(SignedRoster candidate, int heldVersion, ReadOnlySpan<byte> heldFile)
+    {
+        if (candidate.Roster.Version == heldVersion && !candidate.FileBytes.AsSpan().SequenceEqual(heldFile))
+            throw new RosterException(RosterFailure.VersionReused,
+                $"the roster is version {heldVersion}, a version already held with other content: a version never changes its content, so the organisation must sign a new version")
+            { Version = heldVersion };
+    }
+
     static byte[] Signed(ReadOnlySpan<byte> payload) => [.. SignatureDomain, .. payload];
 
     /// <summary>Only to word the error better: a roster that does not verify may still verify under

@@ -4,6 +4,7 @@ using Reporting.Format.Age;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
+using Reporting.Review.Keys;
 
 namespace Reporting.Review.Commands;
 
@@ -14,16 +15,24 @@ static class KeygenCommand
     {
         var name = new Option<string>("--name") { Description = "Your name in the roster: lowercase letters, digits, - or _ (e.g. alice)", Required = true };
         var output = new Option<string>("--out") { Description = "Folder for NAME.identity, NAME.access and NAME.entry.json", Required = true };
-        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the new passphrase from this file instead of asking (twice)" };
+        var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the identity's new passphrase from this file instead of asking (twice)" };
+        var accessPassphraseFile = new Option<string?>("--access-passphrase-file")
+        {
+            Description = "Read the access key's new passphrase, a different one, from this file (else asked; with --passphrase-file alone the same, with a warning)",
+        };
         var command = new Command("keygen", "Make your keys: NAME.identity (offline machine), NAME.access (online), NAME.entry.json (for the organisation)")
         {
-            name, output, passphraseFile,
+            name, output, passphraseFile, accessPassphraseFile,
         };
-        command.SetAction(result => Run(result.GetValue(name)!, result.GetValue(output)!, result.GetValue(passphraseFile)));
+        command.SetAction(result => Run(result.GetValue(name)!, result.GetValue(output)!, result.GetValue(passphraseFile),
+            result.GetValue(accessPassphraseFile) ?? result.GetValue(passphraseFile)));
         return command;
     }
 
-    static int Run(string name, string folder, string? passphraseFile)
+    /// <summary>Two passphrases, not one (docs/DESIGN.md D4): the access key's is typed on the online
+    /// workstation at every fetch and push, where malware may catch it; it must not also open the identity,
+    /// which reads every report.</summary>
+    static int Run(string name, string folder, string? passphraseFile, string? accessPassphraseFile)
     {
         if (!RosterEntry.IsValidName(name))
             throw new ToolException($"the name \"{name}\" is not allowed",
@@ -37,7 +46,19 @@ static class KeygenCommand
             throw new ToolException($"{path} already exists", "keys are never overwritten: choose another --name or --out");
 
         CreateFolder(folder);
-        var passphrase = Passphrase.Read(passphraseFile, "Passphrase for your new keys: ", confirm: true);
+        var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {name}.identity (it stays on the offline machine): ", confirm: true,
+            NewPassphrase.For($"{name}.identity", null, name));
+        byte[] accessPassphrase;
+        try
+        {
+            accessPassphrase = Passphrase.Read(accessPassphraseFile, $"Passphrase for {name}.access (another one: it is typed on the online workstation): ",
+                confirm: true, NewPassphrase.For($"{name}.access", passphrase, name));
+        }
+        catch
+        {
+            Array.Clear(passphrase);
+            throw;
+        }
         try
         {
             using var identity = X25519Identity.Generate();
@@ -46,7 +67,7 @@ static class KeygenCommand
             try
             {
                 KeyFile.WriteIdentity(identityPath, identity, passphrase);
-                KeyFile.WriteSigningKey(accessPath, access, passphrase);
+                KeyFile.WriteSigningKey(accessPath, access, accessPassphrase);
                 AtomicFile.Write(entryPath, entry.ToJson(), AtomicFile.Public);
             }
             catch (Exception e)
@@ -63,12 +84,13 @@ static class KeygenCommand
             Console.Error.WriteLine($"review: wrote {identityPath} (keep it on the offline machine)");
             Console.Error.WriteLine($"review: wrote {accessPath} (for the online workstation)");
             Console.Error.WriteLine($"review: wrote {entryPath} (send it to whoever signs the roster)");
-            Console.Error.WriteLine("review: both key files are sealed with your passphrase; age -d -i also opens the identity");
+            Console.Error.WriteLine("review: each key file is sealed with its own passphrase; age -d -i also opens the identity");
             return 0;
         }
         finally
         {
             Array.Clear(passphrase);
+            Array.Clear(accessPassphrase);
         }
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reporting.Cli;
 using Reporting.Format.Keys;
 using Reporting.Format.Signatures;
+using Reporting.Review.Keys;
 
 namespace Reporting.Review.Commands;
 
@@ -18,7 +19,8 @@ static class OrgInitCommand
             var path = result.GetValue(output)!;
             if (File.Exists(path) || Directory.Exists(path))
                 throw new ToolException($"{path} already exists", "an organisation key is never overwritten: choose another --out");
-            var passphrase = Passphrase.Read(result.GetValue(passphraseFile), "Passphrase for the organisation key: ", confirm: true);
+            var passphrase = Passphrase.Read(result.GetValue(passphraseFile), "Passphrase for the organisation key: ", confirm: true,
+                NewPassphrase.For("the organisation key"));
             try
             {
                 using var key = SigningKey.Generate(SigningKeyKind.Organisation);

@@ -3,6 +3,7 @@ using Reporting.Cli;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
+using Reporting.Review.Organisation;
 
 namespace Reporting.Review.Commands;
 
@@ -34,6 +35,9 @@ static class OrgSignCommand
             if (days is < 1 or > MaxValidDays)
                 throw new ToolException($"--valid-days must be between 1 and {MaxValidDays}");
             var path = result.GetValue(output)!;
+            // Checked before the passphrase is asked: a version signed before is never signed again.
+            var ledger = RosterLedger.Beside(result.GetValue(orgKey)!);
+            ledger.RefuseUsed(number);
             using var file = CommandFiles.CreateNew(path, AtomicFile.Public);
 
             var reviewers = result.GetValue(entries)!.Select(ReadEntry).ToList();
@@ -53,11 +57,13 @@ static class OrgSignCommand
             {
                 throw new ToolException(e.Message);
             }
+            ledger.Record(number, signed.FileBytes, issued);
             file.Stream.Write(signed.FileBytes);
             file.Commit();
 
             Console.Error.WriteLine($"review: signed roster version {number} for {string.Join(", ", reviewers.Select(r => r.Name))}");
             Console.Error.WriteLine($"review: valid from {issued:yyyy-MM-dd} until {roster.Expires:yyyy-MM-dd}; wrote {path}");
+            Console.Error.WriteLine($"review: recorded version {number} in {result.GetValue(orgKey)}{RosterLedger.Suffix}; keep it with the organisation key");
             return 0;
         });
         return command;

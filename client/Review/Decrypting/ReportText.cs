@@ -64,7 +64,8 @@ static class ReportText
     {
         if (declared is null)
             return ", " + labels["NotListed"];
+        // What report.json says about a file is the sender's word, not something this tool checked.
         return string.Create(CultureInfo.InvariantCulture,
-            $", {VisibleText.Escape(declared.MediaType)}, {(declared.Scrubbed ? labels["Scrubbed"] : labels["NotScrubbed"])}");
+            $", {labels["Claimed"]} {VisibleText.Escape(declared.MediaType)}, {(declared.Scrubbed ? labels["Scrubbed"] : labels["NotScrubbed"])}");
     }
 }

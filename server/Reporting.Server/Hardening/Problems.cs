@@ -24,6 +24,15 @@ public static class Problems
         TypedResults.Problem($"Fetch the current roster from {Routes.Roster} and seal the report again.",
             statusCode: StatusCodes.Status409Conflict, title: "The roster version is not accepted.");
 
+    /// <summary>503 while the roster in force has expired: temporary for the source (an envelope sealed while it
+    /// was valid is accepted once a new version is served, within its grace period), so it stays queued.</summary>
+    public static ProblemHttpResult RosterExpired(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "3600";
+        return TypedResults.Problem("The server has no valid roster now; nothing was kept. Try again later.",
+            statusCode: StatusCodes.Status503ServiceUnavailable, title: "No valid roster.");
+    }
+
     public static ProblemHttpResult NotAnEnvelope(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The envelope is not acceptable.");
 

@@ -54,6 +54,8 @@ public static class ReportRoutes
             return Created(earlier);
         if (lookup.TokenSpent)
             return Problems.ProofOfWorkRequired();
+        if (roster.CurrentExpired)
+            return Problems.RosterExpired(context);
         if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
             return Problems.RosterNotAccepted();
         // One upload per token at a time, and an upload refused for what it is spends its token: a solved

@@ -23,6 +23,11 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
 
     public SignedRoster Current => _versions.Count > 0 ? _versions[^1].Signed : throw new InvalidOperationException("The roster is not loaded.");
 
+    /// <summary>Whether the current roster has expired, counted as clients count (UTC days): then no roster is
+    /// served and no report accepted until a new version is in place, so that server and clients agree on it
+    /// while the server runs, not only at start-up. Reviewers' and mailboxes' requests go on.</summary>
+    public bool CurrentExpired => Today() >= Current.Roster.Expires;
+
     PublicSigningKey Organisation => PublicSigningKey.Parse(options.Value.OrgKey.Trim(), SigningKeyKind.Organisation);
 
     /// <summary>At start-up: verifies the configured roster (refusing a rollback below any version already
@@ -65,6 +70,12 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
                     log.LogWarning("Roster version {Version} is now served.", Current.Roster.Version);
                     return;
                 }
+                catch (RosterException e) when (e.Failure == RosterFailure.VersionReused)
+                {
+                    log.LogError("The changed roster file was refused: it carries version {Version}, which this server already serves " +
+                        "with other content, and a version never changes its content. The organisation must sign it as a new version; " +
+                        "roster version {Current} stays in force.", e.Version, Current.Roster.Version);
+                }
                 catch (RosterException e)
                 {
                     log.LogWarning("The changed roster file was refused ({Failure}); roster version {Version} stays in force.", e.Failure, Current.Roster.Version);
@@ -75,7 +86,30 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
         finally
         {
             _refreshing.Release();
+            SayWhenExpiring();
         }
+    }
+
+    /// <summary>Days before its expiry from which the roster in force is announced in the log every day.</summary>
+    const int ExpiryNoticeDays = 14;
+
+    DateOnly _expirySaid;
+
+    /// <summary>Once a day: an error once the roster in force has expired, a warning in the days before.</summary>
+    void SayWhenExpiring()
+    {
+        if (_versions.Count == 0 || _expirySaid == Today())
+            return;
+        var roster = Current.Roster;
+        if (CurrentExpired)
+            log.LogError("Roster version {Version} expired on {Expires:yyyy-MM-dd}: no roster is served and no report is accepted " +
+                "until the organisation signs a new version and it is put in place.", roster.Version, roster.Expires);
+        else if (Today().AddDays(ExpiryNoticeDays) >= roster.Expires)
+            log.LogWarning("Roster version {Version} expires on {Expires:yyyy-MM-dd}: the organisation should sign a new version before then.",
+                roster.Version, roster.Expires);
+        else
+            return;
+        _expirySaid = Today();
     }
 
     async Task AcceptFileAsync(byte[] file, CancellationToken cancellationToken)
@@ -85,8 +119,20 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
         var highest = served.Count > 0 ? served[^1].Version : 0;
         var configured = SignedRoster.Verify(file, Organisation, today, highest);
         _seenFile = file;
+        RefuseReuse(configured, served);
         await store.RememberRosterAsync(configured.Roster.Version, configured.FileBytes, today, cancellationToken);
+        // Another instance may have stored other content under this version in the meantime: the first one
+        // stored is the version's content, everywhere.
+        RefuseReuse(configured, await store.ListRostersAsync(cancellationToken));
         await RebuildAsync(cancellationToken);
+    }
+
+    /// <summary>One version, one content (docs/DESIGN.md D3): a file whose version was already served with
+    /// other bytes is refused, so a removed reviewer cannot stay in force under a re-signed version.</summary>
+    static void RefuseReuse(SignedRoster configured, IReadOnlyList<StoredRoster> served)
+    {
+        if (served.FirstOrDefault(r => r.Version == configured.Roster.Version) is { } stored)
+            SignedRoster.RefuseVersionReuse(configured, stored.Version, stored.FileBytes);
     }
 
     /// <summary>Every version served so far, each verified again as of the day it was first served.</summary>

@@ -18,8 +18,8 @@ public static class RosterRoutes
         return group;
     }
 
-    static FileContentHttpResult Current(RosterBook roster) =>
-        TypedResults.File(roster.Current.FileBytes, "application/json");
+    static Results<FileContentHttpResult, ProblemHttpResult> Current(RosterBook roster, HttpContext context) =>
+        roster.CurrentExpired ? Problems.RosterExpired(context) : TypedResults.File(roster.Current.FileBytes, "application/json");
 
     static Results<FileContentHttpResult, ProblemHttpResult> ByVersion(int version, RosterBook roster) =>
         roster.FileOf(version) is { } file ? TypedResults.File(file, "application/json") : Problems.NotFound();

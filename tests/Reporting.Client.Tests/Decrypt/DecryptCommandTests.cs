@@ -263,4 +263,19 @@ public sealed class DecryptCommandTests : IDisposable
         Assert.Contains("review: error: no *.age files", result.Stderr);
         Assert.False(Directory.Exists(output));
     }
+
+    [Fact]
+    public void AnAttachmentsType_IsShownAsTheSendersClaim_AndAFileThatWouldRun_IsSavedUnderAnInertName()
+    {
+        File.WriteAllBytes(Path.Combine(inbox, "claimed.age"), SealBundle(Seeds.Document(Seeds.All[0]),
+            new AttachmentSource("invoice.html", "image/png", true, () => new MemoryStream("<script>alert(1)</script>"u8.ToArray()))));
+
+        Assert.Equal(0, Decrypt("--language", "en").ExitCode);
+
+        var folder = Path.Combine(output, "claimed");
+        Assert.Equal(["invoice.html.bin"], Directory.GetFiles(Path.Combine(folder, "attachments")).Select(Path.GetFileName));
+        var text = File.ReadAllText(Path.Combine(folder, "report.txt"));
+        Assert.Contains("attachments/invoice.html.bin", text);
+        Assert.Contains("the sender says: image/png, metadata removed", text);
+    }
 }

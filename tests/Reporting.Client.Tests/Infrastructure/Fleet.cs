@@ -66,7 +66,7 @@ public sealed class Fleet : IDisposable
                 return sends;
             Parallel.ForEach(waiting, source =>
             {
-                var result = source.Run(["send", .. delivery]);
+                var result = source.Run(["send", "--pause", "0", .. delivery]);
                 Assert.True(result.ExitCode is 0 or 75, result.ToString());
             });
             sends += waiting.Count;

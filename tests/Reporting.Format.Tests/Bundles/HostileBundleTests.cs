@@ -181,13 +181,13 @@ public sealed class HostileBundleTests : IDisposable
 
     [Theory]
     [InlineData("\u001b[31mred\u001b[0m.txt", "_[31mred_[0m.txt")]
-    [InlineData("\u202Etxt.exe", "_txt.exe")]
-    [InlineData("<img src=x onerror=alert(1)>.html", "_img src=x onerror=alert(1)_.html")]
-    [InlineData("...hidden", "hidden")]
-    [InlineData(".bashrc", "bashrc")]
+    [InlineData("\u202Etxt.exe", "_txt.exe.bin")]
+    [InlineData("<img src=x onerror=alert(1)>.html", "_img src=x onerror=alert(1)_.html.bin")]
+    [InlineData("...hidden", "hidden.bin")]
+    [InlineData(".bashrc", "bashrc.bin")]
     [InlineData("CON.txt", "_CON.txt")]
-    [InlineData("a\u0000b", "a")]
-    [InlineData(" . ", "attachment")]
+    [InlineData("a\u0000b", "a.bin")]
+    [InlineData(" . ", "attachment.bin")]
     public void Read_UnsafeNames_AreSanitised(string hostileName, string expected)
     {
         var opened = Read(Bundle().File("attachments/" + hostileName, "x").Finish());
@@ -214,8 +214,23 @@ public sealed class HostileBundleTests : IDisposable
             return; // Unix modes only
         Read(Bundle().File("attachments/run.sh", "#!/bin/sh\nrm -rf ~\n").Finish());
 
-        var mode = File.GetUnixFileMode(Path.Combine(Output, "run.sh"));
+        var mode = File.GetUnixFileMode(Path.Combine(Output, "run.sh.bin"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+    }
+
+    [Fact]
+    public void Read_AttachmentsThatWouldRunWhenOpened_GetAnInertEnding_AndPhotosAndTextKeepTheirs()
+    {
+        var opened = Read(Bundle()
+            .File("attachments/page.html", "<script>alert(1)</script>")
+            .File("attachments/logo.SVG", "<svg onload=alert(1)/>")
+            .File("attachments/invoice.docm", "macro")
+            .File("attachments/photo.JPG", "jpeg bytes")
+            .File("attachments/notes.txt", "words")
+            .Finish());
+
+        Assert.Equal(["invoice.docm.bin", "logo.SVG.bin", "notes.txt", "page.html.bin", "photo.JPG"], Attachments());
+        Assert.Contains(opened.Warnings, w => w == "attachment page.html saved as page.html.bin");
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Reporting.Format.Protocol;
+using Reporting.Server.Storage.Sqlite;
 
 namespace Reporting.Server.Tests.Http;
 
@@ -68,7 +69,7 @@ public sealed class DiskFullTests : IDisposable
             AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
             Assert.True(fill.Count(201) > 0, fill.ToString());
             var listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
-            AssertNothingLeftBehind(listed);
+            await AssertNothingLeftBehindAsync(client);
 
             // A reviewer can still delete on the volume that submissions filled, and so free space.
             Assert.True(fill.Acknowledged.Count >= 2, fill.ToString());
@@ -77,7 +78,7 @@ public sealed class DiskFullTests : IDisposable
                 Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
             fill.Acknowledged.TryRemove(deletedId, out _);
             listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
-            AssertNothingLeftBehind(listed);
+            await AssertNothingLeftBehindAsync(client);
 
             // Another program takes the last byte: uploads are refused before their bodies, and every other
             // write (a signed request's nonce) meets ENOSPC itself.
@@ -104,7 +105,7 @@ public sealed class DiskFullTests : IDisposable
             // The other program's last file goes: reviewers see everything acknowledged, byte for byte.
             File.Delete(rest);
             Assert.Equal(listed, await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
-            AssertNothingLeftBehind(listed);
+            await AssertNothingLeftBehindAsync(client);
 
             // Space returns: the next submissions are taken without a restart.
             File.Delete(filler);
@@ -112,7 +113,8 @@ public sealed class DiskFullTests : IDisposable
             foreach (var envelope in envelopes)
                 fill.Acknowledged[await client.SubmitOkAsync(envelope)] = envelope;
             _output.WriteLine($"space returned: every size accepted again within {clock.Elapsed.TotalMilliseconds:F0} ms");
-            AssertNothingLeftBehind(await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
+            await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
+            await AssertNothingLeftBehindAsync(client);
 
             AssertNoCanary(earlierOutput + server.Output);
         }
@@ -138,13 +140,14 @@ public sealed class DiskFullTests : IDisposable
         AssertOnlyCreatedOrClearRefusals(fill, listingsMustWork: true);
         Assert.True(fill.Count(201) > 0, fill.ToString());
         Assert.True(_disk.FreeBytes >= reserve - (256 << 10), $"only {_disk.FreeBytes} bytes free of a {reserve}-byte reserve");
-        var listed = await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
-        AssertNothingLeftBehind(listed);
+        await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
+        await AssertNothingLeftBehindAsync(client);
 
         _disk.Resize(2 * DiskBytes);
         foreach (var envelope in envelopes)
             fill.Acknowledged[await client.SubmitOkAsync(envelope)] = envelope;
-        AssertNothingLeftBehind(await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes));
+        await CrashLoad.VerifyAsync(client, fill.Acknowledged, envelopes);
+        await AssertNothingLeftBehindAsync(client);
         AssertNoCanary(server.Output);
     }
 
@@ -301,12 +304,25 @@ public sealed class DiskFullTests : IDisposable
         Assert.All(tally.ListingStatuses.Keys, status => Assert.Contains(status, listingsMustWork ? [200] : new[] { 200, 503 }));
     }
 
-    /// <summary>Exactly one ciphertext file per listed item, and no upload spooled or half-written.</summary>
-    void AssertNothingLeftBehind(int listed)
+    /// <summary>The ciphertext volume holds the listed items' blocks and nothing else (a refused or erased
+    /// upload's blocks went back to the file system), and no upload is spooled or half-written.</summary>
+    async Task AssertNothingLeftBehindAsync(ServerClient client)
     {
-        Assert.Equal(listed, Directory.GetFiles(Path.Combine(DataDir, "blobs")).Length);
+        var listed = await client.ListReportsAsync();
+        var held = listed.Sum(r => (r.Size + CiphertextVolume.Block - 1) / CiphertextVolume.Block * CiphertextVolume.Block);
+        Assert.Equal(held, AllocatedBytes(Path.Combine(DataDir, CiphertextVolume.FileName)));
         var incoming = Path.Combine(DataDir, DataFolder.IncomingFolder);
         Assert.Empty(Directory.Exists(incoming) ? Directory.GetFiles(incoming) : []);
+    }
+
+    /// <summary>What the file system holds for a file (blocks, not its apparent size: the volume is sparse).</summary>
+    static long AllocatedBytes(string path)
+    {
+        var start = new ProcessStartInfo("stat", ["--format=%b %B", path]) { RedirectStandardOutput = true };
+        using var stat = Process.Start(start)!;
+        var fields = stat.StandardOutput.ReadToEnd().Split(' ', StringSplitOptions.TrimEntries);
+        stat.WaitForExit();
+        return long.Parse(fields[0]) * long.Parse(fields[1]);
     }
 
     /// <summary>The plaintext's canary and the clients' address are in no file on the volume and in no

@@ -31,7 +31,7 @@ public abstract class ReportStoreContract : IAsyncLifetime
 
     protected static byte[] RandomBytes(int count) => RandomNumberGenerator.GetBytes(count);
 
-    static async Task<byte[]> ReadAllAsync(StoredBlob blob)
+    protected static async Task<byte[]> ReadAllAsync(StoredBlob blob)
     {
         using (blob)
         {

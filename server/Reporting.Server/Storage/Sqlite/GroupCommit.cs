@@ -4,11 +4,11 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
 
-/// <summary>Stores the rows of submissions whose files are written: one dedicated thread commits every
+/// <summary>Stores the rows of submissions whose bytes are written: one dedicated thread commits every
 /// submission waiting at that moment in one transaction (one fsync), each inside its own savepoint so
 /// that a duplicate does not touch the others; its own thread so that SQLite's blocking writes never hold
-/// a thread-pool thread. Each row is marked pending with its file's SHA-256 until a later commit clears
-/// the marks of files known durable (<see cref="PendingMarks"/> checks what is left at start-up).</summary>
+/// a thread-pool thread. Each row is marked pending with its bytes' SHA-256 until a later commit clears
+/// the marks of items known durable (<see cref="PendingMarks"/> checks what is left at start-up).</summary>
 sealed class GroupCommit : IDisposable
 {
     /// <summary>A batch is bounded so that one commit's latency stays bounded too.</summary>
@@ -25,22 +25,22 @@ sealed class GroupCommit : IDisposable
         _committer.Start();
     }
 
-    sealed record PendingAdd(NewReport Report, byte[] Sha256)
+    sealed record PendingAdd(NewReport Report, long Place, byte[] Sha256)
     {
         public TaskCompletionSource<AddResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>Queues the row of a report whose file holds the bytes hashed to <paramref name="sha256"/>;
-    /// the task ends when the row's batch has committed, or failed to. Throws
+    /// <summary>Queues the row of a report whose <paramref name="place"/> in the volume holds the bytes hashed
+    /// to <paramref name="sha256"/>; the task ends when the row's batch has committed, or failed to. Throws
     /// <see cref="InvalidOperationException"/> once the store is shutting down.</summary>
-    public Task<AddResult> CommitAsync(NewReport report, byte[] sha256)
+    public Task<AddResult> CommitAsync(NewReport report, long place, byte[] sha256)
     {
-        var pending = new PendingAdd(report, sha256);
+        var pending = new PendingAdd(report, place, sha256);
         _pendingAdds.Add(pending, CancellationToken.None);
         return pending.Result.Task;
     }
 
-    /// <summary>Stored reports whose files are durable, whose pending marks the next commit clears.</summary>
+    /// <summary>Stored reports whose bytes are durable, whose pending marks the next commit clears.</summary>
     readonly ConcurrentQueue<string> _durable = new();
 
     public void MarkDurable(string id) => _durable.Enqueue(id);
@@ -78,7 +78,7 @@ sealed class GroupCommit : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 statements.Execute(transaction, "SAVEPOINT submission;");
-                outcomes[i] = AddOne(statements, transaction, batch[i].Report, batch[i].Sha256);
+                outcomes[i] = AddOne(statements, transaction, batch[i]);
                 statements.Execute(transaction, outcomes[i].Outcome == AddOutcome.Stored ? "RELEASE submission;" : "ROLLBACK TO submission; RELEASE submission;");
             }
             transaction.Commit();
@@ -97,19 +97,20 @@ sealed class GroupCommit : IDisposable
             batch[i].Result.TrySetResult(outcomes[i]);
     }
 
-    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, NewReport report, byte[] sha256)
+    static AddResult AddOne(PreparedStatements statements, SqliteTransaction transaction, PendingAdd pending)
     {
+        var report = pending.Report;
         if (statements.Scalar(transaction, "SELECT report_id FROM idempotency WHERE key_hash = $k", ("$k", report.IdempotencyKeyHash)) is string id)
             return new AddResult(AddOutcome.Duplicate, id);
         if (statements.Execute(transaction, "INSERT OR IGNORE INTO spent_tokens (token_id, expires) VALUES ($t, $e)",
                 ("$t", report.TokenId), ("$e", Day(report.TokenExpires))) == 0)
             return new AddResult(AddOutcome.TokenSpent, "");
-        statements.Execute(transaction, "INSERT INTO reports (id, day, size, roster_version, expires) VALUES ($id, $d, $s, $v, $e)",
-            ("$id", report.Id), ("$d", Day(report.Day)), ("$s", report.Size), ("$v", report.RosterVersion), ("$e", Day(report.Expires)));
+        statements.Execute(transaction, "INSERT INTO reports (id, day, size, roster_version, expires, place) VALUES ($id, $d, $s, $v, $e, $p)",
+            ("$id", report.Id), ("$d", Day(report.Day)), ("$s", report.Size), ("$v", report.RosterVersion), ("$e", Day(report.Expires)), ("$p", pending.Place));
         statements.Execute(transaction, "INSERT INTO idempotency (key_hash, report_id, day) VALUES ($k, $id, $d)",
             ("$k", report.IdempotencyKeyHash), ("$id", report.Id), ("$d", Day(report.Day)));
         statements.Execute(transaction, "INSERT INTO pending (id, size, sha256) VALUES ($id, $s, $h)",
-            ("$id", report.Id), ("$s", report.Size), ("$h", sha256));
+            ("$id", report.Id), ("$s", report.Size), ("$h", pending.Sha256));
         return new AddResult(AddOutcome.Stored, report.Id);
     }
 

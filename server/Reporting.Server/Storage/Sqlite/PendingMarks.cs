@@ -3,19 +3,20 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
 
-/// <summary>The marks <see cref="GroupCommit"/> leaves on rows whose files were not yet known durable,
+/// <summary>The marks <see cref="GroupCommit"/> leaves on rows whose bytes were not yet known durable,
 /// settled at start-up.</summary>
 static class PendingMarks
 {
-    /// <summary>Every row still marked pending keeps its place only if its file holds exactly the bytes
-    /// committed; any other was never acknowledged, and goes with its file.</summary>
-    public static void Recover(SqliteConnection connection, BlobFiles blobs)
+    /// <summary>Every row still marked pending stays only if its place in the volume holds exactly the bytes
+    /// committed; any other was never acknowledged, and goes (its bytes are erased with everything else no
+    /// row lists, <see cref="CiphertextVolume.Settle"/>).</summary>
+    public static void Recover(SqliteConnection connection, CiphertextVolume volume)
     {
         var lost = new List<string>();
-        using (var query = Command(connection, "SELECT id, size, sha256 FROM pending"))
+        using (var query = Command(connection, "SELECT pending.id, pending.size, pending.sha256, reports.place FROM pending JOIN reports ON reports.id = pending.id"))
         using (var reader = query.ExecuteReader())
             while (reader.Read())
-                if (!blobs.Holds(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)))
+                if (!volume.Holds(reader.GetInt64(3), reader.GetInt64(1), reader.GetFieldValue<byte[]>(2)))
                     lost.Add(reader.GetString(0));
         try
         {
@@ -27,11 +28,9 @@ static class PendingMarks
         }
         catch (Exception e) when (lost.Count == 0 && StorageFull.Caused(e))
         {
-            // A full disk cannot take even the clearing of the marks. Every marked file holds its bytes, so
+            // A full disk cannot take even the clearing of the marks. Every marked item holds its bytes, so
             // the marks may stay: the next start checks them again. (With a row to remove, start-up stops
             // instead: that row must not be listed.)
         }
-        foreach (var id in lost)
-            blobs.Shred(id);
     }
 }

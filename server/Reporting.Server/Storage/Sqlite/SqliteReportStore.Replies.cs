@@ -2,11 +2,11 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
 
-/// <summary>Replies: few and small, each stored alone on the write connection, its file fsynced before its row commits.</summary>
+/// <summary>Replies: few and small, each stored alone on the write connection, its bytes synced before its row commits.</summary>
 public sealed partial class SqliteReportStore
 {
-    /// <summary>The key is claimed (<see cref="ReplyKeyClaim"/>), then the file written and fsynced, then the
-    /// row committed with the key.</summary>
+    /// <summary>The key is claimed (<see cref="ReplyKeyClaim"/>), then the bytes written to the volume and
+    /// synced, then the row committed with the key.</summary>
     public Task<string> AddReplyAsync(NewReply reply, Stream ciphertext, CancellationToken cancellationToken = default) =>
         _writer.RunAsync(async connection =>
         {
@@ -23,18 +23,19 @@ public sealed partial class SqliteReportStore
                     Execute(connection, "UPDATE idempotency SET report_id = $id, day = $d WHERE key_hash = $k", key, id, day)));
             if (earlier is not null)
                 return earlier;
-            await _blobs.WriteAsync(reply.Id, ciphertext, reply.Size, reply.Day, sync: true, cancellationToken);
-            KeepReserve(reply.Id);
+            var place = _volume.Allocate(reply.Id, reply.Size);
             try
             {
-                _blobs.SyncFolder();
-                Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires) VALUES ($id, $m, $d, $s, $e)",
-                    id, ("$m", reply.Mailbox), day, ("$s", reply.Size), ("$e", Day(reply.Expires)));
+                await _volume.WriteAsync(place, ciphertext, reply.Size, cancellationToken);
+                KeepReserve();
+                await _volume.SyncAsync();
+                Execute(connection, "INSERT INTO replies (id, mailbox, day, size, expires, place) VALUES ($id, $m, $d, $s, $e, $p)",
+                    id, ("$m", reply.Mailbox), day, ("$s", reply.Size), ("$e", Day(reply.Expires)), ("$p", place));
                 transaction.Commit();
             }
             catch
             {
-                _blobs.Shred(reply.Id);
+                _volume.Erase(reply.Id, place, reply.Size);
                 throw;
             }
             return reply.Id;
@@ -49,11 +50,9 @@ public sealed partial class SqliteReportStore
     public async Task<StoredBlob?> OpenReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return Scalar(connection, "SELECT size FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)) is long size
-            ? OpenBlob(id, size)
-            : null;
+        return OpenItem(connection, id, "SELECT place, size FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox));
     }
 
     public Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default) =>
-        _writer.RunAsync(connection => DeleteItem(connection, id, "DELETE FROM replies WHERE id = $id AND mailbox = $m", ("$id", id), ("$m", mailbox)), cancellationToken);
+        _writer.RunAsync(connection => DeleteItem(connection, id, "DELETE FROM replies WHERE id = $id AND mailbox = $m RETURNING place, size", ("$id", id), ("$m", mailbox)), cancellationToken);
 }

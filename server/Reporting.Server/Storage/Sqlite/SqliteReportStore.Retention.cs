@@ -2,7 +2,7 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
 
-/// <summary>Retention: rows and one-time values deleted in one transaction, then the files shredded and
+/// <summary>Retention: rows and one-time values deleted in one transaction, then the items' bytes erased and
 /// the freed pages purged.</summary>
 public sealed partial class SqliteReportStore
 {
@@ -10,13 +10,13 @@ public sealed partial class SqliteReportStore
         _writer.RunAsync(connection =>
         {
             var day = Day(cutoffs.ItemsExpiringBy);
-            var due = new List<string>();
+            var due = new List<(string Id, long Place, long Size)>();
             using (var transaction = connection.BeginTransaction())
             {
-                using (var query = Command(connection, "SELECT id FROM reports WHERE expires <= $d UNION ALL SELECT id FROM replies WHERE expires <= $d", ("$d", day)))
+                using (var query = Command(connection, "SELECT id, place, size FROM reports WHERE expires <= $d UNION ALL SELECT id, place, size FROM replies WHERE expires <= $d", ("$d", day)))
                 using (var reader = query.ExecuteReader())
                     while (reader.Read())
-                        due.Add(reader.GetString(0));
+                        due.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
                 Execute(connection, """
                     DELETE FROM idempotency WHERE report_id IN (SELECT id FROM reports WHERE expires <= $d);
                     DELETE FROM idempotency WHERE report_id IN (SELECT id FROM replies WHERE expires <= $d);
@@ -29,12 +29,9 @@ public sealed partial class SqliteReportStore
                 Execute(connection, "DELETE FROM idempotency WHERE day < $k", ("$k", Day(cutoffs.IdempotencyKeysBefore)));
                 transaction.Commit();
             }
-            foreach (var id in due)
-                _blobs.Shred(id);
-            _blobs.SyncFolder();
+            foreach (var (id, place, size) in due)
+                _volume.Erase(id, place, size);
             Purge(connection);
-            // Every file's inode change time becomes now, so none tells when it arrived (BlobFiles).
-            _blobs.BlurTimes(ItemDays(connection));
             return due.Count;
         }, cancellationToken);
 }

@@ -4,7 +4,8 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 namespace Reporting.Server.Storage.Sqlite;
 
 /// <summary>The default store: metadata in one SQLite file under the data folder, ciphertext in one file
-/// per item beside it (<see cref="BlobFiles"/>), so an acknowledged envelope is written once.
+/// beside it (<see cref="CiphertextVolume"/>), so an acknowledged envelope is written once and no file is
+/// born with it.
 /// WAL for concurrent readers, <c>synchronous=FULL</c> because a 201 promises durability,
 /// <c>secure_delete</c> so deleted rows are overwritten, and tables WITHOUT ROWID so no hidden counter
 /// records the order things arrived in. One process only: several instances need PostgreSQL.
@@ -12,7 +13,7 @@ namespace Reporting.Server.Storage.Sqlite;
 public sealed partial class SqliteReportStore : IReportStore, IDisposable
 {
     readonly string _connectionString;
-    readonly BlobFiles _blobs;
+    readonly CiphertextVolume _volume;
     readonly SqliteWriter _writer;
     readonly GroupCommit _groupCommit;
 
@@ -28,24 +29,29 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
-        _blobs = new BlobFiles(Path.Combine(Path.GetDirectoryName(DatabasePath)!, BlobFiles.FolderName));
+        _folder = Path.GetDirectoryName(DatabasePath)!;
+        _volume = new CiphertextVolume(Path.Combine(_folder, CiphertextVolume.FileName));
         _writer = new SqliteWriter(_connectionString);
         _groupCommit = new GroupCommit(_writer);
     }
 
     public string DatabasePath { get; }
 
-    /// <summary>Where the ciphertext files are.</summary>
-    public string BlobFolder => _blobs.Folder;
+    /// <summary>The folder of the database and the volume.</summary>
+    readonly string _folder;
+
+    /// <summary>The file that holds every stored ciphertext.</summary>
+    public string VolumePath => _volume.Path;
 
     public void Dispose()
     {
         _groupCommit.Dispose();
         _writer.Dispose();
+        _volume.Dispose();
     }
 
-    /// <summary>Creates or upgrades the schema, settles the rows a crash left pending, then removes
-    /// ciphertext files no row lists (left by a crash) and blurs the files' times.</summary>
+    /// <summary>Creates or upgrades the schema, settles the rows a crash left pending, then erases whatever
+    /// the volume holds outside the listed items (left by a crash).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         if (!File.Exists(DatabasePath))
@@ -56,11 +62,9 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
         }
         await _writer.RunAsync(connection =>
         {
-            SqliteSchema.Upgrade(connection, _blobs);
-            PendingMarks.Recover(connection, _blobs);
-            var days = ItemDays(connection);
-            _blobs.DeleteOrphans(days.Keys.ToHashSet());
-            _blobs.BlurTimes(days);
+            SqliteSchema.Upgrade(connection, _volume);
+            PendingMarks.Recover(connection, _volume);
+            _volume.Settle(ItemPlaces(connection));
             return true;
         }, cancellationToken);
     }

@@ -53,15 +53,15 @@ static class SqliteSql
         return items;
     }
 
-    /// <summary>Every report's and reply's id with its day.</summary>
-    public static Dictionary<string, DateOnly> ItemDays(SqliteConnection connection)
+    /// <summary>Every report's and reply's id with its place in the volume and its size.</summary>
+    public static List<(string Id, long Place, long Size)> ItemPlaces(SqliteConnection connection)
     {
-        using var command = Command(connection, "SELECT id, day FROM reports UNION ALL SELECT id, day FROM replies");
+        using var command = Command(connection, "SELECT id, place, size FROM reports UNION ALL SELECT id, place, size FROM replies");
         using var reader = command.ExecuteReader();
-        var days = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        var places = new List<(string, long, long)>();
         while (reader.Read())
-            days[reader.GetString(0)] = ParseDay(reader.GetString(1));
-        return days;
+            places.Add((reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+        return places;
     }
 
     /// <summary>After a deletion: secure_delete has zeroed the freed pages; hand them back to the file
