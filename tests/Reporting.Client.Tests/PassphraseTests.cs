@@ -14,7 +14,7 @@ public sealed class PassphraseTests : IDisposable
 {
     const string IdentityPassphrase = "tundra lantern orbit velvet";
     const string AccessPassphrase = "pepper glacier mosaic anchor";
-    readonly TempDir dir = new();
+    readonly TempFolder dir = new();
 
     public void Dispose() => dir.Dispose();
 

@@ -11,7 +11,7 @@ namespace Reporting.Server.Backups;
 /// and lists the size and SHA-256 of everything else in its last:
 /// <code>
 ///   reporting-server-backup   "reporting-server backup 1\n"
-///   blobs/&lt;id&gt; …              each report's or reply's ciphertext, as stored
+///   blobs/&lt;id&gt; …              each report's or reply's ciphertext, as stored, in id order
 ///   reports.db                the SQLite database (ids, days, sizes, roster versions, one-time values)
 ///   manifest.json             { "format", "version", "schema", "entries": [{ "name", "size", "sha256" }] }
 /// </code>
@@ -28,16 +28,18 @@ static class BackupArchive
 
     static readonly byte[] Marker = "reporting-server backup 1\n"u8.ToArray();
 
-    const string BlobPrefix = BlobFiles.FolderName + "/";
+    /// <summary>The entry names format 1 was defined with, when each item was a file under <c>blobs/</c>;
+    /// kept so the format stays the same (only the name: items now live in the ciphertext volume).</summary>
+    const string ItemPrefix = "blobs/";
 
     /// <summary>ustar holds sizes below 8 GiB; a larger envelope (MaxEnvelopeBytes allows 16 GiB) takes pax.</summary>
     const long UstarMaxSize = (8L << 30) - 1;
 
-    public static string BlobName(string id) => BlobPrefix + id;
+    public static string ItemName(string id) => ItemPrefix + id;
 
     /// <summary>The id a ciphertext entry is named for, or null when the name is not one (a path, anything else).</summary>
     public static string? IdOf(string name) =>
-        name.StartsWith(BlobPrefix, StringComparison.Ordinal) && RandomId.IsValid(name[BlobPrefix.Length..]) ? name[BlobPrefix.Length..] : null;
+        name.StartsWith(ItemPrefix, StringComparison.Ordinal) && RandomId.IsValid(name[ItemPrefix.Length..]) ? name[ItemPrefix.Length..] : null;
 
     /// <summary>Writes the marker, the first entry of every backup.</summary>
     public static void WriteMarker(TarWriter tar, DateOnly day) => tar.WriteEntry(Entry(MarkerName, Marker.Length, day, new MemoryStream(Marker)));

@@ -8,16 +8,17 @@ using static Reporting.Server.Storage.Sqlite.SqliteSql;
 namespace Reporting.Server.Backups;
 
 /// <summary>An online backup of a SQLite data folder (<see cref="BackupArchive"/>), taken while the server
-/// keeps taking reports. The database is copied by SQLite's backup API, a consistent snapshot; then the
-/// ciphertext files it names. Every report acknowledged before the backup began is in it: a row is committed
-/// only after its file is written whole. A reviewer or retention may delete an item meanwhile, and deletion
-/// removes the row, then overwrites the file with zeros: so each file is checked, once copied, to be still
-/// listed by the live database; one that is not is cut from the backup and its row from the snapshot. What is
-/// verified: each file's size against its row, its SHA-256 against the row's where the row still holds one
-/// (submissions not yet known durable), and then the whole finished file is read back and every entry checked
-/// against the SHA-256 of the bytes read from the data folder. The Data Protection key ring is left out: it
-/// only protects proof-of-work tokens that live minutes, and in a backup it would let whoever holds the
-/// backup skip the work; a restored server makes a new one.</summary>
+/// keeps taking reports. The database is copied by SQLite's backup API, a consistent snapshot; then each item
+/// it lists is read from the ciphertext volume at the place its row gives. Every report acknowledged before
+/// the backup began is in it: a row is committed only after its bytes are written whole. A reviewer or
+/// retention may delete an item meanwhile, and deletion removes the row, then overwrites the item's place with
+/// zeros (and may give it to a new item): so each item is checked, once copied, to be still listed by the live
+/// database; one that is not is cut from the backup and its row from the snapshot. What is verified: each
+/// item's size against its row, its SHA-256 against the row's where the row still holds one (submissions not
+/// yet known durable), and then the whole finished file is read back and every entry checked against the
+/// SHA-256 of the bytes read from the volume. The Data Protection key ring is left out: it only protects
+/// proof-of-work tokens that live minutes, and in a backup it would let whoever holds the backup skip the
+/// work; a restored server makes a new one.</summary>
 static class SqliteBackup
 {
     public sealed record Written(int Items, long CiphertextBytes, long FileBytes);
@@ -73,15 +74,17 @@ static class SqliteBackup
         BackupArchive.WriteMarker(tar, today);
         var entries = new List<BackupEntry>();
         var cut = new List<string>();
-        var blobs = new BlobFiles(Path.Combine(dataDir, BlobFiles.FolderName));
-        List<(string Id, DateOnly Day, long Size, byte[]? Sha256)> items;
+        var volumePath = Path.Combine(dataDir, CiphertextVolume.FileName);
+        using var volume = CiphertextVolume.OpenForReading(volumePath);
+        List<(string Id, DateOnly Day, long Place, long Size, byte[]? Sha256)> items;
         using (var copy = Open(Connection(snapshot, SqliteOpenMode.ReadWrite)))
             items = Items(copy);
-        foreach (var (id, day, size, sha256) in items)
+        foreach (var (id, day, place, size, sha256) in items)
         {
             var start = archive.Position;
-            using var file = blobs.Open(id);
-            var entry = file is null ? null : BackupArchive.Write(tar, BackupArchive.BlobName(id), size, day, file);
+            BackupEntry entry;
+            using (var bytes = CiphertextVolume.Read(volume, place, size))
+                entry = BackupArchive.Write(tar, BackupArchive.ItemName(id), size, day, bytes);
             if (!IsListed(live, id))
             {
                 // Deleted since the snapshot, perhaps while it was read: none of it may stay.
@@ -90,8 +93,8 @@ static class SqliteBackup
                 cut.Add(id);
                 continue;
             }
-            if (entry is null || entry.Size != size || (sha256 is not null && entry.Sha256 != Convert.ToHexStringLower(sha256)))
-                throw new OperatorError($"the ciphertext file of {id} in {blobs.Folder} is missing or does not match its row; no backup was written.",
+            if (entry.Size != size || (sha256 is not null && entry.Sha256 != Convert.ToHexStringLower(sha256)))
+                throw new OperatorError($"the ciphertext of {id} in {volumePath} is cut short or does not match its row; no backup was written.",
                     "stop the server, start it again (it removes what a crash left unfinished), then take the backup.");
             entries.Add(entry);
         }
@@ -111,20 +114,20 @@ static class SqliteBackup
                 version < SqliteSchema.Version ? "start this server on it once (it upgrades the data folder), then take the backup." : "take the backup with the server version that runs on it.");
     }
 
-    /// <summary>Every report and reply in id order (so the backup's order says nothing of arrival), with the
-    /// SHA-256 of those still marked pending.</summary>
-    static List<(string, DateOnly, long, byte[]?)> Items(SqliteConnection snapshot)
+    /// <summary>Every report and reply in id order (so the backup's order says nothing of arrival), with its
+    /// place in the volume and the SHA-256 of those still marked pending.</summary>
+    static List<(string, DateOnly, long, long, byte[]?)> Items(SqliteConnection snapshot)
     {
         using var command = Command(snapshot, """
-            SELECT i.id, i.day, i.size, p.sha256
-            FROM (SELECT id, day, size FROM reports UNION ALL SELECT id, day, size FROM replies) AS i
+            SELECT i.id, i.day, i.place, i.size, p.sha256
+            FROM (SELECT id, day, place, size FROM reports UNION ALL SELECT id, day, place, size FROM replies) AS i
             LEFT JOIN pending AS p ON p.id = i.id
             ORDER BY i.id
             """);
         using var reader = command.ExecuteReader();
-        var items = new List<(string, DateOnly, long, byte[]?)>();
+        var items = new List<(string, DateOnly, long, long, byte[]?)>();
         while (reader.Read())
-            items.Add((reader.GetString(0), ParseDay(reader.GetString(1)), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetFieldValue<byte[]>(3)));
+            items.Add((reader.GetString(0), ParseDay(reader.GetString(1)), reader.GetInt64(2), reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
         return items;
     }
 

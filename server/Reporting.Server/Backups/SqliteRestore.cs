@@ -10,9 +10,11 @@ namespace Reporting.Server.Backups;
 
 /// <summary>Restores a backup (<see cref="BackupArchive"/>) into an empty data folder. Everything is unpacked
 /// into a folder inside it and checked before anything takes its place: every entry against the manifest's
-/// size and SHA-256, the database by SQLite's integrity check, every row against a file of its size and
-/// every file against a row, and, given the organisation key, every roster the backup's server served against
-/// it (a backup of another organisation's server would not start). On any failure the folder is left empty.</summary>
+/// size and SHA-256, the database by SQLite's integrity check, every row against an item of its size and
+/// every item against a row, and, given the organisation key, every roster the backup's server served against
+/// it (a backup of another organisation's server would not start). The items go into a new ciphertext volume
+/// (<see cref="CiphertextVolume"/>) at places drawn afresh, which the rows are then given: no file is made per
+/// item, so nothing in the restored folder dates one. On any failure the folder is left empty.</summary>
 static class SqliteRestore
 {
     public static int Restore(string archivePath, string dataDir, PublicSigningKey? organisation)
@@ -27,28 +29,39 @@ static class SqliteRestore
                 "restore into a new or empty folder: stop the server and move the old data folder aside first.");
         DataFolder.Create(dataDir);
         var staging = DataFolder.Create(Path.Combine(dataDir, ".restoring")).FullName;
-        var blobs = new BlobFiles(Path.Combine(staging, BlobFiles.FolderName));
         try
         {
-            using (var archive = File.OpenRead(archivePath))
-                BackupArchive.Read(archive, archivePath, (name, _, data) =>
-                {
-                    using var file = new FileStream(Path.Combine(staging, name), DataFolder.PrivateNewFile(FileAccess.Write));
-                    data.CopyTo(file);
-                    file.Flush(flushToDisk: true);
-                });
+            var stored = new Dictionary<string, (long Place, long Size)>(StringComparer.Ordinal);
+            using (var volume = new CiphertextVolume(Path.Combine(staging, CiphertextVolume.FileName)))
+            {
+                using (var archive = File.OpenRead(archivePath))
+                    BackupArchive.Read(archive, archivePath, (name, size, data) =>
+                    {
+                        if (BackupArchive.IdOf(name) is { } id)
+                        {
+                            var place = volume.Allocate(id, size);
+                            volume.WriteAsync(place, data, size).GetAwaiter().GetResult();
+                            stored[id] = (place, size);
+                            return;
+                        }
+                        using var file = new FileStream(Path.Combine(staging, name), DataFolder.PrivateNewFile(FileAccess.Write));
+                        data.CopyTo(file);
+                        file.Flush(flushToDisk: true);
+                    });
+                volume.SyncAsync().GetAwaiter().GetResult();
+            }
             int items;
             using (var database = Open(SqliteBackup.Connection(Path.Combine(staging, DataFolder.DatabaseFile), SqliteOpenMode.ReadWrite)))
             {
-                items = Check(database, blobs, archivePath, organisation);
+                items = Check(database, stored, archivePath, organisation);
+                Place(database, stored);
                 // The server's own mode (the backup holds the database as one file).
                 Execute(database, "PRAGMA journal_mode = WAL;");
             }
-            blobs.SyncFolder();
-            File.Move(Path.Combine(staging, DataFolder.DatabaseFile), Path.Combine(dataDir, DataFolder.DatabaseFile));
-            Directory.Move(blobs.Folder, Path.Combine(dataDir, BlobFiles.FolderName));
+            foreach (var name in new[] { DataFolder.DatabaseFile, CiphertextVolume.FileName })
+                File.Move(Path.Combine(staging, name), Path.Combine(dataDir, name));
             Directory.Delete(staging);
-            new BlobFiles(Path.Combine(dataDir, BlobFiles.FolderName)).SyncFolder();
+            DataFolder.Sync(dataDir);
             return items;
         }
         catch (Exception e)
@@ -68,29 +81,37 @@ static class SqliteRestore
         }
     }
 
-    /// <summary>Checks the unpacked database and files; returns how many reports and replies they hold.</summary>
-    static int Check(SqliteConnection database, BlobFiles blobs, string archivePath, PublicSigningKey? organisation)
+    /// <summary>Checks the unpacked database against the unpacked items; returns how many reports and replies they hold.</summary>
+    static int Check(SqliteConnection database, IReadOnlyDictionary<string, (long Place, long Size)> stored, string archivePath, PublicSigningKey? organisation)
     {
         if (Scalar(database, "PRAGMA integrity_check;") as string != "ok")
             throw BackupArchive.Damaged(archivePath, "its database fails SQLite's integrity check");
         var schema = Convert.ToInt32(Scalar(database, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-        if (schema > SqliteSchema.Version)
-            throw new OperatorError($"{archivePath} was made by a newer server (schema {schema}; this server knows up to {SqliteSchema.Version}).",
-                "restore it with that server version or a newer one.");
+        if (schema != SqliteSchema.Version)
+            throw new OperatorError($"{archivePath} holds a database of schema {schema}; this server restores schema {SqliteSchema.Version}.",
+                "restore it with the server version that made it (then start that server once, and take a new backup with this one).");
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         using (var command = Command(database, "SELECT id, size FROM reports UNION ALL SELECT id, size FROM replies"))
         using (var reader = command.ExecuteReader())
             while (reader.Read())
                 sizes[reader.GetString(0)] = reader.GetInt64(1);
         foreach (var (id, size) in sizes)
-            if (new FileInfo(Path.Combine(blobs.Folder, id)) is not { Exists: true } file || file.Length != size)
+            if (!stored.TryGetValue(id, out var item) || item.Size != size)
                 throw BackupArchive.Damaged(archivePath, $"the ciphertext of {id} is missing or not the size its row gives");
-        if (blobs.Ids().FirstOrDefault(id => !sizes.ContainsKey(id)) is { } stray)
+        if (stored.Keys.FirstOrDefault(id => !sizes.ContainsKey(id)) is { } stray)
             throw BackupArchive.Damaged(archivePath, $"it holds the ciphertext of {stray}, which no row lists");
         if (organisation is not null)
             CheckRosters(database, organisation, archivePath);
-        blobs.BlurTimes(ItemDays(database));
         return sizes.Count;
+    }
+
+    /// <summary>Gives every row the place its item was written to in the new volume.</summary>
+    static void Place(SqliteConnection database, IReadOnlyDictionary<string, (long Place, long Size)> stored)
+    {
+        using var transaction = database.BeginTransaction();
+        foreach (var (id, (place, _)) in stored)
+            Execute(database, "UPDATE reports SET place = $p WHERE id = $id; UPDATE replies SET place = $p WHERE id = $id;", ("$p", place), ("$id", id));
+        transaction.Commit();
     }
 
     static void CheckRosters(SqliteConnection database, PublicSigningKey organisation, string archivePath)

@@ -231,8 +231,18 @@ public sealed class CiphertextVolume : IDisposable
                 return null;
             _readers[place] = _readers.GetValueOrDefault(place) + 1;
         }
-        return new ItemStream(this, place, size);
+        return new ItemStream(_file, place, size, () => Closed(place, size));
     }
+
+    /// <summary>Opens the volume at <paramref name="path"/> for reading only, from another process (a backup):
+    /// it holds no place, so nothing keeps an item from being erased while it is read; the caller checks
+    /// afterwards that the item is still listed.</summary>
+    public static FileStream OpenForReading(string path) =>
+        new(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
+
+    /// <summary>The <paramref name="size"/> bytes at <paramref name="place"/> of a volume opened by
+    /// <see cref="OpenForReading"/>; shorter where the file ends first.</summary>
+    public static Stream Read(FileStream volume, long place, long size) => new ItemStream(volume.SafeFileHandle, place, size, null);
 
     void Closed(long place, long size)
     {
@@ -344,8 +354,8 @@ public sealed class CiphertextVolume : IDisposable
         }
     }
 
-    /// <summary>Reads one item's bytes, positionally, from the shared file.</summary>
-    sealed class ItemStream(CiphertextVolume volume, long place, long size) : Stream
+    /// <summary>Reads one item's bytes, positionally, from the shared file; <paramref name="closed"/> runs once, when it is closed.</summary>
+    sealed class ItemStream(SafeFileHandle file, long place, long size, Action? closed) : Stream
     {
         long _position;
         int _closed;
@@ -363,7 +373,7 @@ public sealed class CiphertextVolume : IDisposable
             var wanted = (int)Math.Min(buffer.Length, size - _position);
             if (wanted <= 0)
                 return 0;
-            var read = RandomAccess.Read(volume._file, buffer[..wanted], place + _position);
+            var read = RandomAccess.Read(file, buffer[..wanted], place + _position);
             _position += read;
             return read;
         }
@@ -373,7 +383,7 @@ public sealed class CiphertextVolume : IDisposable
             var wanted = (int)Math.Min(buffer.Length, size - _position);
             if (wanted <= 0)
                 return 0;
-            var read = await RandomAccess.ReadAsync(volume._file, buffer[..wanted], place + _position, cancellationToken);
+            var read = await RandomAccess.ReadAsync(file, buffer[..wanted], place + _position, cancellationToken);
             _position += read;
             return read;
         }
@@ -384,7 +394,7 @@ public sealed class CiphertextVolume : IDisposable
         protected override void Dispose(bool disposing)
         {
             if (Interlocked.Exchange(ref _closed, 1) == 0)
-                volume.Closed(place, size);
+                closed?.Invoke();
             base.Dispose(disposing);
         }
 
