@@ -25,7 +25,7 @@ public sealed class ArrivalTimeTests(ITestOutputHelper output)
                 "/var/tmp does not keep birth times (statx STATX_BTIME): run this on ext4, xfs or btrfs");
             var data = Directory.CreateDirectory(Path.Combine(root, "data")).FullName;
             var home = Path.Combine(root, "home");
-            using var server = ServerFixture.Start(settings: new Dictionary<string, string> { ["Reporting:DataDir"] = data });
+            using var server = ServerFixture.Start(settings: new Dictionary<string, string?> { ["Reporting:DataDir"] = data });
             string[] Report(params string[] args) => ["--home", home, .. args];
             var init = Tool.Run("report", Report("init", "--server", server.Url.ToString(), "--org-key", server.OrganisationKey, "--language", "en"));
             Assert.True(init.ExitCode == 0, init.ToString());

@@ -17,7 +17,7 @@ public sealed class RosterVersionTests
         var held = File.ReadAllBytes(Path.Combine(source.Home, "roster.json"));
 
         // The same version signed again by the real organisation key: valid in every other respect.
-        var swapped = ServerFixture.SignRoster(server.Organisation, server.Reviewers, version: 1, validDays: 60);
+        var swapped = TestRoster.Sign(server.Organisation, server.Reviewers, version: 1, validDays: 60);
         var file = source.Files.Write("swapped.json", Encoding.UTF8.GetString(swapped.FileBytes));
         var result = source.Report("init", "--server", server.Url.ToString(), "--org-key", server.OrganisationKey, "--roster", file);
 
@@ -30,7 +30,7 @@ public sealed class RosterVersionTests
     [Fact]
     public void OrgSign_RefusesAVersionItSignedBefore_AndNamesTheNextOne()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var pass = dir.Write("pass", "a long enough test passphrase\n");
         Assert.Equal(0, Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", pass).ExitCode);
         Assert.Equal(0, Tool.Review("keygen", "--name", "alice", "--out", dir["keys"], "--passphrase-file", pass).ExitCode);

@@ -50,7 +50,7 @@ public sealed class StreamIsolationTests
     public void ReviewPush_SendsEachAnswerOverAConnectionAndCredentialsOfItsOwn()
     {
         using var server = ServerFixture.Start();
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var pass = dir.Write("pass", "correct horse battery staple for tests\n");
         var reviewer = server.Reviewers[0];
         Directory.CreateDirectory(dir["keys"]);

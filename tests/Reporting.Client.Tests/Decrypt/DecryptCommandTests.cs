@@ -267,7 +267,7 @@ public sealed class DecryptCommandTests : IDisposable
     [Fact]
     public void AnAttachmentsType_IsShownAsTheSendersClaim_AndAFileThatWouldRun_IsSavedUnderAnInertName()
     {
-        File.WriteAllBytes(Path.Combine(inbox, "claimed.age"), SealBundle(Seeds.Document(Seeds.All[0]),
+        File.WriteAllBytes(Path.Combine(inbox, "claimed.age"), SealBundle(SeedReports.Document(SeedReports.All[0]),
             new AttachmentSource("invoice.html", "image/png", true, () => new MemoryStream("<script>alert(1)</script>"u8.ToArray()))));
 
         Assert.Equal(0, Decrypt("--language", "en").ExitCode);
