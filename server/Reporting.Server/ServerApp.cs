@@ -45,6 +45,7 @@ public static class ServerApp
         builder.Services.AddSingleton<IValidateOptions<ReportingOptions>, ReportingOptionsValidator>();
         var options = builder.Configuration.GetSection(ReportingOptions.Section).Get<ReportingOptions>() ?? new ReportingOptions();
         builder.WebHost.ConfigureKestrel(kestrel => ServerHardening.ConfigureKestrel(kestrel, options));
+        builder.WebHost.UseSockets(ServerHardening.ConfigureSockets);
 
         // Storage and the features' state.
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -61,12 +61,12 @@ public static class Load
         return (await response.Content.ReadFromJsonAsync<IssuedChallenge>(cancel))!.Challenge;
     }
 
-    /// <summary>A submission of <paramref name="envelope"/> to roster version 1 with a solved challenge
-    /// and a fresh idempotency key.</summary>
-    public static HttpRequestMessage Submission(Uri server, string challenge, byte[] envelope, string? idempotencyKey = null)
+    /// <summary>A submission of <paramref name="envelope"/> to roster version 1 with a solved challenge (its
+    /// <paramref name="nonce"/>, else solved here at difficulty 0) and a fresh idempotency key.</summary>
+    public static HttpRequestMessage Submission(Uri server, string challenge, byte[] envelope, string? idempotencyKey = null, ulong? nonce = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, Routes.Reports)) { Content = Octets(envelope) };
-        var nonce = ProofOfWork.Solve(System.Text.Encoding.ASCII.GetBytes(challenge), ProofOfWork.DifficultyFor(0, envelope.Length));
+        nonce ??= ProofOfWork.Solve(System.Text.Encoding.ASCII.GetBytes(challenge), ProofOfWork.DifficultyFor(0, envelope.Length));
         request.Headers.Add(SubmissionHeaders.Pow, $"{challenge}:{nonce}");
         request.Headers.Add(SubmissionHeaders.RosterVersion, "1");
         request.Headers.Add(SubmissionHeaders.IdempotencyKey, idempotencyKey ?? NewIdempotencyKey());

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Hardening;
@@ -21,6 +22,11 @@ public static class ServerHardening
 
     /// <summary>Long enough for a client to solve a typical challenge and come back on the same connection.</summary>
     static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
+
+    /// <summary>Connections waiting to be accepted. Thousands of idle connections closed together by the header
+    /// timeout come back together; with Kestrel's default of 512 the kernel then drops new connections, an honest
+    /// source's among them, for a second each. The kernel caps this at net.core.somaxconn (4096 by default).</summary>
+    public static void ConfigureSockets(SocketTransportOptions sockets) => sockets.Backlog = 4096;
 
     public static void ConfigureKestrel(KestrelServerOptions kestrel, ReportingOptions options)
     {

@@ -28,7 +28,6 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
     {
         await using var server = await ServerProcess.StartAsync(_world, new Dictionary<string, string?>
         {
-            ["Reporting:ChallengesPerSecond"] = "100000",
             ["Reporting:SignedRequestsPerSecond"] = "100000",
         });
         var envelope = AgeTool.Seal(RandomNumberGenerator.GetBytes(16 << 10), _world.Reviewers.Select(r => r.Recipient));
