@@ -26,8 +26,9 @@ public sealed record ReportingOptions
     /// <summary>Largest accepted reply: replies are short texts, padded.</summary>
     public long MaxReplyBytes { get; init; } = 1L << 20;
 
-    /// <summary>Leading zero bits of proof of work. 20 ≈ a million hashes: about a second on a cheap
-    /// phone-class CPU, a microsecond to check.</summary>
+    /// <summary>Leading zero bits of proof of work for an envelope of up to 64 KiB; one more for each fourfold
+    /// size beyond (<see cref="Format.Protocol.ProofOfWork.DifficultyFor"/>: a 256 MiB one costs 26). 20 ≈ a million
+    /// hashes: about a second on a cheap phone-class CPU, a microsecond to check.</summary>
     public int PowDifficulty { get; init; } = 20;
 
     /// <summary>Free space the data folder keeps whatever arrives: an upload that would leave less is
@@ -46,13 +47,21 @@ public sealed record ReportingOptions
     /// is put in place, without a restart.</summary>
     public int RosterCheckSeconds { get; init; } = 10;
 
-    /// <summary>Uploads handled at once, server-wide (never per address: behind Tor everyone shares one).</summary>
-    public int MaxConcurrentUploads { get; init; } = 32;
+    /// <summary>Uploads received at once, server-wide (never per address: behind Tor everyone shares one), half
+    /// of them kept for envelopes of up to 1 MiB (<see cref="Uploads.UploadSlots"/>). Each holds at most 256 KiB
+    /// of memory or a spooled file, and, on PostgreSQL, a database connection for its token's claim: 64 stays
+    /// well inside Npgsql's pool of 100.</summary>
+    public int MaxConcurrentUploads { get; init; } = 64;
 
-    /// <summary>Challenges issued per second, server-wide, with a burst of ten times as many. Issuing one
-    /// costs microseconds, and a bucket small enough to empty by hand would let anyone deny every source
-    /// a challenge; the work is paid at submission. 500/s is far above honest demand.</summary>
-    public int ChallengesPerSecond { get; init; } = 500;
+    /// <summary>Seconds an upload may take for its first bytes before it must keep up with 8 KiB/s
+    /// (<see cref="Format.Protocol.UploadPace"/>); it is then cut, and its token spent.</summary>
+    public int UploadGraceSeconds { get; init; } = 10;
+
+    /// <summary>Connections open at once. Behind Tor every stream is a loopback connection, and an idle one
+    /// costs Kestrel a few kilobytes, so thousands cost little; the limit is there so that file descriptors
+    /// never run out under the database and the ciphertext files (the service's open-files limit must be
+    /// above it: systemd's LimitNOFILE, or ulimit -n).</summary>
+    public int MaxConnections { get; init; } = 8192;
 
     /// <summary>Signed requests per second, server-wide, for reviewers' access keys and, separately, for
     /// mailbox keys, each with a burst of ten times as many. Charged only once a signature verifies, so only

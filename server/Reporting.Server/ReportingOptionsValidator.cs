@@ -23,6 +23,9 @@ public sealed class ReportingOptionsValidator(TimeProvider clock, IConfiguration
             failures.Add("Reporting:MaxReplyBytes must be between 1024 and 67108864 (64 MiB).");
         if (options.PowDifficulty is < 0 or > ProofOfWork.MaxDifficulty)
             failures.Add($"Reporting:PowDifficulty must be between 0 and {ProofOfWork.MaxDifficulty} (20 costs a client about a second).");
+        else if (ProofOfWork.DifficultyFor(options.PowDifficulty, options.MaxEnvelopeBytes) > ProofOfWork.MaxDifficulty)
+            failures.Add($"Reporting:PowDifficulty {options.PowDifficulty} would ask {ProofOfWork.DifficultyFor(options.PowDifficulty, options.MaxEnvelopeBytes)} bits of the largest envelope " +
+                $"(Reporting:MaxEnvelopeBytes), and clients refuse more than {ProofOfWork.MaxDifficulty} (a minute of a phone); lower one or the other.");
         if (options.RetentionDays is < 1 or > 3650)
             failures.Add("Reporting:RetentionDays must be between 1 and 3650.");
         if (options.RosterGraceDays is < 0 or > 365)
@@ -33,8 +36,10 @@ public sealed class ReportingOptionsValidator(TimeProvider clock, IConfiguration
             failures.Add("Reporting:MinFreeBytes must be 0 or more (bytes the data folder keeps free).");
         if (options.RosterCheckSeconds is < 1 or > 3600)
             failures.Add("Reporting:RosterCheckSeconds must be between 1 and 3600.");
-        if (options.ChallengesPerSecond is < 1 or > 100_000)
-            failures.Add("Reporting:ChallengesPerSecond must be between 1 and 100000.");
+        if (options.UploadGraceSeconds is < 1 or > 300)
+            failures.Add("Reporting:UploadGraceSeconds must be between 1 and 300.");
+        if (options.MaxConnections is < 64 or > 1_000_000)
+            failures.Add("Reporting:MaxConnections must be between 64 and 1000000 (and below the service's open-files limit).");
         if (options.SignedRequestsPerSecond is < 1 or > 100_000)
             failures.Add("Reporting:SignedRequestsPerSecond must be between 1 and 100000.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -35,13 +35,14 @@ public static class ServerApp
         builder.Configuration.AddInMemoryCollection([new("ForwardedHeaders_Enabled", "false")]);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
             builder.WebHost.UseUrls(DefaultUrl);
-        builder.WebHost.ConfigureKestrel(ServerHardening.ConfigureKestrel);
         builder.Logging.UseQuietLogging();
 
         // Options, checked before anything listens.
         builder.Services.AddOptions<ReportingOptions>().BindConfiguration(ReportingOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ReportingOptions>, ReportingOptionsValidator>();
         var options = builder.Configuration.GetSection(ReportingOptions.Section).Get<ReportingOptions>() ?? new ReportingOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => ServerHardening.ConfigureKestrel(kestrel, options));
+        builder.WebHost.UseSockets(ServerHardening.ConfigureSockets);
 
         // Storage and the features' state.
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -64,7 +65,7 @@ public static class ServerApp
         // Hardening.
         builder.Services.AddGenericProblemDetails();
         builder.Services.AddExceptionHandler<StorageFullHandler>();
-        builder.Services.AddReportingRateLimits(options);
+        builder.Services.AddReportingRateLimits();
         builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.GroupName is null);
 
         var app = builder.Build();

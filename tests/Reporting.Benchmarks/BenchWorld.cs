@@ -26,7 +26,6 @@ public sealed class BenchWorld : IAsyncDisposable
             ["Reporting:OrgKey"] = _organisation.PublicKey.ToString(),
             ["Reporting:PowDifficulty"] = "0",
             ["Reporting:MaxEnvelopeBytes"] = (2L << 30).ToString(),
-            ["Reporting:ChallengesPerSecond"] = "100000",
             ["Reporting:SignedRequestsPerSecond"] = "100000",
             ["Reporting:MaxConcurrentUploads"] = clients.ToString(),
         };

@@ -8,7 +8,8 @@ using Reporting.Format.Protocol;
 namespace Reporting.Benchmarks;
 
 /// <summary>The load generator: a number of clients, each sending one request after another as fast as
-/// the answers come back, and the submissions they send (difficulty 0, so nonce 0 solves any challenge).</summary>
+/// the answers come back, and the submissions they send (difficulty 0, so nonce 0 solves any challenge for an
+/// envelope of up to 64 KiB; a larger one needs a few bits more, ProofOfWork.DifficultyFor).</summary>
 public static class Load
 {
     /// <summary>A client for <paramref name="clients"/> connections at once; with <paramref name="from"/>, they
@@ -60,12 +61,13 @@ public static class Load
         return (await response.Content.ReadFromJsonAsync<IssuedChallenge>(cancel))!.Challenge;
     }
 
-    /// <summary>A submission of <paramref name="envelope"/> to roster version 1 with a solved challenge
-    /// and a fresh idempotency key.</summary>
-    public static HttpRequestMessage Submission(Uri server, string challenge, byte[] envelope, string? idempotencyKey = null)
+    /// <summary>A submission of <paramref name="envelope"/> to roster version 1 with a solved challenge (its
+    /// <paramref name="nonce"/>, else solved here at difficulty 0) and a fresh idempotency key.</summary>
+    public static HttpRequestMessage Submission(Uri server, string challenge, byte[] envelope, string? idempotencyKey = null, ulong? nonce = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, Routes.Reports)) { Content = Octets(envelope) };
-        request.Headers.Add(SubmissionHeaders.Pow, $"{challenge}:0");
+        nonce ??= ProofOfWork.Solve(System.Text.Encoding.ASCII.GetBytes(challenge), ProofOfWork.DifficultyFor(0, envelope.Length));
+        request.Headers.Add(SubmissionHeaders.Pow, $"{challenge}:{nonce}");
         request.Headers.Add(SubmissionHeaders.RosterVersion, "1");
         request.Headers.Add(SubmissionHeaders.IdempotencyKey, idempotencyKey ?? NewIdempotencyKey());
         return request;

@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "ingest" => await IngestBenchmark.RunAsync(),
     "soak" => await SoakBenchmark.RunAsync(args[1..]),
     "release" => ReleaseBenchmark.Run(args[1..]),
+    "attack" => await AttackBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -24,5 +25,8 @@ static int Usage()
     Console.WriteLine("  release [--dist DIR] [--runs R] [--size-mib N]");
     Console.WriteLine("      each archive's size; the released linux-x64 report --version start-up (hyperfine); then the age benchmark");
     Console.WriteLine("      on the released executables (R runs, default 5); DIR: a dist/ from release.sh (default: ./release.sh --platform linux-x64)");
+    Console.WriteLine("  attack [--seconds N]");
+    Console.WriteLine("      each cheap attack of the threat model at a stated strength while honest sources submit 64 KiB reports, N s each");
+    Console.WriteLine("      (default 20), beside the same load with no attack: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
     return 2;
 }

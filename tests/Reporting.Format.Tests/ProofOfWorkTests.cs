@@ -54,7 +54,7 @@ public class ProofOfWorkTests
 
     [Theory]
     [InlineData(-1)]
-    [InlineData(33)]
+    [InlineData(ProofOfWork.MaxDifficulty + 1)]
     public void Difficulty_OutOfRange_IsRefused(int difficulty)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => ProofOfWork.IsSolved(Challenge, 0, difficulty));
@@ -65,8 +65,20 @@ public class ProofOfWorkTests
     {
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
-        Assert.Throws<OperationCanceledException>(() => ProofOfWork.Solve(Challenge, 32, cancel.Token));
+        Assert.Throws<OperationCanceledException>(() => ProofOfWork.Solve(Challenge, ProofOfWork.MaxDifficulty, cancel.Token));
     }
+
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(64 << 10, 20)]
+    [InlineData((64 << 10) + 1, 20)]
+    [InlineData(256 << 10, 21)]
+    [InlineData((256 << 10) + 1, 21)]
+    [InlineData(1 << 20, 22)]
+    [InlineData(16 << 20, 24)]
+    [InlineData(256 << 20, ProofOfWork.MaxDifficulty)]
+    public void Work_GrowsOneBitPerFourfoldSize_AboveATypicalReport(long declaredLength, int bits) =>
+        Assert.Equal(bits, ProofOfWork.DifficultyFor(20, declaredLength));
 
     static int LeadingZeroBitsByHand(byte[] challenge, ulong nonce)
     {

@@ -46,11 +46,12 @@ public class ServerClient(Uri address, TestWorld world) : IDisposable
         return (await response.Content.ReadFromJsonAsync<IssuedChallenge>())!;
     }
 
-    /// <summary>A fresh challenge, solved: the value of a <see cref="SubmissionHeaders.Pow"/> header.</summary>
-    public async Task<string> SolvedPowAsync()
+    /// <summary>A fresh challenge, solved for an upload of <paramref name="declaredLength"/> bytes: the value of a
+    /// <see cref="SubmissionHeaders.Pow"/> header.</summary>
+    public async Task<string> SolvedPowAsync(long declaredLength = 0)
     {
         var challenge = await GetChallengeAsync();
-        var nonce = ProofOfWork.Solve(Encoding.ASCII.GetBytes(challenge.Challenge), challenge.Difficulty);
+        var nonce = ProofOfWork.Solve(Encoding.ASCII.GetBytes(challenge.Challenge), ProofOfWork.DifficultyFor(challenge.Difficulty, declaredLength));
         return $"{challenge.Challenge}:{nonce}";
     }
 
@@ -61,7 +62,7 @@ public class ServerClient(Uri address, TestWorld world) : IDisposable
         var request = new HttpRequestMessage(HttpMethod.Post, Routes.Reports) { Content = new ByteArrayContent(envelope) };
         request.Content.Headers.ContentType = new("application/octet-stream");
         if (withPow)
-            request.Headers.Add(SubmissionHeaders.Pow, pow ?? await SolvedPowAsync());
+            request.Headers.Add(SubmissionHeaders.Pow, pow ?? await SolvedPowAsync(envelope.Length));
         request.Headers.Add(SubmissionHeaders.RosterVersion, (rosterVersion ?? World.RosterVersion).ToString());
         request.Headers.Add(SubmissionHeaders.IdempotencyKey, idempotencyKey ?? NewIdempotencyKey());
         return await Client.SendAsync(request);

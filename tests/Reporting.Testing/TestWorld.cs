@@ -38,7 +38,6 @@ public sealed class TestWorld : IDisposable
             // Low in tests: a real client spends about a second at the default of 20.
             ["Reporting:PowDifficulty"] = "6",
             ["Reporting:MaxEnvelopeBytes"] = (4 << 20).ToString(),
-            ["Reporting:ChallengesPerSecond"] = "1000",
             // Tests must pass on a machine with little free disk; the reserve has its own test.
             ["Reporting:MinFreeBytes"] = "0",
         };

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Polly;
 using Polly.CircuitBreaker;
 using Reporting.Format.IO;
+using Reporting.Cli.Network;
 using Reporting.Format.Protocol;
 using Reporting.Report.Outbox;
 using Reporting.Report.Progress;
@@ -79,6 +79,11 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
         {
             return Keep(entry, DeliveryOutcome.Unreachable, "server unreachable");
         }
+        catch (TooMuchWorkException e)
+        {
+            // Not retried: the next challenge would ask as much. The report waits for a server that asks less.
+            return Keep(entry, DeliveryOutcome.Queued, UiText.Format("TooMuchWork", e.Difficulty, ProofOfWork.MaxDifficulty));
+        }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Polly.Timeout.TimeoutRejectedException or ProtocolException)
         {
             var problem = e is Polly.Timeout.TimeoutRejectedException ? "timed out"
@@ -98,25 +103,19 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
     static async Task<HttpResponseMessage> AttemptAsync(HttpClient client, OutboxEntry entry, string path, long size, CancellationToken token)
     {
         // A fresh challenge each attempt: a token may have been spent by an attempt whose answer was lost.
-        using (var challengeResponse = await client.PostAsync(Routes.Relative(Routes.Challenges), content: null, token))
+        using var challengeRequest = new HttpRequestMessage(HttpMethod.Post, Routes.Relative(Routes.Challenges));
+        using (var challengeResponse = await client.SendAsync(challengeRequest, HttpCompletionOption.ResponseHeadersRead, token))
         {
             if (challengeResponse.StatusCode != HttpStatusCode.Created && challengeResponse.StatusCode != HttpStatusCode.OK)
                 return Detach(challengeResponse);
-            IssuedChallenge? challenge;
-            try
-            {
-                challenge = await challengeResponse.Content.ReadFromJsonAsync(ProtocolJson.Default.IssuedChallenge, token);
-            }
-            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
-            {
-                // A captive portal or a block page answering in the server's place: retry, then keep it queued.
-                throw new ProtocolException("the answer to the challenge request is not the server's");
-            }
-            if (challenge is null)
-                throw new ProtocolException("empty challenge");
-            if (string.IsNullOrEmpty(challenge.Challenge) || challenge.Difficulty is < 0 or > ProofOfWork.MaxDifficulty)
+            var challenge = await ReadAnswerAsync(challengeResponse, ProtocolJson.Default.IssuedChallenge, "challenge", token);
+            if (string.IsNullOrEmpty(challenge.Challenge) || challenge.Challenge.Length > ProofOfWork.MaxChallengeBytes || challenge.Difficulty < 0)
                 throw new ProtocolException("unusable challenge");
-            var nonce = await SolveAsync(challenge, token);
+            // The work grows with the size; more than a phone does in a minute is refused, not started.
+            var difficulty = ProofOfWork.DifficultyFor(challenge.Difficulty, size);
+            if (difficulty > ProofOfWork.MaxDifficulty)
+                throw new TooMuchWorkException(difficulty);
+            var nonce = await SolveAsync(challenge.Challenge, difficulty, token);
 
             await using var file = QuietRead.Open(path);
             using var request = new HttpRequestMessage(HttpMethod.Post, Routes.Relative(Routes.Reports))
@@ -127,7 +126,17 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
             request.Headers.Add(SubmissionHeaders.Pow, $"{challenge.Challenge}:{nonce}");
             request.Headers.Add(SubmissionHeaders.RosterVersion, entry.RosterVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
             request.Headers.Add(SubmissionHeaders.IdempotencyKey, entry.IdempotencyKey);
-            var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
+            // The answer is read within this attempt's deadline and with a bound, never buffered whole.
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            try
+            {
+                await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, token);
+            }
+            catch (HttpRequestException) when (!token.IsCancellationRequested)
+            {
+                response.Dispose();
+                throw new ProtocolException("the answer to the submission is too long to be the server's");
+            }
             return response;
         }
     }
@@ -141,16 +150,38 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
         return copy;
     }
 
-    static async Task<ulong> SolveAsync(IssuedChallenge challenge, CancellationToken token)
+    static async Task<ulong> SolveAsync(string challenge, int difficulty, CancellationToken token)
     {
-        var bytes = Encoding.ASCII.GetBytes(challenge.Challenge);
+        var bytes = Encoding.ASCII.GetBytes(challenge);
         // 2^difficulty hashes on average; the bar may pass 100% on an unlucky draw and simply stays full.
-        using var bar = new ProgressBar(UiText.Get("ProgressWork"), 1L << challenge.Difficulty);
-        var nonce = await Task.Run(() => ProofOfWork.Solve(bytes, challenge.Difficulty, token, new InlineProgress(bar.Report)), token);
+        using var bar = new ProgressBar(UiText.Get("ProgressWork"), 1L << difficulty);
+        var nonce = await Task.Run(() => ProofOfWork.Solve(bytes, difficulty, token, new InlineProgress(bar.Report)), token);
         bar.Complete();
         return nonce;
     }
 
+    /// <summary>The server's answers are a few hundred bytes of JSON; anything longer is not the server's.</summary>
+    const int MaxAnswerBytes = 16 << 10;
+
+    /// <summary>One of the server's JSON answers, read with a bound. A captive portal or a block page answering in the
+    /// server's place, or a hostile one answering without end, is a <see cref="ProtocolException"/>: retried, then the
+    /// report stays queued.</summary>
+    static async Task<T> ReadAnswerAsync<T>(HttpResponseMessage response, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what, CancellationToken token)
+        where T : class
+    {
+        var bytes = await ServerConnection.ReadBoundedAsync(response.Content, MaxAnswerBytes, token)
+            ?? throw new ProtocolException($"the answer to the {what} request is too long to be the server's");
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type) ?? throw new ProtocolException($"empty answer to the {what} request");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            throw new ProtocolException($"the answer to the {what} request is not the server's");
+        }
+    }
+
+    /// <summary>The id in a 201, read from the answer the attempt buffered (within its deadline and bound).</summary>
     static string? ReadId(HttpResponseMessage response)
     {
         try
@@ -173,3 +204,9 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
 
 /// <summary>The server answered something this client cannot use: retried like a network fault.</summary>
 sealed class ProtocolException(string message) : IOException(message);
+
+/// <summary>The server asked for more work than <see cref="ProofOfWork.MaxDifficulty"/> for this envelope: not retried.</summary>
+sealed class TooMuchWorkException(int difficulty) : Exception($"the server asks for {difficulty} bits of proof of work")
+{
+    public int Difficulty { get; } = difficulty;
+}

@@ -4,6 +4,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using Reporting.Format.Protocol;
 
 namespace Reporting.Report.Delivery;
 
@@ -13,15 +14,15 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
 {
     public static readonly DeliveryPolicy Default = new(TimeSpan.FromSeconds(60), 6);
 
-    /// <summary>Tor can be as slow as a few KiB/s: allow 8 KiB/s on top of the base before calling an attempt stuck.</summary>
-    const long SlowestBytesPerSecond = 8 << 10;
 
     /// <summary>A server may ask to wait; beyond this, waiting in the foreground helps nobody and the report stays
     /// queued at once (exit 75) for a later <c>report send</c>. A full server asks for a minute, and a source should
     /// not sit for several such minutes at a screen that says nothing new.</summary>
     static readonly TimeSpan LongestRetryAfter = TimeSpan.FromSeconds(30);
 
-    public TimeSpan TimeoutFor(long envelopeBytes) => AttemptTimeout + TimeSpan.FromSeconds(envelopeBytes / SlowestBytesPerSecond);
+    /// <summary>The base, and the time the upload may take at the slowest pace a server accepts (8 KiB/s, the pace a
+    /// slow Tor circuit still keeps: <see cref="UploadPace"/>); a queued upload or a stalled line is then cut and retried.</summary>
+    public TimeSpan TimeoutFor(long envelopeBytes) => AttemptTimeout + TimeSpan.FromSeconds((double)envelopeBytes / UploadPace.SlowestBytesPerSecond);
 
     /// <summary>The circuit breaker is shared by every envelope of one run: when the server is plainly
     /// unreachable, the rest of the outbox is left for later instead of retried one by one.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using Reporting.Cli.Network;
 using Reporting.Format.Age;
@@ -25,7 +24,9 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         if (response.StatusCode == HttpStatusCode.NotFound)
             return [];
         response.EnsureSuccessStatusCode();
-        var listing = await response.Content.ReadFromJsonAsync(ProtocolJson.Default.ReplyList, token);
+        var bytes = await ServerConnection.ReadBoundedAsync(response.Content, ServerConnection.MaxBufferedAnswerBytes, token)
+            ?? throw new InvalidDataException("the list of answers is too long");
+        var listing = System.Text.Json.JsonSerializer.Deserialize(bytes, ProtocolJson.Default.ReplyList);
         return listing?.Replies ?? [];
     }
 

@@ -23,6 +23,9 @@ public static class ServerConnection
     public static Uri NormaliseProxy(Uri proxy) =>
         proxy.Scheme == "socks5h" ? new UriBuilder(proxy) { Scheme = "socks5" }.Uri : proxy;
 
+    /// <summary>The most of any answer read whole (lists, JSON messages); far above what an honest server sends.</summary>
+    public const int MaxBufferedAnswerBytes = 1 << 20;
+
     /// <summary>What <see cref="Create"/> refuses, as a <see cref="ToolException"/>; also for an address that is
     /// handed on rather than used (an invite). An onion address without a proxy is refused: the request would
     /// leak the address to the local resolver and fail anyway.</summary>
@@ -61,7 +64,9 @@ public static class ServerConnection
             // Never pick up a system proxy silently: the user decides which channel a report takes.
             handler.UseProxy = false;
         }
-        var client = new HttpClient(handler) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromMinutes(5) };
+        // No answer is buffered whole beyond a bound: a hostile server or middlebox gets no more of our memory.
+        // Downloads of reports stream (ResponseHeadersRead) and are bounded by their listed size instead.
+        var client = new HttpClient(handler) { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromMinutes(5), MaxResponseContentBufferSize = MaxBufferedAnswerBytes };
         // A fixed, generic user agent: the same for every copy of the tool.
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("reporting", "1"));
         return client;

@@ -6,11 +6,29 @@ namespace Reporting.Format.Protocol;
 
 /// <summary>Hashcash over a server challenge: find a nonce such that
 /// SHA-256(challenge || nonce as 8 bytes big-endian) starts with <c>difficulty</c> zero bits.
-/// Solving costs about 2^difficulty hashes; checking costs one.</summary>
+/// Solving costs about 2^difficulty hashes; checking costs one. The work grows with the size of the
+/// upload it pays for (<see cref="DifficultyFor"/>).</summary>
 public static class ProofOfWork
 {
-    /// <summary>Beyond 32 bits a solution would take a client hours: no honest server asks for it.</summary>
-    public const int MaxDifficulty = 32;
+    /// <summary>2^26 hashes is about a minute of a phone-class CPU (a million hashes a second): a client refuses
+    /// to start anything longer, and a server may not be configured to ask for it.</summary>
+    public const int MaxDifficulty = 26;
+
+    /// <summary>Envelopes up to this size cost the challenge's own difficulty: a typical text report.</summary>
+    public const long BaseEnvelopeBytes = 64 << 10;
+
+    /// <summary>The bits a solution needs for an upload of <paramref name="declaredLength"/> bytes: the challenge's
+    /// <paramref name="baseDifficulty"/> up to 64 KiB, one more bit for each fourfold size beyond (256 KiB +1,
+    /// 1 MiB +2, … 256 MiB +6). An upload that holds a server's capacity for longer costs more; the work grows as
+    /// the square root of the size, so a large report costs an honest source minutes, not hours.</summary>
+    public static int DifficultyFor(int baseDifficulty, long declaredLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(baseDifficulty);
+        ArgumentOutOfRangeException.ThrowIfNegative(declaredLength);
+        var units = (declaredLength + BaseEnvelopeBytes - 1) / BaseEnvelopeBytes;
+        var extra = units <= 1 ? 0 : BitOperations.Log2((ulong)units) / 2;
+        return baseDifficulty + extra;
+    }
 
     /// <summary>Challenges are short tokens; anything longer is not ours and not worth hashing.</summary>
     public const int MaxChallengeBytes = 1024;

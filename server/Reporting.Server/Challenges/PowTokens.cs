@@ -15,7 +15,9 @@ public sealed record PowTicket(string TokenId, DateOnly ExpiresDay);
 
 /// <summary>Proof-of-work tokens (D7): a random id and a difficulty, protected and time-limited by ASP.NET
 /// Data Protection, so the server keeps no state until a token is spent and no one can forge a token or
-/// work on one before it is issued. Data Protection serves nothing else in this server.</summary>
+/// work on one before it is issued. Issuing one is a few microseconds of one Data Protection operation and
+/// no state, less than the HTTP request that asks for it: nothing worth a shared bucket that a flood could
+/// empty (<see cref="ChallengeRoutes"/>). Data Protection serves nothing else in this server.</summary>
 public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<ReportingOptions> options, TimeProvider clock)
 {
     /// <summary>Five minutes: a second of work plus a slow Tor upload, with room to spare; short enough
@@ -43,8 +45,10 @@ public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<R
     }
 
     /// <summary>Checks a <c>token:nonce</c> header (<see cref="SubmissionHeaders.Pow"/>): genuine, unexpired,
-    /// solved. Null otherwise; it does not say which, and it never throws on hostile input.</summary>
-    public PowTicket? Check(string? header)
+    /// solved to the difficulty an upload of <paramref name="declaredLength"/> bytes needs
+    /// (<see cref="ProofOfWork.DifficultyFor"/>). Null otherwise; it does not say which, and it never throws on
+    /// hostile input.</summary>
+    public PowTicket? Check(string? header, long declaredLength)
     {
         if (string.IsNullOrEmpty(header) || header.Length > MaxTokenLength + 21)
             return null;
@@ -70,9 +74,10 @@ public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<R
         var now = clock.GetUtcNow();
         if (expires <= now || expires > now + Lifetime + TimeSpan.FromMinutes(1))
             return null;
-        if (payload is not [PayloadVersion, var difficulty, ..] || payload.Length != 2 + IdBytes || difficulty > ProofOfWork.MaxDifficulty)
+        if (payload is not [PayloadVersion, var difficulty, ..] || payload.Length != 2 + IdBytes || declaredLength < 0)
             return null;
-        if (!ProofOfWork.IsSolved(Encoding.ASCII.GetBytes(token), nonce, difficulty))
+        var required = ProofOfWork.DifficultyFor(difficulty, declaredLength);
+        if (required > ProofOfWork.MaxDifficulty || !ProofOfWork.IsSolved(Encoding.ASCII.GetBytes(token), nonce, required))
             return null;
         var id = Convert.ToHexStringLower(payload.AsSpan(2));
         return new PowTicket(id, DateOnly.FromDateTime(expires.UtcDateTime));

@@ -36,11 +36,24 @@ public static class Problems
     public static ProblemHttpResult NotAnEnvelope(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The envelope is not acceptable.");
 
-    /// <summary>A body that was not received (<see cref="BodyReceipt.TooLarge"/> or <see cref="BodyReceipt.Incomplete"/>).</summary>
-    public static ProblemHttpResult BodyRefused(BodyReceipt receipt) => receipt is BodyReceipt.TooLarge
-        ? TypedResults.Problem("The body exceeds this server's size limit.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large.")
-        : TypedResults.Problem("The body ended early or arrived too slowly; nothing was kept. Send it again.",
-            statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole.");
+    /// <summary>A body that was not received (<see cref="BodyReceipt.TooLarge"/>, <see cref="BodyReceipt.TooSlow"/>
+    /// or <see cref="BodyReceipt.Incomplete"/>).</summary>
+    public static ProblemHttpResult BodyRefused(BodyReceipt receipt) => receipt switch
+    {
+        BodyReceipt.TooLarge => TypedResults.Problem("The body exceeds this server's size limit.",
+            statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large."),
+        BodyReceipt.TooSlow => TypedResults.Problem(
+            $"The body fell behind {UploadPace.SlowestBytesPerSecond / 1024} KiB/s; nothing was kept. Send it again with a new challenge.",
+            statusCode: StatusCodes.Status408RequestTimeout, title: "The body arrived too slowly."),
+        _ => TypedResults.Problem("The body ended early; nothing was kept. Send it again.",
+            statusCode: StatusCodes.Status400BadRequest, title: "The body was not received whole."),
+    };
+
+    /// <summary>411: an upload must declare its length, so that its work, slot, room and deadline are judged
+    /// before its body is read.</summary>
+    public static ProblemHttpResult LengthRequired() =>
+        TypedResults.Problem("Send the body with a Content-Length header, not chunked.",
+            statusCode: StatusCodes.Status411LengthRequired, title: "A declared length is required.");
 
     /// <summary>Space comes back when an operator acts, reviewers delete or retention runs (hourly), not
     /// within seconds; a minute keeps honest retries from hammering a full server. It is longer than a client

@@ -6,18 +6,22 @@ using Reporting.Format.Keys;
 namespace Reporting.Server.Hardening;
 
 /// <summary>Server-wide limits (D7). Never per address: behind Tor every source arrives from the same
-/// one, and keying on addresses would mean holding them. Each policy has a single partition.</summary>
+/// one, and keying on addresses would mean holding them. Each policy has a single partition. No route a
+/// source needs (challenge, roster, submission) has a token bucket: a bucket that is free to take from is
+/// emptied by whoever floods it, and then refuses every source. Submissions and replies take an upload slot
+/// once they have shown what they paid (Uploads.UploadSlots); signed requests are charged to a bucket only
+/// once their signature verifies (SignerBuckets).</summary>
 public static class RateLimits
 {
-    public const string Challenges = "challenges";
-    public const string Uploads = "uploads";
+    /// <summary>The OpenAPI document, built per request and needed by nobody who submits.</summary>
     public const string Reads = "reads";
 
     /// <summary>Requests in progress at once across every route: a flood queues or is refused with 429
-    /// instead of exhausting threads and memory.</summary>
+    /// instead of exhausting threads and memory. Cheap requests hold a permit for microseconds; the slow
+    /// ones (uploads) are bounded by their own slots.</summary>
     const int GlobalConcurrency = 512;
 
-    public static IServiceCollection AddReportingRateLimits(this IServiceCollection services, ReportingOptions options)
+    public static IServiceCollection AddReportingRateLimits(this IServiceCollection services)
     {
         return services.AddRateLimiter(limiter =>
         {
@@ -29,17 +33,6 @@ public static class RateLimits
                     QueueLimit = GlobalConcurrency,
                     QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
-            // Issuing a challenge costs a Data Protection operation; a burst allows a queue of outbox
-            // retries arriving together.
-            limiter.AddPolicy(Challenges, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(options.ChallengesPerSecond)));
-            // Uploads hold a temporary file and a connection for as long as the body takes over Tor.
-            limiter.AddPolicy(Uploads, _ => RateLimitPartition.GetConcurrencyLimiter("all", _ => new ConcurrencyLimiterOptions
-            {
-                PermitLimit = options.MaxConcurrentUploads,
-                QueueLimit = options.MaxConcurrentUploads * 4,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            }));
-            // Signed routes have no policy here: SignerBuckets charges them once the signature verifies.
             limiter.AddPolicy(Reads, _ => RateLimitPartition.GetTokenBucketLimiter("all", _ => Bucket(200)));
             limiter.OnRejected = (context, _) => new ValueTask(Problems.Busy(context.HttpContext).ExecuteAsync(context.HttpContext));
         });

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Reporting.Server.Uploads;
 
 namespace Reporting.Server.Hardening;
@@ -9,22 +10,36 @@ namespace Reporting.Server.Hardening;
 public static class ServerHardening
 {
     /// <summary>Tor circuits can crawl at a few kB/s; 256 B/s sustained after a 30 s grace keeps those
-    /// while a slow-loris client holding a connection with a trickle is cut off.</summary>
+    /// while a slow-loris client holding a connection with a trickle is cut off. Uploads keep a pace of their
+    /// own, far above this (Uploads.UploadTimer).</summary>
     static readonly MinDataRate MinimumRate = new(bytesPerSecond: 256, gracePeriod: TimeSpan.FromSeconds(30));
 
-    public static void ConfigureKestrel(KestrelServerOptions kestrel)
+    /// <summary>A request's headers arrive within a few round trips of its stream opening, even over a slow Tor
+    /// circuit (they fit in one cell or two). Short, because a connection that never finishes its headers holds
+    /// a place under the connection limit for this long: keeping all <see cref="ReportingOptions.MaxConnections"/>
+    /// (8192) of them filled costs a disruptor 8192 / 10 s ≈ 820 new connections a second.</summary>
+    static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Long enough for a client to solve a typical challenge and come back on the same connection.</summary>
+    static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(20);
+
+    /// <summary>Connections waiting to be accepted. Thousands of idle connections closed together by the header
+    /// timeout come back together; with Kestrel's default of 512 the kernel then drops new connections, an honest
+    /// source's among them, for a second each. The kernel caps this at net.core.somaxconn (4096 by default).</summary>
+    public static void ConfigureSockets(SocketTransportOptions sockets) => sockets.Backlog = 4096;
+
+    public static void ConfigureKestrel(KestrelServerOptions kestrel, ReportingOptions options)
     {
         kestrel.AddServerHeader = false;
         var limits = kestrel.Limits;
-        limits.MaxConcurrentConnections = 1024;
+        limits.MaxConcurrentConnections = options.MaxConnections;
         limits.MaxConcurrentUpgradedConnections = 0;
         limits.MaxRequestBodySize = BodyLimits.Default;
         limits.MaxRequestHeaderCount = 40;
         limits.MaxRequestHeadersTotalSize = 16 << 10;
         limits.MaxRequestLineSize = 4 << 10;
-        // Generous for Tor's slow first bytes, finite for clients that never finish their headers.
-        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
-        limits.KeepAliveTimeout = TimeSpan.FromSeconds(60);
+        limits.RequestHeadersTimeout = HeadersTimeout;
+        limits.KeepAliveTimeout = KeepAlive;
         limits.MinRequestBodyDataRate = MinimumRate;
         limits.MinResponseDataRate = MinimumRate;
         limits.Http2.MaxStreamsPerConnection = 16;

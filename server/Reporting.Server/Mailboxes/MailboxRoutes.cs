@@ -20,7 +20,8 @@ public static class MailboxRoutes
     public static RouteGroupBuilder MapMailboxes(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(Routes.Replies("{mailbox}")).ExcludeFromDescription();
-        group.MapPost("", Post).RequireRateLimiting(RateLimits.Uploads);
+        // Signed by an access key, verified before a byte of the body is read; then a reply slot of its own (Intake).
+        group.MapPost("", Post);
         // Signed by the mailbox key; charged to the mailboxes' bucket once the signature verifies (SignerBuckets).
         group.MapGet("", List);
         group.MapGet("{id}", Download);
@@ -31,17 +32,25 @@ public static class MailboxRoutes
     static async Task<Results<Created<PostedReply>, ProblemHttpResult>> Post(
         string mailbox, HttpContext context, SignedRequestCheck check, IReportStore store, Intake intake)
     {
-        if (check.Precheck(context, new Signer.Reviewer()) is not { } request)
-            return Problems.NotSigned();
+        if (!Intake.DeclaresLength(context))
+            return Problems.LengthRequired();
+        if (await check.CheckAsync(context, new Signer.Reviewer()) is { } refusal)
+            return refusal;
         if (ParseMailbox(mailbox) is not { } key)
             return Problems.BadRequest("The mailbox is not a reportmailbox1… key.");
+        if (context.Request.ContentLength > intake.MaxReplyBytes)
+            return Problems.BodyRefused(new BodyReceipt.TooLarge());
+        if (await intake.TakeReplySlotAsync(context) is not SlotOutcome.Taken(var slot))
+            return Problems.Busy(context);
+        using var _ = slot;
         var receipt = await intake.ReceiveReplyAsync(context);
         if (receipt is not BodyReceipt.Whole(var body))
             return Problems.BodyRefused(receipt);
         using (body)
         {
-            if (await check.CheckAsync(context, request, body.Sha256!) is { } refusal)
-                return refusal;
+            // The signature declared this hash; a body that differs is not what the reviewer signed.
+            if (!SignedRequestCheck.IsDeclaredBody(context, body.Sha256!))
+                return Problems.NotSigned();
             if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
                 return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
             var (day, expires) = intake.Stamp();

@@ -19,8 +19,8 @@ public static class ReportRoutes
     public static RouteGroupBuilder MapReports(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(Routes.Reports);
+        // No rate-limit policy: a submission takes an upload slot once its proof of work checks (Intake).
         group.MapPost("", Submit)
-            .RequireRateLimiting(RateLimits.Uploads)
             .Accepts<Stream>("application/octet-stream")
             .WithTags("Submission")
             .WithSummary($"Submit an age envelope sealed to the roster (headers {SubmissionHeaders.Pow}, {SubmissionHeaders.RosterVersion}, {SubmissionHeaders.IdempotencyKey})");
@@ -34,14 +34,19 @@ public static class ReportRoutes
     static async Task<Results<Created<SubmittedReport>, ProblemHttpResult>> Submit(
         HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, Intake intake)
     {
-        // Cheap checks first: a request without a solved, unspent challenge costs us no disk and no parsing,
-        // and Kestrel cuts its body at the default limit rather than draining up to an envelope's size.
+        // Cheap checks first: a request without a solved, unspent challenge for the length it declares costs us no
+        // slot, no disk and no parsing, and Kestrel cuts its body at the default limit rather than draining up to an
+        // envelope's size.
         var headers = context.Request.Headers;
+        if (!Intake.DeclaresLength(context))
+            return Problems.LengthRequired();
+        if (context.Request.ContentLength > intake.MaxEnvelopeBytes)
+            return Problems.BodyRefused(new BodyReceipt.TooLarge());
         if (SingleHeader(headers, SubmissionHeaders.IdempotencyKey) is not { } idempotencyKey || !RequestSignature.IsValidNonce(idempotencyKey))
             return Problems.BadRequest($"Send an {SubmissionHeaders.IdempotencyKey} header of 16 to 64 base64url characters.");
         if (!int.TryParse(SingleHeader(headers, SubmissionHeaders.RosterVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var rosterVersion))
             return Problems.BadRequest($"Send the roster version the envelope was sealed to in the {SubmissionHeaders.RosterVersion} header.");
-        if (pow.Check(SingleHeader(headers, SubmissionHeaders.Pow)) is not { } ticket)
+        if (pow.Check(SingleHeader(headers, SubmissionHeaders.Pow), context.Request.ContentLength!.Value) is not { } ticket)
             return Problems.ProofOfWorkRequired();
         // From here on a refusal answers a solved challenge: let Kestrel drain the unread body (a few seconds at
         // most) so the client reads it, e.g. a 503 for a full disk, instead of a connection cut under its upload.
@@ -58,8 +63,15 @@ public static class ReportRoutes
             return Problems.RosterExpired(context);
         if (roster.ReviewersIfAccepted(rosterVersion) is not { } reviewers)
             return Problems.RosterNotAccepted();
-        // One upload per token at a time, and an upload refused for what it is spends its token: a solved
-        // challenge buys one attempt at storing one report, not a stream of uploads. A refusal for the
+        // A slot, held until the body is whole or falls behind the upload pace; one per token, even in line.
+        var outcome = await intake.TakeEnvelopeSlotAsync(context, ticket.TokenId);
+        if (outcome is SlotOutcome.AlreadyInLine)
+            return Problems.ProofOfWorkRequired();
+        if (outcome is not SlotOutcome.Taken(var slot))
+            return Problems.Busy(context);
+        using var _ = slot;
+        // One upload per token at a time across instances, and an upload refused for what it is spends its token:
+        // a solved challenge buys one attempt at storing one report, not a stream of uploads. A refusal for the
         // server's own state (no space) keeps the token, so the source can come back with it.
         using var room = intake.TryReserveRoom(context);
         if (room is null)

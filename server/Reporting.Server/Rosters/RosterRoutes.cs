@@ -8,7 +8,9 @@ public static class RosterRoutes
 {
     public static RouteGroupBuilder MapRoster(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("").WithTags("Roster").RequireRateLimiting(RateLimits.Reads);
+        // No rate-limit bucket: a source needs the roster to seal, serving it is bytes from memory, and a bucket
+        // anyone could empty would keep sources out (RateLimits).
+        var group = routes.MapGroup("").WithTags("Roster");
         group.MapGet(Routes.Roster, Current)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The current signed roster, byte for byte as the organisation signed it");

@@ -17,58 +17,55 @@ public abstract record Signer
     public sealed record MailboxOwner(PublicSigningKey Mailbox) : Signer;
 }
 
-/// <summary>A request whose headers passed the cheap checks; the signature over its body is checked next.</summary>
-public sealed record SignedRequest(PublicSigningKey Key, SignedHeaders Headers);
-
-/// <summary>Verifies signed requests (D10): known key, fresh timestamp, valid signature over method,
-/// raw path and query, timestamp, nonce and body hash, and a nonce never seen before. Only a request that
-/// passes is charged to its signer's bucket (<see cref="SignerBuckets"/>).</summary>
+/// <summary>Verifies signed requests (D10) before a byte of their body is read: known key, fresh timestamp,
+/// a valid signature over method, raw path and query, timestamp, nonce, the declared length and the declared
+/// body hash, and a nonce never seen before. Only a request that passes is charged to its signer's bucket
+/// (<see cref="SignerBuckets"/>); a route that then reads a body holds it to the declared hash
+/// (<see cref="IsDeclaredBody"/>), so an access key copied from the public roster buys nothing but a 401.</summary>
 public sealed class SignedRequestCheck(IReportStore store, RosterBook roster, TimeProvider clock, SignerBuckets buckets)
 {
-    static readonly byte[] EmptyBodyHash = SHA256.HashData([]);
-
-    /// <summary>Everything that can be checked before the body is read: four well-formed headers and a
-    /// key that may call this route. Null when the request must be refused.</summary>
-    public SignedRequest? Precheck(HttpContext context, Signer signer)
+    /// <summary>Null when the request may proceed, else the refusal to answer with: 401 when the headers, key,
+    /// signature or nonce fail; 429 when the bucket is empty (the nonce is then left unspent: nothing was done).</summary>
+    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, Signer signer)
     {
         var headers = context.Request.Headers;
         if (Single(headers, RequestSignature.KeyHeader) is not { } keyText
             || Single(headers, RequestSignature.TimestampHeader) is not { } timestamp
             || Single(headers, RequestSignature.NonceHeader) is not { } nonce
-            || Single(headers, RequestSignature.SignatureHeader) is not { } signature)
-            return null;
-        if (keyText.Length > 128 || !PublicSigningKey.TryParse(keyText, out var key) || key is null)
-            return null;
-        var allowed = signer switch
-        {
-            Signer.Reviewer => key.Kind == SigningKeyKind.Access && roster.IsAccessKey(key),
-            Signer.MailboxOwner owner => key.Kind == SigningKeyKind.Mailbox && key.Equals(owner.Mailbox),
-            _ => false,
-        };
-        return allowed && RequestSignature.IsValidNonce(nonce) ? new SignedRequest(key, new SignedHeaders(keyText, timestamp, nonce, signature)) : null;
-    }
-
-    /// <summary>Checks a request without a body: null when it may proceed, else the refusal to answer with.</summary>
-    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, Signer signer)
-        => Precheck(context, signer) is { } request ? await CheckAsync(context, request, EmptyBodyHash) : Problems.NotSigned();
-
-    /// <summary>Checks the signature given the body's hash, charges the signer's bucket, then spends the nonce.
-    /// Null when the request may proceed; 401 when the signature fails or the nonce was used; 429 when the
-    /// bucket is empty (the nonce is then left unspent: nothing was done).</summary>
-    public async Task<ProblemHttpResult?> CheckAsync(HttpContext context, SignedRequest request, byte[] bodySha256)
-    {
-        // The path exactly as the client sent it (percent-encoding included), which is what it signed.
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
-        var now = clock.GetUtcNow();
-        if (!RequestSignature.Verify(request.Key, request.Headers, context.Request.Method, target, bodySha256, now))
+            || Single(headers, RequestSignature.SignatureHeader) is not { } signature
+            || Single(headers, RequestSignature.ContentSha256Header) is not { } contentSha256)
             return Problems.NotSigned();
-        // Charged before the nonce is written, so the database is behind the bucket too.
-        if (!buckets.TryCharge(request.Key.Kind))
+        if (keyText.Length > 128 || !PublicSigningKey.TryParse(keyText, out var key) || key is null || !MayCall(key, signer))
+            return Problems.NotSigned();
+
+        // The path exactly as the client sent it (percent-encoding included), which is what it signed; the length
+        // it declared (none: no body), which the body is then held to by Kestrel.
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        var signed = new SignedHeaders(keyText, timestamp, nonce, signature, contentSha256);
+        var now = clock.GetUtcNow();
+        if (!RequestSignature.Verify(key, signed, context.Request.Method, target, context.Request.ContentLength ?? 0, now))
+            return Problems.NotSigned();
+        // Charged before the nonce is written, so the nonce set is behind the bucket too.
+        if (!buckets.TryCharge(key.Kind))
             return Problems.Busy(context);
-        return await store.TryUseNonceAsync(request.Headers.Nonce, DateOnly.FromDateTime(now.UtcDateTime), context.RequestAborted)
+        // Spent before any body is read: a captured request replayed many times at once holds nothing.
+        return await store.TryUseNonceAsync(nonce, DateOnly.FromDateTime(now.UtcDateTime), context.RequestAborted)
             ? null
             : Problems.NotSigned();
     }
+
+    /// <summary>Whether a body received whole hashes to what the verified signature declared.</summary>
+    public static bool IsDeclaredBody(HttpContext context, byte[] bodySha256) =>
+        Single(context.Request.Headers, RequestSignature.ContentSha256Header) is { } declared
+        && RequestSignature.TryParseSha256(declared) is { } expected
+        && CryptographicOperations.FixedTimeEquals(expected, bodySha256);
+
+    bool MayCall(PublicSigningKey key, Signer signer) => signer switch
+    {
+        Signer.Reviewer => key.Kind == SigningKeyKind.Access && roster.IsAccessKey(key),
+        Signer.MailboxOwner owner => key.Kind == SigningKeyKind.Mailbox && key.Equals(owner.Mailbox),
+        _ => false,
+    };
 
     static string? Single(IHeaderDictionary headers, string name) =>
         headers.TryGetValue(name, out var values) && values.Count == 1 && values[0] is { Length: > 0 and <= 256 } value ? value : null;

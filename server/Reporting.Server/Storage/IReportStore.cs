@@ -52,7 +52,9 @@ public interface IReportStore
 
     Task<bool> DeleteReplyAsync(string mailbox, string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Remembers a signed request's nonce. False when it was seen before: a replay.</summary>
+    /// <summary>Remembers a signed request's nonce for at least <see cref="Format.Protocol.RequestSignature.NonceLifetime"/>,
+    /// without waiting for a disk (it is spent on every signed request, reads included). False when it was seen
+    /// before: a replay.</summary>
     Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps a roster file as served, by version; the first day it was served is kept once.</summary>

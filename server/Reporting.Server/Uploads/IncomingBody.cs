@@ -15,13 +15,16 @@ public abstract record BodyReceipt
     /// <summary>More than the route's limit, declared or sent: nothing of it is kept.</summary>
     public sealed record TooLarge : BodyReceipt;
 
-    /// <summary>Ended before its declared length, too slow for the minimum data rate, or broken off by a
-    /// client that went away: nothing of it is kept.</summary>
+    /// <summary>Ended before its declared length, or broken off by a client that went away: nothing of it is kept.</summary>
     public sealed record Incomplete : BodyReceipt;
+
+    /// <summary>Fell behind the pace an upload must keep (<see cref="Reporting.Format.Protocol.UploadPace"/>), or
+    /// too slow for Kestrel's minimum data rate: cut, and nothing of it is kept.</summary>
+    public sealed record TooSlow : BodyReceipt;
 }
 
 /// <summary>A request body received whole before anything is checked or kept, with its length and,
-/// when asked, its SHA-256. A small body with a declared length is held in memory as the single chunk
+/// when asked, its SHA-256. A small body is held in memory as the single chunk
 /// it will be stored as; anything else goes to a private temporary file (ciphertext only), deleted
 /// when this is disposed or at the next start-up if the process dies first. Either way a
 /// half-received body is never listed.</summary>
@@ -29,8 +32,8 @@ public sealed class IncomingBody : IDisposable
 {
     const int BufferSize = 64 << 10;
 
-    /// <summary>Held in memory up to this size: at most this times the upload concurrency (32 × 256 KiB
-    /// = 8 MiB) ever sits in memory, and typical text reports skip two disk passes.</summary>
+    /// <summary>Held in memory up to this size: at most this times the upload slots (64 × 256 KiB = 16 MiB by
+    /// default) ever sits in memory, and typical text reports skip two disk passes.</summary>
     public const int InMemoryLimit = 256 << 10;
 
     readonly Stream _content;
@@ -68,77 +71,74 @@ public sealed class IncomingBody : IDisposable
                 File.Delete(file);
     }
 
-    /// <summary>Receives the body, refusing more than <paramref name="limit"/> bytes.</summary>
-    public static async Task<BodyReceipt> ReceiveAsync(HttpContext context, string dataDir, long limit, bool hash = false)
+    /// <summary>Receives the body the request declared (its Content-Length: the routes refuse one without),
+    /// refusing more than <paramref name="limit"/> bytes and cutting it when it falls behind the pace
+    /// (<see cref="UploadTimer"/>, after <paramref name="grace"/>).</summary>
+    public static async Task<BodyReceipt> ReceiveAsync(HttpContext context, string dataDir, long limit, TimeSpan grace, bool hash = false)
     {
         var request = context.Request;
-        if (request.ContentLength > limit)
+        if (request.ContentLength is not { } declared)
+            throw new InvalidOperationException("A body without a declared length is refused before it is received.");
+        if (declared > limit)
             return new BodyReceipt.TooLarge();
         BodyLimits.AllowUpTo(context, limit);
 
-        if (request.ContentLength is { } declared && declared <= InMemoryLimit)
-            return await ReceiveSmallAsync(context, (int)declared, hash);
-
-        var folder = DataFolder.Create(Path.Combine(dataDir, DataFolder.IncomingFolder)).FullName;
-        var file = new FileStream(Path.Combine(folder, RandomId.New()), DataFolder.PrivateNewFile(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // A small body is read straight into the single chunk it will be stored as; a larger one is spooled.
+        byte[]? whole = declared <= InMemoryLimit ? new byte[declared] : null;
+        FileStream? file = null;
+        var buffer = whole is null ? ArrayPool<byte>.Shared.Rent(BufferSize) : null;
         using var hasher = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        using var timer = new UploadTimer(grace, context.RequestAborted);
         try
         {
+            if (whole is null)
+            {
+                var folder = DataFolder.Create(Path.Combine(dataDir, DataFolder.IncomingFolder)).FullName;
+                file = new FileStream(Path.Combine(folder, RandomId.New()), DataFolder.PrivateNewFile(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
+            }
             long total = 0;
             while (true)
             {
-                var read = await request.Body.ReadAsync(buffer.AsMemory(0, BufferSize), context.RequestAborted);
+                var into = whole is null ? buffer.AsMemory(0, BufferSize) : whole.AsMemory((int)total);
+                if (into.IsEmpty)
+                    break; // the in-memory body is whole: Kestrel ends a body at its declared length
+                var read = await request.Body.ReadAsync(into, timer.Token);
                 if (read == 0)
                     break;
                 total += read;
-                if (total > limit)
-                {
-                    file.Dispose();
-                    return new BodyReceipt.TooLarge();
-                }
-                hasher?.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                timer.Arrived(total);
+                hasher?.AppendData(into.Span[..read]);
+                if (file is not null)
+                    await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             }
-            return new BodyReceipt.Whole(new IncomingBody(file, total, hasher?.GetHashAndReset()));
+            if (total != declared)
+                return new BodyReceipt.Incomplete();
+            Stream content = file is not null ? file : new MemoryStream(whole!, 0, (int)total, writable: false, publiclyVisible: true);
+            file = null;
+            return new BodyReceipt.Whole(new IncomingBody(content, total, hasher?.GetHashAndReset()));
         }
         catch (Exception e) when ((e is BadHttpRequestException or IOException or OperationCanceledException) && !StorageFull.Caused(e))
         {
-            // A body cut short (Content-Length not reached), too large for Kestrel's limit, too slow for
-            // the minimum data rate, or a client that went away: nothing of it is kept. A spool that
-            // found the disk full is not the client's fault: it goes on as a 503 (StorageFullHandler).
-            file.Dispose();
-            return Refusal(e);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
+            // A body cut short (Content-Length not reached), too large for Kestrel's limit, behind the pace or too
+            // slow for the minimum data rate, or a client that went away: nothing of it is kept. A spool that found
+            // the disk full is not the client's fault: it goes on as a 503 (StorageFullHandler).
+            return timer.IsLate ? new BodyReceipt.TooSlow() : Refusal(e);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            file?.Dispose();
+            if (buffer is not null)
+                ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    static async Task<BodyReceipt> ReceiveSmallAsync(HttpContext context, int length, bool hash)
+    /// <summary>Kestrel says 413 when a body passes the limit it was allowed (<see cref="BodyLimits.AllowUpTo"/>)
+    /// and 408 when it is too slow for its minimum data rate; anything else that cut the body short means it did
+    /// not arrive whole.</summary>
+    static BodyReceipt Refusal(Exception e) => e switch
     {
-        var buffer = new byte[length];
-        try
-        {
-            await context.Request.Body.ReadExactlyAsync(buffer, context.RequestAborted);
-        }
-        catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
-        {
-            return Refusal(e);
-        }
-        var content = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: true);
-        return new BodyReceipt.Whole(new IncomingBody(content, length, hash ? SHA256.HashData(buffer) : null));
-    }
-
-    /// <summary>Kestrel says 413 when a body passes the limit it was allowed (<see cref="BodyLimits.AllowUpTo"/>);
-    /// anything else that cut the body short means it did not arrive whole.</summary>
-    static BodyReceipt Refusal(Exception e) => e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-        ? new BodyReceipt.TooLarge()
-        : new BodyReceipt.Incomplete();
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => new BodyReceipt.TooLarge(),
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new BodyReceipt.TooSlow(),
+        _ => new BodyReceipt.Incomplete(),
+    };
 }

@@ -62,7 +62,7 @@ public sealed class HostileHttpTests(ITestOutputHelper output) : ServerTest
         const int Crowd = 300, UploadsHoldingSlots = 24;
         var pows = new List<string>();
         for (var i = 0; i < UploadsHoldingSlots; i++)
-            pows.Add(await Server.SolvedPowAsync());
+            pows.Add(await Server.SolvedPowAsync(declaredLength: 200000));
         var heads = Enumerable.Range(0, Crowd).Select(i => (i % 5) switch
         {
             0 => $"POST {Routes.Reports} HTTP/1.1\r\nHost: x\r\nX-Slow: ",

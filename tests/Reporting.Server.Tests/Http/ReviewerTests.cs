@@ -146,10 +146,7 @@ public sealed class ReviewerTests : ServerTest
     Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, SignedHeaders signed)
     {
         var request = new HttpRequestMessage(method, path);
-        request.Headers.Add(RequestSignature.KeyHeader, signed.Key);
-        request.Headers.Add(RequestSignature.TimestampHeader, signed.Timestamp);
-        request.Headers.Add(RequestSignature.NonceHeader, signed.Nonce);
-        request.Headers.Add(RequestSignature.SignatureHeader, signed.Signature);
+        RequestSignature.Attach(request, signed);
         return Server.Client.SendAsync(request);
     }
 }

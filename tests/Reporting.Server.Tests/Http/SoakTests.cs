@@ -27,7 +27,6 @@ public sealed class SoakTests(Xunit.Abstractions.ITestOutputHelper output) : IDi
     {
         await using var server = await ServerProcess.StartAsync(_world.Settings(new Dictionary<string, string?>
         {
-            ["Reporting:ChallengesPerSecond"] = "100000",
             ["Reporting:SignedRequestsPerSecond"] = "100000",
         }));
         var envelope = StockAge.Seal(RandomNumberGenerator.GetBytes(16 << 10), _world.Reviewers.Select(r => r.Recipient));

@@ -66,7 +66,7 @@ public sealed class StartupTests : IDisposable
             s["Reporting:RetentionDays"] = "0";
         });
 
-        Assert.Contains("Reporting:PowDifficulty must be between 0 and 32", message);
+        Assert.Contains($"Reporting:PowDifficulty must be between 0 and {Format.Protocol.ProofOfWork.MaxDifficulty}", message);
         Assert.Contains("Reporting:RetentionDays must be between 1 and 3650", message);
     }
 

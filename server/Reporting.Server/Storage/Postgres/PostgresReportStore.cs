@@ -58,8 +58,26 @@ public sealed partial class PostgresReportStore : IReportStore, IDisposable
     public async Task<IAsyncDisposable> LockAsync(string job, CancellationToken cancellationToken = default) =>
         await AdvisoryLock.TakeAsync(_data, "job:" + job, cancellationToken);
 
-    public async Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default) =>
-        await _data.ExecuteAsync("INSERT INTO nonces (nonce, day) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, nonce, day) == 1;
+    /// <summary>Shared by every instance, so in the database; committed without waiting for the WAL to reach the
+    /// disk, so that signed requests (a flood of mailbox polls included) never queue behind submissions' commits for
+    /// a flush. A database crash may forget the last fraction of a second of nonces: a request captured then could be
+    /// replayed once within its five minutes, and every signed operation is idempotent (threat-model.md).</summary>
+    public async Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _data.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                PostgresSql.Statement("SET LOCAL synchronous_commit = off"),
+                PostgresSql.Statement("INSERT INTO nonces (nonce, day) VALUES ($1, $2) ON CONFLICT DO NOTHING", nonce, day),
+            },
+        };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return batch.BatchCommands[1].RecordsAffected == 1;
+    }
 
     public Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default) =>
         _data.ExecuteAsync("INSERT INTO rosters (version, file, first_served) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", cancellationToken, version, fileBytes, day);

@@ -25,10 +25,11 @@ public sealed partial class SqliteReportStore
                     DELETE FROM replies WHERE expires <= $d;
                     """, ("$d", day));
                 Execute(connection, "DELETE FROM spent_tokens WHERE expires < $t", ("$t", Day(cutoffs.TokensExpiringBefore)));
-                Execute(connection, "DELETE FROM nonces WHERE day < $n", ("$n", Day(cutoffs.NoncesUsedBefore)));
+                Execute(connection, "DELETE FROM nonces WHERE day < $n", ("$n", Day(cutoffs.NoncesUsedBefore))); // rows of earlier versions
                 Execute(connection, "DELETE FROM idempotency WHERE day < $k", ("$k", Day(cutoffs.IdempotencyKeysBefore)));
                 transaction.Commit();
             }
+            _nonces.Forget(cutoffs.NoncesUsedBefore);
             foreach (var (id, place, size) in due)
                 _volume.Erase(id, place, size);
             Purge(connection);

@@ -95,9 +95,12 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
     public Task<IAsyncDisposable> LockAsync(string job, CancellationToken cancellationToken = default) =>
         _locks.LockAsync(job, cancellationToken);
 
+    readonly RecentNonces _nonces = new();
+
+    /// <summary>In memory, not in the database: see <see cref="RecentNonces"/>. (The <c>nonces</c> table of earlier
+    /// versions is left to retention, which empties it.)</summary>
     public Task<bool> TryUseNonceAsync(string nonce, DateOnly day, CancellationToken cancellationToken = default) =>
-        _writer.RunAsync(connection => Execute(connection, "INSERT OR IGNORE INTO nonces (nonce, day) VALUES ($n, $d)", ("$n", nonce), ("$d", Day(day))) == 1,
-            cancellationToken);
+        Task.FromResult(_nonces.TryUse(nonce, day));
 
     public Task RememberRosterAsync(int version, byte[] fileBytes, DateOnly day, CancellationToken cancellationToken = default) =>
         _writer.RunAsync(connection => Execute(connection, "INSERT OR IGNORE INTO rosters (version, file, first_served) VALUES ($v, $f, $d)",
