@@ -250,7 +250,7 @@ public sealed class SubmissionTests : ServerTest
     {
         var head = Encoding.ASCII.GetBytes(
             $"POST {Routes.Reports} HTTP/1.1\r\nHost: test\r\nContent-Type: application/octet-stream\r\n" +
-            $"{SubmissionHeaders.Pow}: {await Server.SolvedPowAsync()}\r\n{SubmissionHeaders.RosterVersion}: 1\r\n" +
+            $"{SubmissionHeaders.Pow}: {await Server.SolvedPowAsync(contentLength)}\r\n{SubmissionHeaders.RosterVersion}: 1\r\n" +
             $"{SubmissionHeaders.IdempotencyKey}: {RunningServer.NewIdempotencyKey()}\r\nContent-Length: {contentLength}\r\n\r\n");
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(Server.Address.Host, Server.Address.Port);
