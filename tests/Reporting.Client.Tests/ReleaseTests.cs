@@ -126,7 +126,7 @@ public sealed class ReleaseTests(ReleaseBuild release) : IClassFixture<ReleaseBu
         var answer = Canary.New("answer");
         Succeeds(Review("reply", "--identity", work["keys/alice.identity"], "--passphrase-file", PassphraseFile, "--report", work[$"reports/{id}"],
             "--text-file", work.Write("answer.txt", $"We read it. {answer}\n"), "--out", work["answers"]));
-        Succeeds(Review("push", "--server", server.Url.ToString(), "--access-key", work["keys/alice.access"], "--passphrase-file", PassphraseFile, "--in", work["answers"]));
+        Succeeds(Review("push", "--server", server.Url.ToString(), "--access-key", work["keys/alice.access"], "--passphrase-file", PassphraseFile, "--in", work["answers"], "--spread", "0"));
 
         // The source reads the answer with the codename.
         Assert.Contains(answer, Succeeds(Report("--home", home, "replies", "--codename-file", codename)).Stdout);
