@@ -50,6 +50,7 @@ public static class ServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddStorage(builder, options);
         builder.Services.AddSingleton<RosterBook>();
+        builder.Services.AddSingleton<ReceiptKey>();
         builder.Services.AddHostedService<RosterWatcher>();
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignerBuckets>();
@@ -121,6 +122,7 @@ public static class ServerApp
         await store.InitializeAsync(cancellationToken);
         await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+        app.Services.GetRequiredService<ReceiptKey>().Load();
     }
 
     /// <summary>Makes sure the key ring holds a key for proof-of-work tokens before anything is served,

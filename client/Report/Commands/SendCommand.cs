@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reporting.Cli;
 using Reporting.Cli.Network;
 using Reporting.Report.Delivery;
+using Reporting.Report.Home;
 using Reporting.Report.Outbox;
 using Reporting.Report.Text;
 
@@ -24,7 +25,7 @@ static class SendCommand
         };
         var command = new Command("send", "Send the reports waiting in the outbox")
         {
-            proxy, pause, CommonOptions.Timeout, CommonOptions.Attempts,
+            proxy, pause, CommonOptions.ReceiptFile, CommonOptions.Timeout, CommonOptions.Attempts,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -42,7 +43,9 @@ static class SendCommand
             var most = result.GetValue(pause);
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
-            var courier = new Courier(channel, outbox, CommonOptions.Policy(result));
+            // The roster says whose receipts to believe: the current one, else the one kept from before.
+            var roster = RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster;
+            var courier = new Courier(channel, outbox, CommonOptions.Policy(result), DeliveryReceipts.For(roster, result.GetValue(CommonOptions.ReceiptFile)));
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)

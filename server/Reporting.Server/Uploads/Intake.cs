@@ -16,8 +16,9 @@ public sealed class Intake(IOptions<ReportingOptions> options, UploadSpace space
     public IDisposable? TryReserveRoom(HttpContext context) =>
         space.TryReserve(context.Request.ContentLength ?? options.Value.MaxEnvelopeBytes);
 
+    /// <summary>With its SHA-256: the receipt covers the envelope (docs/DESIGN.md D3).</summary>
     public Task<BodyReceipt> ReceiveEnvelopeAsync(HttpContext context) =>
-        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes);
+        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes, hash: true);
 
     /// <summary>With its SHA-256: the request's signature covers the body.</summary>
     public Task<BodyReceipt> ReceiveReplyAsync(HttpContext context) =>
