@@ -43,9 +43,12 @@ static class SendCommand
             var most = result.GetValue(pause);
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
-            // The roster says whose receipts to believe: the current one, else the one kept from before.
-            var roster = RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster;
-            var courier = new Courier(channel, outbox, CommonOptions.Policy(result), DeliveryReceipts.For(roster, result.GetValue(CommonOptions.ReceiptFile)));
+            // The roster says whose receipts to believe: the current one, else the one kept from before. Not
+            // fetched when nothing will be offered (every entry refused for its roster): no connection for nothing.
+            var courier = entries.All(e => e.RosterRefused)
+                ? null
+                : new Courier(channel, outbox, CommonOptions.Policy(result),
+                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster, result.GetValue(CommonOptions.ReceiptFile)));
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)
@@ -60,7 +63,7 @@ static class SendCommand
                 // Refused for its roster version: another try would only cost a proof of work and a connection.
                 var delivery = entries[i].RosterRefused
                     ? new DeliveryResult(DeliveryOutcome.RosterRefused, null, entries[i].Problem)
-                    : courier.Deliver(entries[i], CancellationToken.None);
+                    : courier!.Deliver(entries[i], CancellationToken.None);
                 sent |= !entries[i].RosterRefused;
                 var printed = Print(delivery, entries[i]);
                 if (printed == ExitCode.Queued || (printed == ExitCode.Failed && status == ExitCode.Delivered))
