@@ -16,6 +16,10 @@ public sealed record ReportingOptions
     /// here so that a replaced roster file cannot slip in other reviewers.</summary>
     public string OrgKey { get; init; } = "";
 
+    /// <summary>The receipt key's secret file (<c>REPORT-RECEIPT-KEY-1…</c>), made at the first start when
+    /// missing; empty: <c>DataDir/receipt.key</c>. Instances sharing a database must share this file too.</summary>
+    public string ReceiptKeyFile { get; init; } = "";
+
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Storage { get; init; } = "sqlite";
 

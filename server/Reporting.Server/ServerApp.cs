@@ -48,6 +48,7 @@ public static class ServerApp
         builder.Services.TryAddSingleton(TimeProvider.System);
         AddStorage(builder, options);
         builder.Services.AddSingleton<RosterBook>();
+        builder.Services.AddSingleton<ReceiptKey>();
         builder.Services.AddHostedService<RosterWatcher>();
         builder.Services.AddSingleton<RosterExpiry>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RosterExpiry>());
@@ -135,6 +136,7 @@ public static class ServerApp
         await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
         app.Services.GetRequiredService<RosterExpiry>().Check();
+        app.Services.GetRequiredService<ReceiptKey>().Load();
     }
 
     /// <summary>Makes sure the key ring holds a key for proof-of-work tokens before anything is served,

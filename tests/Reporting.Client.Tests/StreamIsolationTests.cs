@@ -11,7 +11,7 @@ namespace Reporting.Client.Tests;
 public sealed class StreamIsolationTests
 {
     [Fact]
-    public void TwoQueuedReportsAndAMailboxSession_UseThreeConnections_WithThreeDistinctCredentials()
+    public void TwoQueuedReportsAndAMailboxSession_EachUseAConnectionAndCredentialsOfTheirOwn()
     {
         using var server = ServerFixture.Start();
         using var source = new SourceMachine();
@@ -36,12 +36,13 @@ public sealed class StreamIsolationTests
         Assert.True(sent.ExitCode == 0, sent.ToString());
         Assert.True(replies.ExitCode == 0, replies.ToString());
         Assert.Contains("waiting", sent.Stderr);
+        // report send fetches the roster first (its receipt key), then delivers each report; then the mailbox session.
         var connections = proxy.Connections;
-        Assert.Equal(3, connections.Count);
+        Assert.Equal(4, connections.Count);
         Assert.All(connections, c => Assert.False(string.IsNullOrEmpty(c.User) || string.IsNullOrEmpty(c.Password)));
-        Assert.Equal(3, connections.Select(c => (c.User, c.Password)).Distinct().Count());
+        Assert.Equal(4, connections.Select(c => (c.User, c.Password)).Distinct().Count());
         // The second report waited at least a quarter of --pause after the first.
-        Assert.True(connections[1].Opened - connections[0].Opened >= TimeSpan.FromSeconds(0.5), $"{connections[0].Opened:O} {connections[1].Opened:O}");
+        Assert.True(connections[2].Opened - connections[1].Opened >= TimeSpan.FromSeconds(0.5), $"{connections[1].Opened:O} {connections[2].Opened:O}");
         using var reviewer = server.ReviewerApi();
         Assert.Equal(2, reviewer.List().Count);
     }

@@ -33,6 +33,11 @@ static class CommonOptions
 
     public static Option<string> Proxy(string description) => new("--proxy") { Description = description };
 
+    public static readonly Option<string> ReceiptFile = new("--receipt")
+    {
+        Description = "Keep each delivery's receipt (the server's signed word that it stored the report) in FILE, one line each",
+    };
+
     public static readonly Option<int?> Timeout = new("--timeout")
     {
         Description = "Seconds one delivery attempt may take before it is retried (more for large reports; default 60)",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Reporting.Cli;
 using Reporting.Cli.Network;
 using Reporting.Report.Delivery;
+using Reporting.Report.Home;
 using Reporting.Report.Outbox;
 using Reporting.Report.Text;
 
@@ -24,7 +25,7 @@ static class SendCommand
         };
         var command = new Command("send", "Send the reports waiting in the outbox")
         {
-            proxy, pause, CommonOptions.Timeout, CommonOptions.Attempts,
+            proxy, pause, CommonOptions.ReceiptFile, CommonOptions.Timeout, CommonOptions.Attempts,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -42,7 +43,12 @@ static class SendCommand
             var most = result.GetValue(pause);
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
-            var courier = new Courier(channel, outbox, CommonOptions.Policy(result));
+            // The roster says whose receipts to believe: the current one, else the one kept from before. Not
+            // fetched when nothing will be offered (every entry refused for its roster): no connection for nothing.
+            var courier = entries.All(e => e.RosterRefused)
+                ? null
+                : new Courier(channel, outbox, CommonOptions.Policy(result),
+                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster, result.GetValue(CommonOptions.ReceiptFile)));
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)
@@ -57,7 +63,7 @@ static class SendCommand
                 // Refused for its roster version: another try would only cost a proof of work and a connection.
                 var delivery = entries[i].RosterRefused
                     ? new DeliveryResult(DeliveryOutcome.RosterRefused, null, entries[i].Problem)
-                    : courier.Deliver(entries[i], CancellationToken.None);
+                    : courier!.Deliver(entries[i], CancellationToken.None);
                 sent |= !entries[i].RosterRefused;
                 var printed = Print(delivery, entries[i]);
                 if (printed == ExitCode.Queued || (printed == ExitCode.Failed && status == ExitCode.Delivered))

@@ -33,9 +33,10 @@ static class SubmitCommand
         var export = new Option<string>("--export") { Description = "Write the sealed report to FILE to carry by hand, instead of sending it" };
         var armor = new Option<bool>("--armor") { Description = "With --export: write ASCII text (for chat or e-mail) instead of binary" };
         var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
+        var receiptFile = CommonOptions.ReceiptFile;
         var command = new Command("submit", "Write a report, seal it to the reviewers and send it")
         {
-            category, region, when, textFile, attach, allowUnscrubbed, noReply, yes, export, armor, proxy,
+            category, region, when, textFile, attach, allowUnscrubbed, noReply, yes, export, armor, proxy, receiptFile,
             CommonOptions.Timeout, CommonOptions.Attempts,
         };
 
@@ -67,7 +68,7 @@ static class SubmitCommand
                 throw new ToolException(UiText.Get("MissingFields"), UiText.Get("HintMissingFields"));
 
             // The roster first: nobody should write a long report only to learn it cannot be sealed.
-            var roster = CurrentRoster(home, config, channel, policy);
+            var roster = RosterStore.Current(home, config, channel, policy).Roster;
 
             var attachments = draft.AttachmentPaths.Select((path, i) => AttachmentPreparer.Prepare(path, i + 1, allow)).ToList();
             foreach (var attachment in attachments.Where(a => !a.Source.Scrubbed))
@@ -111,27 +112,10 @@ static class SubmitCommand
             // Shown before delivery: a lost connection must not cost the user the codename.
             ShowCodename(codename);
 
-            var delivery = new Courier(channel!, outbox, policy).Deliver(entry, CancellationToken.None);
+            var delivery = new Courier(channel!, outbox, policy, DeliveryReceipts.For(roster, result.GetValue(receiptFile))).Deliver(entry, CancellationToken.None);
             return SendCommand.Print(delivery, entry);
         }));
         return command;
-    }
-
-    static Roster CurrentRoster(ReportHome home, ReportConfig config, Channel? channel, DeliveryPolicy policy)
-    {
-        if (channel is not null)
-        {
-            try
-            {
-                return RosterStore.Fetch(home, config, channel, policy with { MaxAttempts = 2 }, CancellationToken.None).Roster;
-            }
-            catch (ToolException e)
-            {
-                // The roster kept from before was verified just the same; a newer one is preferred, not required.
-                Console.Error.WriteLine($"report: {UiText.Format("RosterNotRefreshed", e.Message)}");
-            }
-        }
-        return RosterStore.LoadStored(home, config).Roster;
     }
 
     static ReplyAddress ReplyAddressOf(Codename codename, ReportConfig config)

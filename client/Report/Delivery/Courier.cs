@@ -36,7 +36,7 @@ sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? 
 /// after a lost answer reuses the key, so the server stores the report once and answers with the same id.
 /// Each envelope goes over a client of its own: its own connection and, through Tor, its own circuit
 /// (docs/DESIGN.md D11), so two reports delivered by one run are not linked by the network path.</summary>
-sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy)
+sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy, DeliveryReceipts receipts)
 {
     /// <summary>Shared by every envelope of this run (see <see cref="DeliveryPolicy.Breaker"/>).</summary>
     readonly ResiliencePipeline<HttpResponseMessage> breaker = policy.Breaker();
@@ -54,13 +54,13 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
 
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
-                var id = ReadId(response);
-                if (id is not null)
-                {
-                    outbox.Remove(entry);
-                    return new DeliveryResult(DeliveryOutcome.Delivered, id, null);
-                }
-                return Keep(entry, DeliveryOutcome.Queued, "unreadable answer");
+                if (ReadAnswer(response) is not { } answer)
+                    return Keep(entry, DeliveryOutcome.Queued, "unreadable answer");
+                // Without a valid receipt the 201 could come from anyone on the path: the report stays queued.
+                if (!receipts.Believe(answer, path))
+                    return Keep(entry, DeliveryOutcome.Queued, "the answer carried no valid receipt");
+                outbox.Remove(entry);
+                return new DeliveryResult(DeliveryOutcome.Delivered, answer.Id, null);
             }
             var problem = $"HTTP {(int)response.StatusCode}";
             // Busy, or our proof of work came too late: worth sending again later. Anything else is a refusal.
@@ -181,13 +181,13 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
         }
     }
 
-    /// <summary>The id in a 201, read from the answer the attempt buffered (within its deadline and bound).</summary>
-    static string? ReadId(HttpResponseMessage response)
+    /// <summary>The 201's id and receipt, read from the answer the attempt buffered (within its deadline and bound).</summary>
+    static SubmittedReport? ReadAnswer(HttpResponseMessage response)
     {
         try
         {
             var answer = JsonSerializer.Deserialize(response.Content.ReadAsStream(), ProtocolJson.Default.SubmittedReport);
-            return answer?.Id is { Length: > 0 and <= 64 } id && id.All(char.IsAsciiLetterOrDigit) ? id : null;
+            return answer?.Id is { Length: > 0 and <= 64 } id && id.All(char.IsAsciiLetterOrDigit) ? answer : null;
         }
         catch (JsonException)
         {

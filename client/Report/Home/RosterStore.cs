@@ -77,6 +77,24 @@ static class RosterStore
         }
     }
 
+    /// <summary>The roster to seal to, and to check receipts by: fetched afresh when there is a channel; when
+    /// there is none, or fetching fails, the one kept from before, which was verified just the same.</summary>
+    public static SignedRoster Current(ReportHome home, ReportConfig config, Channel? channel, DeliveryPolicy policy)
+    {
+        if (channel is not null)
+        {
+            try
+            {
+                return Fetch(home, config, channel, policy with { MaxAttempts = 2 }, CancellationToken.None);
+            }
+            catch (ToolException e)
+            {
+                Console.Error.WriteLine($"report: {UiText.Format("RosterNotRefreshed", e.Message)}");
+            }
+        }
+        return LoadStored(home, config);
+    }
+
     /// <summary>Fetches the roster from the server and accepts it.</summary>
     public static SignedRoster Fetch(ReportHome home, ReportConfig config, Channel channel, DeliveryPolicy policy, CancellationToken cancellationToken)
     {

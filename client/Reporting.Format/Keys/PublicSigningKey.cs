@@ -18,7 +18,7 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
         this.key = key;
     }
 
-    /// <summary>Parses any of the three kinds; false on a typo (Bech32 checksum), wrong length or unknown prefix.</summary>
+    /// <summary>Parses any kind; false on a typo (Bech32 checksum), wrong length or unknown prefix.</summary>
     public static bool TryParse(string encoded, out PublicSigningKey? key)
     {
         key = null;
@@ -72,6 +72,7 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
     {
         SigningKeyKind.Organisation => "reportorg",
         SigningKeyKind.Access => "reportaccess",
+        SigningKeyKind.Receipt => "reportreceipt",
         _ => "reportmailbox",
     };
 
@@ -79,6 +80,7 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
     {
         SigningKeyKind.Organisation => "an organisation key (reportorg1…)",
         SigningKeyKind.Access => "an access key (reportaccess1…)",
+        SigningKeyKind.Receipt => "a receipt key (reportreceipt1…)",
         _ => "a mailbox key (reportmailbox1…)",
     };
 

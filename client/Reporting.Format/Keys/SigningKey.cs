@@ -14,6 +14,9 @@ public enum SigningKeyKind
     Access,
     /// <summary>Derived from a codename; proves a source may read a mailbox. Public: <c>reportmailbox1…</c>.</summary>
     Mailbox,
+    /// <summary>Signs the server's receipts for stored reports; lives on the server, listed in the roster.
+    /// Public: <c>reportreceipt1…</c>; secret: <c>REPORT-RECEIPT-KEY-1…</c>.</summary>
+    Receipt,
 }
 
 /// <summary>An Ed25519 private key. Holds secret bytes: dispose it.</summary>
@@ -51,11 +54,11 @@ public sealed class SigningKey : IDisposable
         try
         {
             SigningKeyKind? kind = null;
-            foreach (var candidate in new[] { SigningKeyKind.Organisation, SigningKeyKind.Access })
+            foreach (var candidate in new[] { SigningKeyKind.Organisation, SigningKeyKind.Access, SigningKeyKind.Receipt })
                 if (string.Equals(hrp, SecretPrefix(candidate), StringComparison.OrdinalIgnoreCase))
                     kind = candidate;
             if (kind is null)
-                throw new FormatException("not an organisation or access secret key (REPORT-ORG-KEY-1… or REPORT-ACCESS-KEY-1…)");
+                throw new FormatException("not an organisation, access or receipt secret key (REPORT-ORG-KEY-1…, REPORT-ACCESS-KEY-1…, REPORT-RECEIPT-KEY-1…)");
             if (seed.Length != SeedSize)
                 throw new FormatException($"the secret key holds {seed.Length} bytes instead of {SeedSize}");
             return FromSeed(kind.Value, seed);
@@ -94,6 +97,7 @@ public sealed class SigningKey : IDisposable
     {
         SigningKeyKind.Organisation => "REPORT-ORG-KEY-",
         SigningKeyKind.Access => "REPORT-ACCESS-KEY-",
+        SigningKeyKind.Receipt => "REPORT-RECEIPT-KEY-",
         _ => "REPORT-MAILBOX-KEY-",
     };
 

@@ -11,7 +11,10 @@ namespace Reporting.Format.Protocol;
 public sealed record IssuedChallenge(string Challenge, int Difficulty, int ExpiresIn);
 
 /// <summary><c>POST /api/v1/reports</c> → 201: the stored report's id.</summary>
-public sealed record SubmittedReport(string Id);
+/// <param name="Day">The UTC day of this acknowledgement.</param>
+/// <param name="Receipt">The server's Ed25519 signature over the id, the envelope's SHA-256 and the day
+/// (<see cref="Receipts"/>), by the receipt key the roster lists.</param>
+public sealed record SubmittedReport(string Id, string? Day = null, string? Receipt = null);
 
 /// <summary>One entry of the reviewers' list. <see cref="Day"/> is the day it arrived (<see cref="WireDay"/>).</summary>
 public sealed record ListedReport(string Id, string Day, long Size, int RosterVersion);

@@ -61,12 +61,16 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
 }
 
 /// <summary>Whom to encrypt to, and whose requests to honour.</summary>
+/// <param name="ReceiptKey">The server's receipt key (<c>reportreceipt1…</c>), when the organisation lists one: a
+/// client then believes a delivery only with a receipt it signed (docs/DESIGN.md D3). Absent from the file when null.</param>
 public sealed record Roster(
     int Version,
     DateOnly Issued,
     DateOnly Expires,
     string Organisation,
-    IReadOnlyList<RosterEntry> Reviewers)
+    IReadOnlyList<RosterEntry> Reviewers,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ReceiptKey = null)
 {
     /// <summary>What is wrong with this roster, or null. A roster signed despite one of these is still refused.</summary>
     internal string? Problem()
@@ -77,6 +81,8 @@ public sealed record Roster(
             return $"it expires ({Expires:yyyy-MM-dd}) no later than it is issued ({Issued:yyyy-MM-dd})";
         if (!PublicSigningKey.TryParse(Organisation, out var organisation) || organisation!.Kind != SigningKeyKind.Organisation)
             return "the organisation is not a valid reportorg1… key";
+        if (ReceiptKey is not null && (!PublicSigningKey.TryParse(ReceiptKey, out var receipt) || receipt!.Kind != SigningKeyKind.Receipt || receipt.ToString() != ReceiptKey))
+            return "the receipt key is not a valid reportreceipt1… key in lowercase";
         if (Reviewers is null || Reviewers.Count == 0)
             return "it lists no reviewers: nobody could read a report";
         foreach (var entry in Reviewers)

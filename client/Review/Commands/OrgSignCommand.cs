@@ -22,9 +22,13 @@ static class OrgSignCommand
         var validDays = new Option<int>("--valid-days") { Description = "Days until the roster expires", DefaultValueFactory = _ => DefaultValidDays };
         var output = new Option<string>("--out") { Description = "The signed roster file to write (roster.json)", Required = true };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the organisation key's passphrase from this file instead of asking" };
+        var receiptKey = new Option<string?>("--receipt-key")
+        {
+            Description = "The server's receipt key (reportreceipt1…, in its log at start-up): clients then believe a delivery only with its receipt",
+        };
         var command = new Command("sign", "Sign the roster: who reports are sealed to and whose requests the server honours")
         {
-            orgKey, entries, version, validDays, output, passphraseFile,
+            orgKey, entries, version, validDays, output, passphraseFile, receiptKey,
         };
         command.SetAction(result =>
         {
@@ -35,6 +39,9 @@ static class OrgSignCommand
             if (days is < 1 or > MaxValidDays)
                 throw new ToolException($"--valid-days must be between 1 and {MaxValidDays}");
             var path = result.GetValue(output)!;
+            var receipts = result.GetValue(receiptKey)?.Trim();
+            if (receipts is not null && (!PublicSigningKey.TryParse(receipts, out var parsed) || parsed!.Kind != SigningKeyKind.Receipt))
+                throw new ToolException($"{receipts} is not a receipt key", "copy the reportreceipt1… key the server names in its log at start-up");
             // Checked before the passphrase is asked: a version signed before is never signed again.
             var ledger = RosterLedger.Beside(result.GetValue(orgKey)!);
             ledger.RefuseUsed(number);
@@ -47,7 +54,7 @@ static class OrgSignCommand
             using var organisation = SigningKeys.Read(result.GetValue(orgKey)!, result.GetValue(passphraseFile),
                 SigningKeyKind.Organisation, "make one with: review org init --out FILE");
             var issued = DateOnly.FromDateTime(DateTime.UtcNow);
-            var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers);
+            var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers, receipts?.ToLowerInvariant());
             SignedRoster signed;
             try
             {

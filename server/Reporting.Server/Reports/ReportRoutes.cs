@@ -32,7 +32,7 @@ public static class ReportRoutes
     }
 
     static async Task<Results<Created<SubmittedReport>, ProblemHttpResult>> Submit(
-        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, Intake intake)
+        HttpContext context, PowTokens pow, RosterBook roster, IReportStore store, Intake intake, ReceiptKey receipts)
     {
         // Cheap checks first: a request without a solved, unspent challenge for the length it declares costs us no
         // slot, no disk and no parsing, and Kestrel cuts its body at the default limit rather than draining up to an
@@ -56,7 +56,7 @@ public static class ReportRoutes
         var keyHash = SHA256.HashData(Encoding.ASCII.GetBytes(idempotencyKey));
         var lookup = await store.LookUpSubmissionAsync(keyHash, ticket.TokenId);
         if (lookup.EarlierId is { } earlier)
-            return Created(earlier);
+            return await AgainAsync(earlier, store, receipts);
         if (lookup.TokenSpent)
             return Problems.ProofOfWorkRequired();
         if (roster.CurrentExpired)
@@ -98,7 +98,7 @@ public static class ReportRoutes
                 var report = new NewReport(RandomId.New(), day, body.Length, rosterVersion, expires, keyHash, ticket.TokenId, ticket.ExpiresDay);
                 // Not cancelled by the client going away: the body is whole, so keep it and let a retry find it.
                 var result = await store.AddReportAsync(report, body.Content, CancellationToken.None);
-                return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(result.Id);
+                return result.Outcome == AddOutcome.TokenSpent ? Problems.ProofOfWorkRequired() : Created(receipts.Issue(result.Id, body.Sha256));
             }
         }
     }
@@ -130,7 +130,17 @@ public static class ReportRoutes
             : Problems.NotFound();
     }
 
-    static Created<SubmittedReport> Created(string id) => TypedResults.Created((string?)null, new SubmittedReport(id));
+    static Created<SubmittedReport> Created(SubmittedReport answer) => TypedResults.Created((string?)null, answer);
+
+    /// <summary>The first answer again, for a retry after a lost one: its receipt covers the envelope as stored
+    /// (read and hashed again; a retry is rare). Without the stored bytes (deleted meanwhile) no receipt can be given.</summary>
+    static async Task<Created<SubmittedReport>> AgainAsync(string earlier, IReportStore store, ReceiptKey receipts)
+    {
+        using var stored = await store.OpenReportAsync(earlier);
+        if (stored is null)
+            return Created(new SubmittedReport(earlier));
+        return Created(receipts.Issue(earlier, await SHA256.HashDataAsync(stored.Content)));
+    }
 
     static string Explain(ShapeProblem problem) => problem switch
     {

@@ -41,8 +41,9 @@ public sealed class Intake(IOptions<ReportingOptions> options, UploadSpace space
     /// <summary>Room for the envelope this request declares (<see cref="UploadSpace"/>): null when there is none.</summary>
     public IDisposable? TryReserveRoom(HttpContext context) => space.TryReserve(context.Request.ContentLength!.Value);
 
+    /// <summary>With its SHA-256: the receipt covers the envelope (docs/DESIGN.md D3).</summary>
     public Task<BodyReceipt> ReceiveEnvelopeAsync(HttpContext context) =>
-        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes, Grace);
+        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes, Grace, hash: true);
 
     /// <summary>With its SHA-256: the request's signature declared it.</summary>
     public Task<BodyReceipt> ReceiveReplyAsync(HttpContext context) =>
