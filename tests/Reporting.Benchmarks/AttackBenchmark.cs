@@ -75,6 +75,9 @@ public static class AttackBenchmark
             () => new JunkSignedReplies(server.Address, world.ReviewerKey.PublicKey.ToString(), connections: 160, bytesPerSecond: 300),
             () => new SlowUploads(server.Address, largestEnvelope: 256L << 20, holders: 32, bytesPerSecond: 256),
             () => new ChallengeFlood(server.Address, connections: 16),
+            // The strength (above the old cap of 1024), then four times the old cap, reopened in bursts as the
+            // header timeout closes them together.
+            () => new IdleConnections(server.Address, connections: 1030),
             () => new IdleConnections(server.Address, connections: 4000),
             () => new MailboxFlood(server.Address, connections: 16),
         ];
