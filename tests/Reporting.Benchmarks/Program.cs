@@ -23,6 +23,6 @@ static int Usage()
     Console.WriteLine("      then a search of data and log for the plaintext canary and the clients' address; --rate: submissions/s (default: as fast as answered)");
     Console.WriteLine("  attack [--seconds N]");
     Console.WriteLine("      each cheap attack of the threat model at a stated strength while honest sources submit 64 KiB reports, N s each");
-    Console.WriteLine("      (default 20), beside the same load with no attack: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
+    Console.WriteLine("      (default 15), beside the same load with no attack just before: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
     return 2;
 }
