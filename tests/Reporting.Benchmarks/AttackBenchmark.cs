@@ -5,7 +5,8 @@ namespace Reporting.Benchmarks;
 
 /// <summary>DESIGN §5, under attack: each cheap attack of the threat model at a stated strength against the server as
 /// a process of its own, configured as an operator would run it (default limits, one lower difficulty for everyone),
-/// while honest sources submit 64 KiB reports; beside the same honest load with no attack, measured in the same run.
+/// while honest sources submit 64 KiB reports; beside the same honest load with no attack, measured just before each
+/// attack so that other work on a shared machine weighs on both alike.
 /// Per attack: honest reports delivered of attempted, their p50 and p99 latency, the worst, and whether every one
 /// arrived within a minute with a p99 within five times the unattacked one. On SQLite, and on PostgreSQL when
 /// REPORTING_BENCH_POSTGRES gives a database. The attacks run in this process, on the same cores as the server.</summary>
@@ -27,7 +28,7 @@ public static class AttackBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = 20;
+        var seconds = 15;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--seconds" && i + 1 < args.Length && int.TryParse(args[++i], out var s) && s > 0)
@@ -64,50 +65,52 @@ public static class AttackBenchmark
         var honest = new HonestSources(server.Address, envelope, HonestSourceCount, HonestPause);
         var store = postgres ? "PostgreSQL" : "SQLite";
 
-        // Warm the server and the sources' code, then the baseline.
+        // Warm the server and the sources' code.
         await honest.RunAsync(TimeSpan.FromSeconds(5));
-        var baseline = await honest.RunAsync(duration);
         Console.WriteLine();
-        Console.WriteLine($"{store}: no attack: {Describe(baseline)}");
 
         Func<Attack>[] attacks =
         [
             () => new JunkSignedReplies(server.Address, world.ReviewerKey.PublicKey.ToString(), connections: 160, bytesPerSecond: 300),
             () => new SlowUploads(server.Address, largestEnvelope: 256L << 20, holders: 32, bytesPerSecond: 256),
             () => new ChallengeFlood(server.Address, connections: 16),
+            // The issue's strength (above the old cap of 1024), then four times the old cap, reopened in bursts as the
+            // header timeout closes them together.
+            () => new IdleConnections(server.Address, connections: 1030),
             () => new IdleConnections(server.Address, connections: 4000),
             () => new MailboxFlood(server.Address, connections: 16),
         ];
-        var rows = new List<(Attack Attack, HonestSources.Outcome Outcome, string Tally)>();
+        var rows = new List<(Attack Attack, HonestSources.Outcome Baseline, HonestSources.Outcome Outcome)>();
         foreach (var mount in attacks)
         {
+            // The same load with no attack just before each attack: other work on a shared machine moves both alike.
+            var baseline = await honest.RunAsync(duration);
+            Console.WriteLine($"{store}: no attack: {Describe(baseline)}");
             var attack = mount().Start();
             HonestSources.Outcome outcome;
-            string tally;
             await using (attack)
             {
                 // Under way before the sources start: the attack's own ramp is not what is measured.
                 await Task.Delay(TimeSpan.FromSeconds(5));
                 outcome = await honest.RunAsync(duration);
-                tally = attack.Describe();
+                Console.WriteLine($"{store}: {attack.Name} ({attack.Strength}): {Describe(outcome)}; attack: {attack.Describe()}");
             }
-            rows.Add((attack, outcome, tally));
-            Console.WriteLine($"{store}: {attack.Name} ({attack.Strength}): {Describe(outcome)}; attack: {tally}");
-            // Let what the attack left (connections, uploads being cut) go before the next one.
+            rows.Add((attack, baseline, outcome));
+            // Let what the attack left (connections, uploads being cut) go before the next phase.
             await Task.Delay(TimeSpan.FromSeconds(12));
         }
 
         Console.WriteLine();
-        Console.WriteLine($"| {store} | strength | delivered | p50 ms | p99 ms | p99 / unattacked | goal |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
-        Console.WriteLine($"| no attack | | {baseline.Delivered}/{baseline.Attempted} | {baseline.P50Ms:F0} | {baseline.P99Ms:F0} | 1.0 | {(baseline.AllWithinPatience ? "met" : "NOT met")} |");
-        var met = baseline.AllWithinPatience;
-        foreach (var (attack, outcome, _) in rows)
+        Console.WriteLine($"| {store} | strength | delivered | p50 ms | p99 ms | no attack just before: delivered, p50, p99 ms | p99 ratio | goal |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        var met = true;
+        foreach (var (attack, baseline, outcome) in rows)
         {
             var ratio = outcome.P99Ms / baseline.P99Ms;
-            var ok = outcome.AllWithinPatience && ratio <= P99Factor;
+            var ok = baseline.AllWithinPatience && outcome.AllWithinPatience && ratio <= P99Factor;
             met &= ok;
-            Console.WriteLine($"| {attack.Name} | {attack.Strength} | {outcome.Delivered}/{outcome.Attempted} | {outcome.P50Ms:F0} | {outcome.P99Ms:F0} | {ratio:F1} | {(ok ? "met" : "NOT met")} |");
+            Console.WriteLine($"| {attack.Name} | {attack.Strength} | {outcome.Delivered}/{outcome.Attempted} | {outcome.P50Ms:F0} | {outcome.P99Ms:F0} | " +
+                $"{baseline.Delivered}/{baseline.Attempted}, {baseline.P50Ms:F0}, {baseline.P99Ms:F0} | {ratio:F1} | {(ok ? "met" : "NOT met")} |");
         }
         return met;
     }

@@ -27,6 +27,6 @@ static int Usage()
     Console.WriteLine("      on the released executables (R runs, default 5); DIR: a dist/ from release.sh (default: ./release.sh --platform linux-x64)");
     Console.WriteLine("  attack [--seconds N]");
     Console.WriteLine("      each cheap attack of the threat model at a stated strength while honest sources submit 64 KiB reports, N s each");
-    Console.WriteLine("      (default 20), beside the same load with no attack: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
+    Console.WriteLine("      (default 15), beside the same load with no attack just before: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
     return 2;
 }

@@ -32,7 +32,7 @@ public static class SoakBenchmark
     /// <summary>Reported, not failed: shared cores move these with whatever else runs.</summary>
     static bool RateFlat(double start, double end) => end >= start / 1.5;
     static bool LatencyFlat(double start, double end) => end <= start * 1.5 + 5;
-    /// <summary>Reported, not failed: spent challenges and signed requests' nonces are kept (a row each)
+    /// <summary>Reported, not failed: spent challenges (and with PostgreSQL signed requests' nonces) are kept (a row each)
     /// until their day expires, by design, so the store grows slowly even while reports turn over.</summary>
     static bool SizeFlat(long start, long end) => end <= start * 1.2 + (16 << 20);
 

@@ -103,9 +103,22 @@ static class RosterStore
         byte[] bytes;
         try
         {
-            using var response = pipeline.ExecuteAsync(
-                async token => await client.GetAsync(Routes.Relative(Routes.Roster), HttpCompletionOption.ResponseHeadersRead, token),
-                cancellationToken).AsTask().GetAwaiter().GetResult();
+            using var response = pipeline.ExecuteAsync(async token =>
+            {
+                var answer = await client.GetAsync(Routes.Relative(Routes.Roster), HttpCompletionOption.ResponseHeadersRead, token);
+                // The body too within the attempt's deadline, to a bound: a server may send headers and then trickle.
+                try
+                {
+                    if (answer.IsSuccessStatusCode && !(answer.Content.Headers.ContentLength > MaxRosterBytes))
+                        await answer.Content.LoadIntoBufferAsync(MaxRosterBytes, token);
+                }
+                catch
+                {
+                    answer.Dispose();
+                    throw;
+                }
+                return answer;
+            }, cancellationToken).AsTask().GetAwaiter().GetResult();
             if (response.StatusCode != HttpStatusCode.OK)
                 throw new ToolException(UiText.Format("RosterFetchFailed", $"HTTP {(int)response.StatusCode}"), UiText.Get("HintCheckServer"));
             if (response.Content.Headers.ContentLength > MaxRosterBytes)

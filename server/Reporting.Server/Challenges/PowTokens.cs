@@ -15,7 +15,7 @@ public sealed record PowTicket(string TokenId, DateOnly ExpiresDay);
 
 /// <summary>Proof-of-work tokens (D7): a random id and a difficulty, protected and time-limited by ASP.NET
 /// Data Protection, so the server keeps no state until a token is spent and no one can forge a token or
-/// work on one before it is issued. Issuing one is a few microseconds of one Data Protection operation and
+/// work on one before it is issued. Issuing one is one Data Protection operation (about ten microseconds of CPU) and
 /// no state, less than the HTTP request that asks for it: nothing worth a shared bucket that a flood could
 /// empty (<see cref="ChallengeRoutes"/>). Data Protection serves nothing else in this server.</summary>
 public sealed class PowTokens(IDataProtectionProvider dataProtection, IOptions<ReportingOptions> options, TimeProvider clock)
