@@ -42,10 +42,18 @@ public sealed class ReceiptKey(IOptions<ReportingOptions> options, RosterBook ro
         var listed = roster.Current.Roster.ReceiptKey;
         if (listed == PublicKey.ToString())
             log.LogInformation("Receipts are signed with {ReceiptKey}, which the roster lists.", PublicKey);
+        else if (listed is null)
+            // The organisation's choice (or a roster from before receipts): clients believe a 201 as they did, on TLS or
+            // the onion address alone. Worth saying, not worth a warning at every start.
+            log.LogInformation("Receipts are signed with {ReceiptKey}, which the roster in force does not list: clients believe " +
+                "deliveries without checking them. To have them check, sign a roster with review org sign --receipt-key {ReceiptKey}.",
+                PublicKey, PublicKey);
         else
-            log.LogWarning("Receipts are signed with {ReceiptKey}, which the roster in force does not list ({Listed}): clients that " +
-                "check receipts keep their reports queued. Have the organisation sign a roster with review org sign --receipt-key {ReceiptKey}.",
-                PublicKey, listed ?? "none", PublicKey);
+            // Clients that hold this roster refuse every 201 this server gives: every report stays queued.
+            log.LogWarning("Receipts are signed with {ReceiptKey}, which the roster in force does not list (it lists {Listed}): " +
+                "clients keep their reports queued. Have the organisation sign a roster with review org sign --receipt-key {ReceiptKey}, " +
+                "or give this server the key the roster lists (Reporting:ReceiptKeyFile).",
+                PublicKey, listed, PublicKey);
     }
 
     /// <summary>The 201's body: the id, today's day and the receipt over them and the envelope's SHA-256.</summary>
