@@ -30,7 +30,7 @@ public abstract record BodyReceipt
 /// half-received body is never listed.</summary>
 public sealed class IncomingBody : IDisposable
 {
-    const int BufferSize = 64 << 10;
+    const int StagingSize = 64 << 10;
 
     /// <summary>Held in memory up to this size: at most this times the upload slots (64 × 256 KiB = 16 MiB by
     /// default) ever sits in memory, and typical text reports skip two disk passes.</summary>
@@ -83,12 +83,18 @@ public sealed class IncomingBody : IDisposable
             return new BodyReceipt.TooLarge();
         BodyLimits.AllowUpTo(context, limit);
 
-        // A small body is read straight into the single chunk it will be stored as; a larger one is spooled.
+        // A small body is copied straight into the single chunk it will be stored as; a larger one is spooled.
         byte[]? whole = declared <= InMemoryLimit ? new byte[declared] : null;
         FileStream? file = null;
-        var buffer = whole is null ? ArrayPool<byte>.Shared.Rent(BufferSize) : null;
+        // Kestrel hands the body over in 4 KiB segments: a spooled one is written in 64 KiB pieces.
+        var staging = whole is null ? ArrayPool<byte>.Shared.Rent(StagingSize) : null;
+        var staged = 0;
         using var hasher = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         using var timer = new UploadTimer(grace, context.RequestAborted);
+        // The pace cuts a read by cancelling it as pending, never through a token: a read cancelled by a token leaves
+        // Kestrel's body reader mid-read, and Kestrel then logs an error when it tries to drain the rest.
+        var reader = request.BodyReader;
+        using var cut = timer.Token.Register(reader.CancelPendingRead);
         try
         {
             if (whole is null)
@@ -97,19 +103,44 @@ public sealed class IncomingBody : IDisposable
                 file = new FileStream(Path.Combine(folder, RandomId.New()), DataFolder.PrivateNewFile(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
             }
             long total = 0;
-            while (true)
+            while (total < declared)
             {
-                var into = whole is null ? buffer.AsMemory(0, BufferSize) : whole.AsMemory((int)total);
-                if (into.IsEmpty)
-                    break; // the in-memory body is whole: Kestrel ends a body at its declared length
-                var read = await request.Body.ReadAsync(into, timer.Token);
-                if (read == 0)
-                    break;
-                total += read;
+                var result = await reader.ReadAsync();
+                var buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    reader.AdvanceTo(buffer.Start);
+                    return timer.IsLate ? new BodyReceipt.TooSlow() : new BodyReceipt.Incomplete();
+                }
+                // Kestrel ends a body at its declared length; the bound is there all the same.
+                var taken = buffer.Slice(0, Math.Min(buffer.Length, declared - total));
+                foreach (var segment in taken)
+                {
+                    hasher?.AppendData(segment.Span);
+                    if (whole is not null)
+                        segment.Span.CopyTo(whole.AsSpan((int)total));
+                    total += segment.Length;
+                }
+                if (staging is not null)
+                {
+                    var rest = taken;
+                    while (!rest.IsEmpty)
+                    {
+                        var piece = rest.Slice(0, Math.Min(rest.Length, StagingSize - staged));
+                        piece.CopyTo(staging.AsSpan(staged));
+                        staged += (int)piece.Length;
+                        rest = rest.Slice(piece.End);
+                        if (staged == StagingSize || total == declared && rest.IsEmpty)
+                        {
+                            await file!.WriteAsync(staging.AsMemory(0, staged), context.RequestAborted);
+                            staged = 0;
+                        }
+                    }
+                }
+                reader.AdvanceTo(taken.End);
                 timer.Arrived(total);
-                hasher?.AppendData(into.Span[..read]);
-                if (file is not null)
-                    await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                if (result.IsCompleted)
+                    break;
             }
             if (total != declared)
                 return new BodyReceipt.Incomplete();
@@ -119,16 +150,16 @@ public sealed class IncomingBody : IDisposable
         }
         catch (Exception e) when ((e is BadHttpRequestException or IOException or OperationCanceledException) && !StorageFull.Caused(e))
         {
-            // A body cut short (Content-Length not reached), too large for Kestrel's limit, behind the pace or too
-            // slow for the minimum data rate, or a client that went away: nothing of it is kept. A spool that found
-            // the disk full is not the client's fault: it goes on as a 503 (StorageFullHandler).
+            // A body cut short (Content-Length not reached), too large for Kestrel's limit or too slow for its minimum
+            // data rate, or a client that went away: nothing of it is kept. A spool that found the disk full is not
+            // the client's fault: it goes on as a 503 (StorageFullHandler).
             return timer.IsLate ? new BodyReceipt.TooSlow() : Refusal(e);
         }
         finally
         {
             file?.Dispose();
-            if (buffer is not null)
-                ArrayPool<byte>.Shared.Return(buffer);
+            if (staging is not null)
+                ArrayPool<byte>.Shared.Return(staging);
         }
     }
 
