@@ -1,5 +1,5 @@
 using System.Globalization;
-using Reporting.Benchmarks.Attacks;
+using Reporting.Testing.Attacks;
 
 namespace Reporting.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Reporting.Benchmarks.Attacks;
+using Reporting.Testing.Attacks;
 using Reporting.Client.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using Reporting.Format.Protocol;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>Attack 1, slot holding without proof of work: the reply route, with an access key copied from the public
 /// roster and a junk signature, a declared megabyte sent at a trickle. Each connection is opened again a second after

@@ -1,7 +1,7 @@
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>Attack 5, the mailbox flood: validly signed reads of mailboxes, a fresh mailbox key each (they cost
 /// nothing), as fast as they are answered.</summary>

@@ -1,6 +1,6 @@
 using Reporting.Format.Protocol;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>Attack 3, challenge starvation: challenges requested as fast as they are answered.</summary>
 public sealed class ChallengeFlood(Uri server, int connections = 16) : RequestFlood(server, connections)

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>A connection written by hand, as an attacker writes it: a head, then a trickle of body bytes at a chosen
 /// rate, for as long as the server keeps it open and does not answer.</summary>

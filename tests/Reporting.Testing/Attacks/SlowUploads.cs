@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Reporting.Format.Protocol;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>Attack 2, slot holding with cheap tokens: submissions with solved challenges whose bodies trickle at the old
 /// floor (256 B/s), half declaring the largest envelope and half a typical 64 KiB one, each started again with a new

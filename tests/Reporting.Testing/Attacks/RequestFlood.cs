@@ -1,4 +1,4 @@
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>A flood of small requests, as fast as they are answered, over keep-alive connections from one process;
 /// each answer counted by its status.</summary>

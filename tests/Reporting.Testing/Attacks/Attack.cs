@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>One of the cheap attacks a disruptor can run against the server (threat-model.md), at a stated strength,
 /// from the moment it is started until it is disposed. What it sent and what the server answered are tallied, so a

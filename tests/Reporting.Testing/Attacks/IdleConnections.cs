@@ -1,4 +1,4 @@
-namespace Reporting.Benchmarks.Attacks;
+namespace Reporting.Testing.Attacks;
 
 /// <summary>Attack 4, the connection cap: connections that never finish their headers, each opened again as soon as
 /// the server closes it (the header timeout).</summary>
