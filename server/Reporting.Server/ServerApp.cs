@@ -107,6 +107,7 @@ public static class ServerApp
             builder.Services.AddSingleton(_ => new PostgresReportStore(connectionString));
             builder.Services.AddSingleton<IReportStore>(services => services.GetRequiredService<PostgresReportStore>());
             builder.Services.AddOptions<KeyManagementOptions>().Configure<PostgresReportStore>((keys, store) => keys.XmlRepository = new PostgresKeyRing(store.DataSource));
+            builder.Services.AddSingleton<ISpoolSpace>(services => new SpoolVolume(services.GetRequiredService<IOptions<ReportingOptions>>().Value.DataDir));
         }
         else
         {
@@ -115,6 +116,7 @@ public static class ServerApp
                 var configured = services.GetRequiredService<IOptions<ReportingOptions>>().Value;
                 return new SqliteReportStore(Path.Combine(configured.DataDir, DataFolder.DatabaseFile), DataFolder.KeepFreeBytes(configured));
             });
+            builder.Services.AddSingleton<ISpoolSpace>(services => (SqliteReportStore)services.GetRequiredService<IReportStore>());
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDir, DataFolder.KeysFolder)));
         }
     }
@@ -128,6 +130,7 @@ public static class ServerApp
         DataFolder.Create(options.DataDir);
         DataFolder.Create(Path.Combine(options.DataDir, DataFolder.KeysFolder));
         IncomingBody.ClearLeftovers(options.DataDir);
+        app.Services.GetRequiredService<ISpoolSpace>(); // with PostgreSQL, erases what a crash left in the spool volume
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataFolder)).LogInformation(
             "Uploads that would leave less than {MiB} MiB free on the data folder's volume are refused (Reporting:MinFreeBytes{Default}).",
             DataFolder.KeepFreeBytes(options) >> 20, options.MinFreeBytes is null ? ": unset, the smaller of 1 GiB and 5% of the volume" : "");

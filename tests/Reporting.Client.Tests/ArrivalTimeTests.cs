@@ -31,6 +31,10 @@ public sealed class ArrivalTimeTests(ITestOutputHelper output)
             Assert.True(init.ExitCode == 0, init.ToString());
             var text = Path.Combine(root, "report.txt");
             File.WriteAllText(text, "A report whose arrival must not be dated.");
+            // The second report carries a document too large to be held in memory while it arrives: the server
+            // receives it into a spool before it is checked.
+            var document = Path.Combine(root, "account.txt");
+            File.WriteAllText(document, string.Concat(Enumerable.Repeat("A long account whose arrival must not be dated either. ", 8000)));
             // Whatever the setup wrote is older than this, with room for the clock's granularity.
             Thread.Sleep(1100);
 
@@ -40,7 +44,8 @@ public sealed class ArrivalTimeTests(ITestOutputHelper output)
                 if (i > 0)
                     Thread.Sleep(TimeSpan.FromSeconds(GapSeconds));
                 var from = DateTime.UtcNow;
-                var result = Tool.Run("report", Report("submit", "--category", "other", "--text-file", text, "--no-reply", "--yes"));
+                string[] attach = i == 1 ? ["--attach", document, "--allow-unscrubbed"] : [];
+                var result = Tool.Run("report", Report(["submit", "--category", "other", "--text-file", text, .. attach, "--no-reply", "--yes"]));
                 sent.Add((from, DateTime.UtcNow));
                 Assert.True(result.ExitCode == 0, result.ToString());
             }

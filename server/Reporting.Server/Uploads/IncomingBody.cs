@@ -25,8 +25,8 @@ public abstract record BodyReceipt
 
 /// <summary>A request body received whole before anything is checked or kept, with its length and,
 /// when asked, its SHA-256. A small body is held in memory as the single chunk
-/// it will be stored as; anything else goes to a private temporary file (ciphertext only), deleted
-/// when this is disposed or at the next start-up if the process dies first. Either way a
+/// it will be stored as; anything else goes to a place in a volume (<see cref="ISpoolSpace"/>, ciphertext
+/// only), erased when this is disposed or at the next start-up if the process dies first. Either way a
 /// half-received body is never listed.</summary>
 public sealed class IncomingBody : IDisposable
 {
@@ -62,19 +62,19 @@ public sealed class IncomingBody : IDisposable
 
     public void Dispose() => _content.Dispose();
 
-    /// <summary>Deletes what an earlier process left half-received.</summary>
+    /// <summary>Deletes the spool files an earlier version made per upload (the spool is now a volume's places).</summary>
     public static void ClearLeftovers(string dataDir)
     {
         var folder = Path.Combine(dataDir, DataFolder.IncomingFolder);
         if (Directory.Exists(folder))
-            foreach (var file in Directory.EnumerateFiles(folder))
+            foreach (var file in Directory.EnumerateFiles(folder).Where(f => Path.GetFileName(f) != SpoolVolume.FileName))
                 File.Delete(file);
     }
 
     /// <summary>Receives the body the request declared (its Content-Length: the routes refuse one without),
     /// refusing more than <paramref name="limit"/> bytes and cutting it when it falls behind the pace
     /// (<see cref="UploadTimer"/>, after <paramref name="grace"/>).</summary>
-    public static async Task<BodyReceipt> ReceiveAsync(HttpContext context, string dataDir, long limit, TimeSpan grace, bool hash = false)
+    public static async Task<BodyReceipt> ReceiveAsync(HttpContext context, ISpoolSpace spool, long limit, TimeSpan grace, bool hash = false)
     {
         var request = context.Request;
         if (request.ContentLength is not { } declared)
@@ -85,7 +85,7 @@ public sealed class IncomingBody : IDisposable
 
         // A small body is copied straight into the single chunk it will be stored as; a larger one is spooled.
         byte[]? whole = declared <= InMemoryLimit ? new byte[declared] : null;
-        FileStream? file = null;
+        Stream? file = null;
         // Kestrel hands the body over in 4 KiB segments: a spooled one is written in 64 KiB pieces.
         var staging = whole is null ? ArrayPool<byte>.Shared.Rent(StagingSize) : null;
         var staged = 0;
@@ -98,10 +98,7 @@ public sealed class IncomingBody : IDisposable
         try
         {
             if (whole is null)
-            {
-                var folder = DataFolder.Create(Path.Combine(dataDir, DataFolder.IncomingFolder)).FullName;
-                file = new FileStream(Path.Combine(folder, RandomId.New()), DataFolder.PrivateNewFile(FileAccess.ReadWrite, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
-            }
+                file = spool.Rent(declared);
             long total = 0;
             while (total < declared)
             {

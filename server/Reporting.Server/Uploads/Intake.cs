@@ -7,7 +7,7 @@ namespace Reporting.Server.Uploads;
 /// it is reserved on the volume; a reply up to Reporting:MaxReplyBytes, in a slot of the replies' own, hashed
 /// for the signature over it. Both keep the upload pace (<see cref="UploadTimer"/>). What is kept is stamped
 /// with the day it arrived and the day retention deletes it (D13).</summary>
-public sealed class Intake(IOptions<ReportingOptions> options, UploadSpace space, TimeProvider clock) : IDisposable
+public sealed class Intake(IOptions<ReportingOptions> options, UploadSpace space, ISpoolSpace spool, TimeProvider clock) : IDisposable
 {
     /// <summary>Replies come only from reviewers, whose signatures are verified before a slot is taken: a few
     /// pushing answers at once is all there ever is.</summary>
@@ -43,11 +43,11 @@ public sealed class Intake(IOptions<ReportingOptions> options, UploadSpace space
 
     /// <summary>With its SHA-256: the receipt covers the envelope (docs/DESIGN.md D3).</summary>
     public Task<BodyReceipt> ReceiveEnvelopeAsync(HttpContext context) =>
-        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxEnvelopeBytes, Grace, hash: true);
+        IncomingBody.ReceiveAsync(context, spool, options.Value.MaxEnvelopeBytes, Grace, hash: true);
 
     /// <summary>With its SHA-256: the request's signature declared it.</summary>
     public Task<BodyReceipt> ReceiveReplyAsync(HttpContext context) =>
-        IncomingBody.ReceiveAsync(context, options.Value.DataDir, options.Value.MaxReplyBytes, Grace, hash: true);
+        IncomingBody.ReceiveAsync(context, spool, options.Value.MaxReplyBytes, Grace, hash: true);
 
     /// <summary>The day an upload is kept under (a day, never a time: D6) and the day it expires.</summary>
     public (DateOnly Day, DateOnly Expires) Stamp()

@@ -310,19 +310,9 @@ public sealed class DiskFullTests : IDisposable
     {
         var listed = await client.ListReportsAsync();
         var held = listed.Sum(r => (r.Size + CiphertextVolume.Block - 1) / CiphertextVolume.Block * CiphertextVolume.Block);
-        Assert.Equal(held, AllocatedBytes(Path.Combine(DataDir, CiphertextVolume.FileName)));
+        Assert.Equal(held, FileBlocks.AllocatedBytes(Path.Combine(DataDir, CiphertextVolume.FileName)));
         var incoming = Path.Combine(DataDir, DataFolder.IncomingFolder);
         Assert.Empty(Directory.Exists(incoming) ? Directory.GetFiles(incoming) : []);
-    }
-
-    /// <summary>What the file system holds for a file (blocks, not its apparent size: the volume is sparse).</summary>
-    static long AllocatedBytes(string path)
-    {
-        var start = new ProcessStartInfo("stat", ["--format=%b %B", path]) { RedirectStandardOutput = true };
-        using var stat = Process.Start(start)!;
-        var fields = stat.StandardOutput.ReadToEnd().Split(' ', StringSplitOptions.TrimEntries);
-        stat.WaitForExit();
-        return long.Parse(fields[0]) * long.Parse(fields[1]);
     }
 
     /// <summary>The plaintext's canary and the clients' address are in no file on the volume and in no

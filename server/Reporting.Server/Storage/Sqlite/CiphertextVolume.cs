@@ -54,9 +54,21 @@ public sealed class CiphertextVolume : IDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         _stream = new FileStream(Path, options);
         _file = _stream.SafeFileHandle;
+        KeepAccessTime();
     }
 
     public string Path { get; }
+
+    internal SafeFileHandle Handle => _file;
+
+    /// <summary>A place for a body still arriving (<see cref="Uploads.ISpoolSpace"/>), held under an owner of its own
+    /// and erased, like any item, when the returned stream is disposed; a crash leaves it to the next start's
+    /// <see cref="Settle"/>, which erases every place no row lists.</summary>
+    public Stream Spool(long size)
+    {
+        var owner = "spool " + RandomId.New();
+        return new VolumeSpool(this, owner, Allocate(owner, size), size);
+    }
 
     public void Dispose() => _stream.Dispose();
 
@@ -369,5 +381,25 @@ public sealed class CiphertextVolume : IDisposable
 
         [DllImport("libc", SetLastError = true)]
         public static extern int fallocate(int fd, int mode, long offset, long length);
+
+        public const int GetFlags = 3; // F_GETFL
+        public const int SetFlags = 4; // F_SETFL
+        public const int NoAccessTime = 0x40000; // O_NOATIME, 01000000 on every Linux architecture .NET runs on
+
+        [DllImport("libc", SetLastError = true)]
+        public static extern int fcntl(int fd, int command, int argument);
+    }
+
+    /// <summary>Reads (a download, a spooled body read back to be checked) leave the access time alone: with the
+    /// usual relatime mount the first read after a write would stamp the volume with that moment. Allowed only to
+    /// the file's owner, which the server is; elsewhere reads stamp it as any file's.</summary>
+    void KeepAccessTime()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        var fd = _file.DangerousGetHandle().ToInt32();
+        var flags = Native.fcntl(fd, Native.GetFlags, 0);
+        if (flags >= 0)
+            Native.fcntl(fd, Native.SetFlags, flags | Native.NoAccessTime);
     }
 }

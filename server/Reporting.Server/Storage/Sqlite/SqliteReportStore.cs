@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Reporting.Server.Uploads;
 using static Reporting.Server.Storage.Sqlite.SqliteSql;
 
 namespace Reporting.Server.Storage.Sqlite;
@@ -10,7 +11,7 @@ namespace Reporting.Server.Storage.Sqlite;
 /// <c>secure_delete</c> so deleted rows are overwritten, and tables WITHOUT ROWID so no hidden counter
 /// records the order things arrived in. One process only: several instances need PostgreSQL.
 /// Reports, replies and retention are in the files named for them beside this one.</summary>
-public sealed partial class SqliteReportStore : IReportStore, IDisposable
+public sealed partial class SqliteReportStore : IReportStore, ISpoolSpace, IDisposable
 {
     readonly string _connectionString;
     readonly CiphertextVolume _volume;
@@ -42,6 +43,9 @@ public sealed partial class SqliteReportStore : IReportStore, IDisposable
 
     /// <summary>The file that holds every stored ciphertext.</summary>
     public string VolumePath => _volume.Path;
+
+    /// <summary>Bodies arriving are received into places of the store's own volume: an upload writes no other file.</summary>
+    public Stream Rent(long size) => _volume.Spool(size);
 
     public void Dispose()
     {
