@@ -75,7 +75,10 @@ sealed class Gazetteer
             if (byVariant.TryGetValue(stripped, out var place))
                 return place;
         // "Yanji, Jilin", "吉林省延边州": known names inside the text; the most precise wins, then the longest name.
-        return byVariant.Where(v => v.Key.Length >= 2 && name.Contains(v.Key, StringComparison.Ordinal))
+        // A name in Latin letters counts only as whole words ("Ji'an" is not inside "Jiangsu"); Chinese is written
+        // without spaces, so a Han or Hangul name counts wherever it stands.
+        var words = Words(written!);
+        return byVariant.Where(v => v.Key.Length >= 2 && (v.Key.All(char.IsAscii) ? words.Contains(v.Key) : name.Contains(v.Key, StringComparison.Ordinal)))
             .OrderByDescending(v => Depth(v.Value)).ThenByDescending(v => v.Key.Length).ThenBy(v => v.Value.Key, StringComparer.Ordinal)
             .Select(v => v.Value).FirstOrDefault();
     }
@@ -95,6 +98,19 @@ sealed class Gazetteer
         while (Depth(place) > 1)
             place = byKey[place.Within!];
         return place;
+    }
+
+    /// <summary>Runs of one to four consecutive words of the text, each normalised: "Yanji, Jilin" gives yanji,
+    /// jilin and yanjijilin.</summary>
+    static HashSet<string> Words(string text)
+    {
+        var words = text.Normalize(NormalizationForm.FormKC).Split((char[])[' ', ',', '.', ';', '/', '(', ')', '-', '\t', '\u3000', '、', '，'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(Normalise).Where(w => w.Length > 0).Take(32).ToList();
+        var runs = new HashSet<string>(StringComparer.Ordinal);
+        for (var start = 0; start < words.Count; start++)
+            for (var length = 1; length <= 4 && start + length <= words.Count; length++)
+                runs.Add(string.Concat(words.Skip(start).Take(length)));
+        return runs;
     }
 
     string? StripSuffix(string name)
