@@ -35,7 +35,10 @@ static class HtmlPage
         table {"{"} border-collapse: collapse; margin: 0.5em 0 1.5em; {"}"}
         th, td {"{"} border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; {"}"}
         td.n, th.n {"{"} text-align: right; {"}"}
-        td.text {"{"} max-width: 40em; white-space: pre-wrap; overflow-wrap: anywhere; {"}"}
+        td {"{"} max-width: 18em; overflow-wrap: break-word; {"}"}
+        td.text {"{"} min-width: 24em; max-width: 40em; white-space: pre-wrap; overflow-wrap: anywhere; {"}"}
+        td.day {"{"} white-space: nowrap; {"}"}
+        td.day .written {"{"} white-space: normal; {"}"}
         td.sub {"{"} padding-left: 2em; {"}"}
         pre {"{"} white-space: pre-wrap; overflow-wrap: anywhere; max-width: 50em; font-family: inherit; border-left: 3px solid #ccc; padding-left: 1em; {"}"}
         .note, .written {"{"} color: #555; {"}"}

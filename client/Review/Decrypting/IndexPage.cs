@@ -126,8 +126,8 @@ static class IndexPage
         html.Append("</tr>\n");
         foreach (var r in ByReceived(reports))
         {
-            html.Append($"<tr><td>{Received(r, labels)}</td><td>{Link(r)}</td><td>{Status(r, labels)}</td>")
-                .Append($"<td>{H(labels.CategoryName(r.Document.Category))}</td><td>{Region(r, labels)}</td><td>{Month(r, labels)}</td>")
+            html.Append($"<tr><td class=\"day\">{Received(r, labels)}</td><td>{Link(r)}</td><td>{Status(r, labels)}</td>")
+                .Append($"<td>{H(labels.CategoryName(r.Document.Category))}</td><td>{Region(r, labels)}</td><td class=\"day\">{Month(r, labels)}</td>")
                 .Append($"<td>{H(r.Document.Language)}</td><td class=\"n\">{Count(r.AttachmentCount)}</td>")
                 .Append($"<td class=\"text\">{H(Excerpt(r.Document.Text, 160))}</td></tr>\n");
         }

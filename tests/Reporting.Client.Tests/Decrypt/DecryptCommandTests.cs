@@ -154,6 +154,52 @@ public sealed class DecryptCommandTests : IDisposable
         Assert.Contains("\n<img src=x onerror=alert(1)>", hostileRow["text"]);
     }
 
+    /// <summary>The index as a browser parses and draws it: the demo's reports first, then with a hostile report
+    /// added. Set REVIEW_INDEX_SCREENSHOTS to a folder to keep both screenshots (index-seeds.png, index-hostile.png).</summary>
+    [Fact]
+    public void Index_RenderedByChromium_ShowsHostileInputAsText_AndCreatesNoElementFromIt()
+    {
+        PutSeeds();
+        machine.WriteManifest(new DateOnly(2023, 3, 1));
+        Assert.Equal(0, Decrypt("--language", "en").ExitCode);
+        var index = Path.Combine(output, "index.html");
+        var seedsPng = work["index-seeds.png"];
+        Chromium.Screenshot(index, seedsPng);
+
+        File.WriteAllBytes(Path.Combine(inbox, "hostile.age"), Seal(HostileBundle(), identity.Recipient));
+        Assert.Equal(0, Decrypt("--language", "en").ExitCode);
+        var dom = Chromium.DumpDom(index);
+        var hostilePng = work["index-hostile.png"];
+        Chromium.Screenshot(index, hostilePng);
+
+        // What Chromium built: the source's markup is text in it, never an element.
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", dom);
+        Assert.Contains("&lt;script&gt;alert('category')&lt;/script&gt;", dom);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\\u{202E}evil", dom);
+        Assert.Contains("<a href=\"hostile/report.html\">hostile</a>", dom);
+        // Received days come from fetch's manifest; the file carried in by hand after it has none.
+        Assert.Contains("<tr><td>2023-03-06</td><td class=\"n\">1</td></tr>", dom);
+        Assert.Contains("<tr><td>not known (carried in by hand)</td><td class=\"n\">1</td></tr>", dom);
+        var reportDom = Chromium.DumpDom(Path.Combine(output, "hostile", "report.html"));
+        Assert.DoesNotContain("<script", reportDom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", reportDom, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<a href=\"../index.html\">", reportDom);
+        foreach (var png in new[] { seedsPng, hostilePng })
+        {
+            var bytes = File.ReadAllBytes(png);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+            Assert.True(bytes.Length > 20_000, $"{png} is {bytes.Length} bytes: a blank page?");
+        }
+        if (Environment.GetEnvironmentVariable("REVIEW_INDEX_SCREENSHOTS") is { Length: > 0 } keep)
+        {
+            Directory.CreateDirectory(keep);
+            File.Copy(seedsPng, Path.Combine(keep, "index-seeds.png"), overwrite: true);
+            File.Copy(hostilePng, Path.Combine(keep, "index-hostile.png"), overwrite: true);
+        }
+    }
+
     [Fact]
     public void Decrypt_WrongPassphrase_SaysSo_AndWritesNothing()
     {

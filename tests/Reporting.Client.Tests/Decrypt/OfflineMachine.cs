@@ -62,6 +62,22 @@ public sealed class OfflineMachine : IDisposable
             Put("seed-" + seed.File[..2], SeedReports.Document(seed), new AttachmentSource("note.txt", "text/plain", false, () => new MemoryStream("a note"u8.ToArray())));
     }
 
+    /// <summary>manifest.json in the inbox as review fetch writes it, giving each envelope there the day the
+    /// server received it: the first on <paramref name="firstDay"/>, each next one a day later.</summary>
+    public void WriteManifest(DateOnly firstDay)
+    {
+        var envelopes = Directory.GetFiles(Inbox, "*.age").Order(StringComparer.Ordinal).ToList();
+        var reports = envelopes.Select((path, i) => new
+        {
+            id = Path.GetFileNameWithoutExtension(path),
+            day = firstDay.AddDays(i).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            size = new FileInfo(path).Length,
+            sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))),
+            rosterVersion = 1,
+        });
+        File.WriteAllText(Path.Combine(Inbox, "manifest.json"), System.Text.Json.JsonSerializer.Serialize(new { reports }));
+    }
+
     public ToolResult Decrypt(params string[] extra) =>
         Tool.Review(["decrypt", "--identity", IdentityFile, "--passphrase-file", PassphraseFile, "--in", Inbox, "--out", Output, .. extra]);
 
