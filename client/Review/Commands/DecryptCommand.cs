@@ -60,6 +60,10 @@ static class DecryptCommand
                     var sha256 = HashFile(envelope);
                     if (known.TryGetValue(sha256, out var existing))
                     {
+                        // Decrypted by an earlier release, before records kept the received day: it is kept now.
+                        var existingFolder = Path.Combine(outputFolder, existing);
+                        if (DecryptionRecord.Load(existingFolder) is { Received: null } record && receivedDays.TryGetValue(Path.GetFileName(envelope), out var day))
+                            (record with { Received = day }).Save(existingFolder, replace: true);
                         Console.Out.WriteLine($"{shown}: already decrypted in {VisibleText.Escape(existing)}");
                         already++;
                         continue;

@@ -14,7 +14,8 @@ sealed record DecryptionRecord(string Envelope, string Sha256, IReadOnlyList<str
 {
     public const string FileName = "decrypted.json";
 
-    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, DecryptionJson.Default.DecryptionRecord));
+    public void Save(string folder, bool replace = false) =>
+        AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, DecryptionJson.Default.DecryptionRecord), replace: replace);
 
     /// <summary>Null when the folder has no readable record (not one of ours, or damaged).</summary>
     public static DecryptionRecord? Load(string folder)

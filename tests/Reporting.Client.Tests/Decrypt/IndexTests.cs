@@ -120,6 +120,21 @@ public sealed class IndexTests : IDisposable
         Assert.Contains("call the helper in Yanji", File.ReadAllText(Path.Combine(machine.Output, "r04", "report.html")));
     }
 
+    [Fact]
+    public void ReceivedDays_FromTheManifest_AreKept_ThroughALaterDecryptAndAMark()
+    {
+        machine.Put("r01", Report("en", "illness", "Jilin", "2023-02", "carried in by hand first"));
+        Assert.Equal(0, machine.Decrypt().ExitCode);
+        machine.WriteManifest(new DateOnly(2026, 11, 30));
+
+        Assert.Equal(0, machine.Decrypt().ExitCode);
+        Assert.Equal(0, machine.Mark("r01", "read").ExitCode);
+
+        var (_, rows) = CsvFile.Read(Path.Combine(machine.Output, "index.csv"));
+        Assert.Equal(("2026-11-30", "read"), (rows[0]["received"], rows[0]["status"]));
+        Assert.Contains("<tr><td>2026-11-30</td><td class=\"n\">1</td></tr>", File.ReadAllText(Path.Combine(machine.Output, "index.html")));
+    }
+
     [Theory]
     [InlineData("../seed-01")]
     [InlineData("no-such-report")]
