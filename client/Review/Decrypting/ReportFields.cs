@@ -23,7 +23,7 @@ static class ReportFields
     {
         var language = Language(labels)[..2];
         var province = Gazetteer.BuiltIn.Province(place);
-        return province == place || Gazetteer.BuiltIn.Depth(place) < 2 ? place.Name(language) : $"{place.Name(language)} · {province.Name(language)}";
+        return province == place ? place.Name(language) : $"{place.Name(language)} · {province.Name(language)}";
     }
 
     public static string Month(DecryptedReport report, Labels labels)
