@@ -82,8 +82,11 @@ cp -r "$demo/online/inbox" "$demo/offline/inbox"
 report_dir=$(dirname "$(grep -l 'Jilin province' "$demo"/offline/reports/*/report.txt | head -1)")
 echo "--- $report_dir/report.txt"
 cat "$report_dir/report.txt"
-echo "--- index of all reports: $demo/offline/reports/index.html (and index.csv)"
+echo "--- index of all reports: $demo/offline/reports/index.html (and index.csv, index.jsonl)"
 cat "$demo/offline/reports/index.csv"
+
+step "Offline: review mark (a triage status, kept when decrypt runs again)"
+"$review" mark --reports "$demo/offline/reports" "$(basename "$report_dir")" follow-up --note "find a clinic" --language en
 
 step "Offline: review reply"
 printf 'We received your report. Stay safe; we are looking for a clinic that will see you.\n' > "$demo/offline/answer.txt"

@@ -4,8 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")"
 # The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
 # minisign (release signatures; release.sh installs clang and zlib1g-dev for Native AOT itself),
-# systemd-analyze and tor (they check server/deploy's unit and torrc lines), and a real PostgreSQL
-# (tests/postgres.sh installs and starts it).
+# systemd-analyze and tor (they check server/deploy's unit and torrc lines), chromium with the Noto CJK fonts
+# (it renders review's index.html, Korean and Chinese included, as a reviewer's browser would), and a real
+# PostgreSQL (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
 command -v microsocks >/dev/null || need+=(microsocks)
@@ -14,6 +15,8 @@ command -v minisign >/dev/null || need+=(minisign)
 command -v script >/dev/null || need+=(bsdutils)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v tor >/dev/null || need+=(tor)
+command -v chromium >/dev/null || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

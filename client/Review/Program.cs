@@ -9,6 +9,7 @@ root.Subcommands.Add(KeygenCommand.Create());
 root.Subcommands.Add(OrgCommand.Create());
 root.Subcommands.Add(FetchCommand.Create());
 root.Subcommands.Add(DecryptCommand.Create());
+root.Subcommands.Add(MarkCommand.Create());
 root.Subcommands.Add(ReplyCommand.Create());
 root.Subcommands.Add(PushCommand.Create());
 root.Subcommands.Add(OpenCommand.Create());

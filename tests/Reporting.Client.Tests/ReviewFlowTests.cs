@@ -97,6 +97,53 @@ public sealed class ReviewFlowTests : IDisposable
     }
 
     [Fact]
+    public void FetchDelete_ByAReviewerAddedInALaterRoster_DeletesNothingSealedOnlyToOthers()
+    {
+        using var server = ServerFixture.Start();
+        var alice = server.Reviewers[0];
+        using var bob = TestReviewer.Generate("bob");
+        var (_, aliceAccess) = WriteKeys(alice);
+        var (_, bobAccess) = WriteKeys(bob);
+        using var source = new SourceMachine();
+        source.Init(server);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(0, source.Report("submit", "--category", "illness", "--text-file", source.TextFile().Path, "--no-reply", "--yes").ExitCode);
+        // Version 2 adds bob beside alice; the source seals its next report to both.
+        server.Restart(TestRoster.Sign(server.Organisation, [alice, bob], version: 2));
+        var both = source.Report("submit", "--category", "arrest", "--text-file", source.TextFile().Path, "--no-reply", "--yes");
+        Assert.True(both.ExitCode == 0, both.ToString());
+        var sharedId = SourceMachine.IdOf(both)!;
+
+        var byBob = Review("fetch", "--server", server.Url.ToString(), "--access-key", bobAccess, "--passphrase-file", passphraseFile, "--out", dir["bob"], "--delete");
+
+        Assert.True(byBob.ExitCode == 0, byBob.ToString());
+        Assert.Contains("3 new, 0 already here, 1 deleted from the server, 2 kept there for other reviewers", byBob.Stderr);
+        Assert.Contains("roster version 1 does not list you", byBob.Stderr);
+        using var api = server.ReviewerApi();
+        var left = api.List();
+        Assert.Equal(2, left.Count);
+        Assert.DoesNotContain(left, r => r.Id == sharedId);
+        Assert.All(left, r => Assert.Equal(1, r.RosterVersion));
+        // What bob deleted he can read; the roster history he relied on is kept beside the reports.
+        using (var shared = File.OpenRead(dir[$"bob/{sharedId}.age"]))
+            AgeFile.Open(shared, Stream.Null, [bob.Identity]);
+        Assert.True(File.Exists(dir["bob/rosters/1.json"]) && File.Exists(dir["bob/rosters/2.json"]));
+        Assert.Equal(server.OrganisationKey, File.ReadAllText(dir["bob/rosters/organisation"]).Trim());
+
+        // Alice, in both versions, deletes the rest; a wrong --org-key is refused before anything is deleted.
+        var wrongOrg = SigningKey.Generate(SigningKeyKind.Organisation);
+        var refused = Review("fetch", "--server", server.Url.ToString(), "--access-key", aliceAccess, "--passphrase-file", passphraseFile, "--out", dir["alice"], "--delete", "--org-key", wrongOrg.PublicKey.ToString());
+        wrongOrg.Dispose();
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("review: error: the server's roster version 1: the roster is signed by another organisation", refused.Stderr);
+        Assert.Equal(2, api.List().Count);
+        var byAlice = Review("fetch", "--server", server.Url.ToString(), "--access-key", aliceAccess, "--passphrase-file", passphraseFile, "--out", dir["alice"], "--delete", "--org-key", server.OrganisationKey);
+        Assert.True(byAlice.ExitCode == 0, byAlice.ToString());
+        Assert.Contains(" already here, 2 deleted from the server, 0 kept there for other reviewers", byAlice.Stderr);
+        Assert.Empty(api.List());
+    }
+
+    [Fact]
     public void Fetch_WithWrongPassphrase_SaysSo_AndWritesNothing()
     {
         using var server = ServerFixture.Start();

@@ -38,6 +38,24 @@ public sealed class SignedRoster
     /// <param name="minimumVersion">The highest version already seen; a lower one is a rollback.</param>
     public static SignedRoster Verify(ReadOnlySpan<byte> fileBytes, PublicSigningKey organisation, DateOnly today, int minimumVersion = 0)
     {
+        var roster = VerifyEarlier(fileBytes, organisation).Roster;
+        if (roster.Issued > today)
+            throw Fail(RosterFailure.NotYetValid,
+                $"the roster is valid from {roster.Issued:yyyy-MM-dd} but today is {today:yyyy-MM-dd}: check this computer's date");
+        if (today >= roster.Expires)
+            throw Fail(RosterFailure.Expired, $"the roster expired on {roster.Expires:yyyy-MM-dd}: the organisation must sign a new one");
+        if (roster.Version < minimumVersion)
+            throw Fail(RosterFailure.Rollback,
+                $"the roster is version {roster.Version}, older than version {minimumVersion} seen before: an old roster is being replayed");
+
+        return new SignedRoster { FileBytes = fileBytes.ToArray(), Roster = roster };
+    }
+
+    /// <summary>Verifies a roster as a record of the past: the organisation signed it, and it is a valid roster of
+    /// that organisation, whatever its dates. It tells who a report sealed to that version was sealed to; it is
+    /// never a roster to seal to or to serve (use <see cref="Verify"/> for that).</summary>
+    public static SignedRoster VerifyEarlier(ReadOnlySpan<byte> fileBytes, PublicSigningKey organisation)
+    {
         if (organisation.Kind != SigningKeyKind.Organisation)
             throw new ArgumentException("a roster is verified with the organisation key", nameof(organisation));
         if (fileBytes.Length > MaxFileBytes)
@@ -69,15 +87,6 @@ public sealed class SignedRoster
         if (roster.Organisation != organisation.ToString())
             throw Fail(RosterFailure.WrongOrganisation,
                 $"the roster names the organisation {roster.Organisation}, not the pinned {organisation}");
-        if (roster.Issued > today)
-            throw Fail(RosterFailure.NotYetValid,
-                $"the roster is valid from {roster.Issued:yyyy-MM-dd} but today is {today:yyyy-MM-dd}: check this computer's date");
-        if (today >= roster.Expires)
-            throw Fail(RosterFailure.Expired, $"the roster expired on {roster.Expires:yyyy-MM-dd}: the organisation must sign a new one");
-        if (roster.Version < minimumVersion)
-            throw Fail(RosterFailure.Rollback,
-                $"the roster is version {roster.Version}, older than version {minimumVersion} seen before: an old roster is being replayed");
-
         return new SignedRoster { FileBytes = fileBytes.ToArray(), Roster = roster };
     }
 
@@ -91,6 +100,23 @@ public sealed class SignedRoster
             throw new RosterException(RosterFailure.VersionReused,
                 $"the roster is version {heldVersion}, a version already held with other content: a version never changes its content, so the organisation must sign a new version")
             { Version = heldVersion };
+    }
+
+    /// <summary>The organisation key a roster file names, believed for nothing: a reader with no pinned key takes it
+    /// on first use (and verifies under it with <see cref="VerifyEarlier"/>), then holds every later roster to it.
+    /// Null when the file is not a roster.</summary>
+    public static PublicSigningKey? NamedOrganisation(ReadOnlySpan<byte> fileBytes)
+    {
+        try
+        {
+            var file = JsonSerializer.Deserialize(fileBytes, RosterJson.Compact.SignedFile);
+            var named = file?.Payload is null ? null : JsonSerializer.Deserialize(Convert.FromBase64String(file.Payload), RosterJson.Compact.Roster)?.Organisation;
+            return named is not null && PublicSigningKey.TryParse(named, out var key) && key!.Kind == SigningKeyKind.Organisation ? key : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException)
+        {
+            return null;
+        }
     }
 
     static byte[] Signed(ReadOnlySpan<byte> payload) => [.. SignatureDomain, .. payload];

@@ -40,7 +40,8 @@ static class DecryptCommand
 
         // The passphrase is asked once, and checked before anything is written.
         var identities = Identities.Load(identityFile.FullName, passphraseFile);
-        int decrypted = 0, already = 0, failed = 0;
+        var receivedDays = ReceivedDays(input.FullName);
+        int decrypted = 0, already = 0, failed = 0, notForThisIdentity = 0;
         try
         {
             // Plaintext lives here: only the reviewer's account may list or read it.
@@ -59,11 +60,15 @@ static class DecryptCommand
                     var sha256 = HashFile(envelope);
                     if (known.TryGetValue(sha256, out var existing))
                     {
+                        // Decrypted by an earlier release, before records kept the received day: it is kept now.
+                        var existingFolder = Path.Combine(outputFolder, existing);
+                        if (DecryptionRecord.Load(existingFolder) is { Received: null } record && receivedDays.TryGetValue(Path.GetFileName(envelope), out var day))
+                            (record with { Received = day }).Save(existingFolder, replace: true);
                         Console.Out.WriteLine($"{shown}: already decrypted in {VisibleText.Escape(existing)}");
                         already++;
                         continue;
                     }
-                    var (folder, opened) = Decrypt(envelope, sha256, outputFolder, identities, labels);
+                    var (folder, opened) = Decrypt(envelope, sha256, receivedDays.GetValueOrDefault(Path.GetFileName(envelope)), outputFolder, identities, labels);
                     known[sha256] = folder;
                     decrypted++;
                     var warnings = opened.Warnings.Count == 0 ? "" : $", {opened.Warnings.Count} warning(s): see report.txt";
@@ -73,6 +78,8 @@ static class DecryptCommand
                 {
                     // Whatever one file does, the others are still decrypted.
                     failed++;
+                    if (e is AgeException { Failure: AgeFailure.NoIdentityMatched })
+                        notForThisIdentity++;
                     var failure = Failure(e);
                     Console.Error.WriteLine($"review: {shown}: skipped: {VisibleText.Escape(failure.Message)}");
                     foreach (var hint in failure.Hints)
@@ -81,7 +88,7 @@ static class DecryptCommand
             }
             try
             {
-                ReportIndex.Write(outputFolder, labels);
+                ReportIndex.Write(outputFolder, labels, receivedDays);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -96,13 +103,43 @@ static class DecryptCommand
 
         Console.Out.WriteLine($"{decrypted} decrypted, {already} already there, {failed} failed; index: {Path.Combine(output.FullName, "index.html")}");
         if (failed > 0)
-            return ToolRunner.Fail("review", $"{failed} of {envelopes.Count} files could not be decrypted", ["the other reports were decrypted; the reasons are above"]);
+            return ToolRunner.Fail("review", $"{failed} of {envelopes.Count} files could not be decrypted", FailureHints(decrypted, already, failed, notForThisIdentity));
         return 0;
+    }
+
+    /// <summary>Hints that say what actually happened: "the others were decrypted" only when there were others.</summary>
+    static List<string> FailureHints(int decrypted, int already, int failed, int notForThisIdentity)
+    {
+        var hints = new List<string>();
+        if (decrypted + already == 0)
+            hints.Add("no report was decrypted; the reason for each file is above");
+        else
+            hints.Add($"the other {decrypted + already} were decrypted ({decrypted} now, {already} before); the reason for each failure is above");
+        if (notForThisIdentity == failed && decrypted + already == 0)
+            hints.Add("none of them was sealed to this identity: check that --identity is your own NAME.identity, and that these reports came to your organisation");
+        else if (notForThisIdentity > 0)
+            hints.Add($"{notForThisIdentity} were sealed to other reviewers only (a roster version you are not in): another reviewer of your team can read them");
+        return hints;
+    }
+
+    /// <summary>The day the server received each envelope, from fetch's manifest.json in the input folder, by file
+    /// name. Files carried in by hand have none; a damaged manifest costs the days, not the decryption.</summary>
+    static IReadOnlyDictionary<string, string> ReceivedDays(string inputFolder)
+    {
+        try
+        {
+            return Manifest.Load(inputFolder).ReceivedDays();
+        }
+        catch (ToolException e)
+        {
+            Console.Error.WriteLine($"review: warning: {VisibleText.Escape(e.Message)}; the index shows no received day for new reports");
+            return new Dictionary<string, string>();
+        }
     }
 
     /// <summary>Decrypts into a hidden folder first and renames it when complete, so that a failure (wrong key,
     /// damaged file, bad bundle) leaves no half-written report behind.</summary>
-    static (string Folder, OpenedBundle Opened) Decrypt(string envelope, string sha256, string outputFolder, IReadOnlyList<IIdentity> identities, Labels labels)
+    static (string Folder, OpenedBundle Opened) Decrypt(string envelope, string sha256, string? received, string outputFolder, IReadOnlyList<IIdentity> identities, Labels labels)
     {
         var partial = Path.Combine(outputFolder, ".partial-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
         CreatePrivateDirectory(partial);
@@ -118,7 +155,7 @@ static class DecryptCommand
             var folder = FreeFolderName(outputFolder, Path.GetFileNameWithoutExtension(envelope));
             AtomicFile.Write(Path.Combine(partial, "report.json"), opened.Document.ToJson(indented: true));
             AtomicFile.Write(Path.Combine(partial, "report.txt"), Encoding.UTF8.GetBytes(ReportText.Render(folder, opened, labels)));
-            new DecryptionRecord(Path.GetFileName(envelope), sha256, opened.Warnings).Save(partial);
+            new DecryptionRecord(Path.GetFileName(envelope), sha256, opened.Warnings, received).Save(partial);
             Directory.Move(partial, Path.Combine(outputFolder, folder));
             return (folder, opened);
         }
@@ -137,7 +174,7 @@ static class DecryptCommand
         for (var attempt = 1; ; attempt++)
         {
             var candidate = AttachmentName.Numbered(safe, attempt);
-            if (candidate is not ("index.csv" or "index.html") && !Path.Exists(Path.Combine(outputFolder, candidate)))
+            if (!ReportIndex.ReservedNames.Contains(candidate) && !Path.Exists(Path.Combine(outputFolder, candidate)))
                 return candidate;
         }
     }

@@ -4,7 +4,10 @@ using System.Text.Json;
 using Reporting.Cli;
 using Reporting.Cli.Network;
 using Reporting.Format.Age;
+using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
+using Reporting.Format.Rosters;
+using Reporting.Review.Fetching;
 
 namespace Reporting.Review.Commands;
 
@@ -24,11 +27,13 @@ static class FetchCommand
     {
         var options = new ReviewerOptions();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for <id>.age files and manifest.json", Required = true };
-        var delete = new Option<bool>("--delete") { Description = "Delete each report from the server once its download is verified" };
+        var delete = new Option<bool>("--delete") { Description = "Delete from the server each report sealed to you (a roster version that lists you), once its download is verified; the others stay for the reviewers they were sealed to" };
+        var orgKey = new Option<string?>("--org-key") { Description = "The organisation's public key (reportorg1…) the rosters --delete relies on must be signed by; without it, the key the first roster fetched names is kept and held to" };
         var command = new Command("fetch", "Download new reports (ciphertext only) from the server");
         options.AddTo(command);
         command.Options.Add(output);
         command.Options.Add(delete);
+        command.Options.Add(orgKey);
         command.SetAction(async (result, cancel) =>
         {
             var (server, proxy) = options.Addresses(result);
@@ -36,18 +41,27 @@ static class FetchCommand
             using var http = ServerConnection.Create(server, proxy);
             using var key = options.ReadAccessKey(result);
             var folder = result.GetValue(output)!;
+            var pinned = result.GetValue(orgKey) is { } given ? ParseOrganisation(given) : null;
             folder.Create();
+            var history = result.GetValue(delete) ? RosterHistory.Open(folder.FullName, pinned) : null;
             var summary = await ServerConnection.Network(server, () =>
-                Fetch(http, key, folder.FullName, result.GetValue(delete), cancel));
-            Console.Error.WriteLine($"review: {summary.New} new, {summary.AlreadyHere} already here, {summary.Deleted} deleted from the server");
+                Fetch(http, key, folder.FullName, history, cancel));
+            var kept = history is null ? "" : $", {summary.KeptForOthers} kept there for other reviewers";
+            Console.Error.WriteLine($"review: {summary.New} new, {summary.AlreadyHere} already here, {summary.Deleted} deleted from the server{kept}");
             return 0;
         });
         return command;
     }
 
-    sealed record Summary(int New, int AlreadyHere, int Deleted);
+    sealed record Summary(int New, int AlreadyHere, int Deleted, int KeptForOthers);
 
-    static async Task<Summary> Fetch(HttpClient http, Reporting.Format.Keys.SigningKey key, string folder, bool delete, CancellationToken cancel)
+    static PublicSigningKey ParseOrganisation(string given) =>
+        PublicSigningKey.TryParse(given.Trim(), out var key) && key!.Kind == SigningKeyKind.Organisation
+            ? key
+            : throw new ToolException("--org-key is not an organisation key", "give the organisation's public key, reportorg1…, as the organisation published it");
+
+    /// <param name="history">Given with --delete: the rosters that tell whether a report was sealed to this reviewer.</param>
+    static async Task<Summary> Fetch(HttpClient http, SigningKey key, string folder, RosterHistory? history, CancellationToken cancel)
     {
         using var listResponse = await http.SendSignedAsync(key, HttpMethod.Get, Routes.Reports, null, cancel);
         ServerConnection.EnsureAccepted(listResponse, "list reports");
@@ -66,7 +80,8 @@ static class FetchCommand
             throw new ToolException("the server's report list is not what a reporting server sends", "check the --server address");
 
         var manifest = Manifest.Load(folder);
-        int fresh = 0, already = 0, deleted = 0;
+        var sealedToMe = new Dictionary<int, bool>();
+        int fresh = 0, already = 0, deleted = 0, kept = 0;
         foreach (var report in list.Reports)
         {
             if (report.Size is < 0 or > MaxReportBytes)
@@ -87,18 +102,49 @@ static class FetchCommand
                 Console.Error.WriteLine($"review: fetched {report.Id} ({report.Size} bytes)");
             }
 
-            // Delete only what is verifiably on disk: the file re-read and hashed matches what was downloaded.
-            if (delete && manifest.Verify(report.Id, path))
+            // Delete only what is verifiably on disk (the file re-read and hashed matches what was downloaded), and only
+            // what this reviewer can open: a report sealed to a roster version that does not list them is kept on the
+            // server for the reviewers it does list, who may not have fetched it yet.
+            if (history is null || !manifest.Verify(report.Id, path))
+                continue;
+            if (!sealedToMe.TryGetValue(report.RosterVersion, out var mine))
+            {
+                mine = sealedToMe[report.RosterVersion] = await IsSealedTo(key, report.RosterVersion, history, http, cancel);
+                if (!mine)
+                    Console.Error.WriteLine($"review: roster version {report.RosterVersion} does not list you (or the server no longer has it): its reports stay on the server for the reviewers it lists");
+            }
+            if (!mine)
+            {
+                kept++;
+            }
+            else
             {
                 using var response = await http.SendSignedAsync(key, HttpMethod.Delete, Routes.Report(report.Id), null, cancel);
                 ServerConnection.EnsureAccepted(response, $"delete report {report.Id}");
                 deleted++;
             }
         }
-        return new Summary(fresh, already, deleted);
+        return new Summary(fresh, already, deleted, kept);
     }
 
-    static async Task<ManifestEntry> Download(HttpClient http, Reporting.Format.Keys.SigningKey key, ListedReport report, string folder, string path, CancellationToken cancel)
+    /// <summary>True when the roster version a report was sealed to lists this reviewer's access key (and so, in the
+    /// same entry, the recipient the report was sealed to).</summary>
+    static async Task<bool> IsSealedTo(SigningKey key, int version, RosterHistory history, HttpClient http, CancellationToken cancel)
+    {
+        var me = key.PublicKey.ToString();
+        var roster = await history.GetAsync(version, async v =>
+        {
+            using var response = await http.GetAsync(Routes.Relative($"{Routes.Rosters}/{v}"), HttpCompletionOption.ResponseHeadersRead, cancel);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+                return null;
+            ServerConnection.EnsureAccepted(response, $"send roster version {v}");
+            return await ServerConnection.ReadBoundedAsync(response.Content, SignedRoster.MaxFileBytes, cancel)
+                ?? throw new ToolException($"the server's roster version {v} is too large", "the server may be compromised: stop and tell your team");
+        });
+        return roster is not null && roster.Reviewers.Any(r => r.AccessKey == me);
+    }
+
+    static async Task<ManifestEntry> Download(HttpClient http, SigningKey key, ListedReport report, string folder, string path, CancellationToken cancel)
     {
         var partial = Path.Combine(folder, "." + report.Id + ".part");
         try

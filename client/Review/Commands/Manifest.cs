@@ -39,6 +39,9 @@ sealed class Manifest
         }
     }
 
+    /// <summary>The day the server received each report, by its file name (<c>ID.age</c>).</summary>
+    public IReadOnlyDictionary<string, string> ReceivedDays() => entries.Values.ToDictionary(e => e.Id + ".age", e => e.Day, StringComparer.Ordinal);
+
     public void Add(ManifestEntry entry) => entries[entry.Id] = entry;
 
     /// <summary>True when the file at <paramref name="path"/> is the one the manifest describes, byte for byte.</summary>

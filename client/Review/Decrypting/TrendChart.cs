@@ -24,11 +24,11 @@ static class TrendChart
         // A category we do not know (a crafted report) is counted as "other" here; the tables show it as written.
         static string Bucket(string category) => ReportDocument.Categories.Contains(category) ? category : "other";
         var unknown = labels["UnknownMonth"];
-        var months = reports.Select(r => ReportIndex.Month(r.Document.When)).Distinct()
+        var months = reports.Select(r => r.Month).Distinct()
             .OrderBy(m => m is null).ThenBy(m => m, StringComparer.Ordinal).ToList();
-        var counts = reports.GroupBy(r => (Month: ReportIndex.Month(r.Document.When), Category: Bucket(r.Document.Category)))
+        var counts = reports.GroupBy(r => (Month: r.Month, Category: Bucket(r.Document.Category)))
             .ToDictionary(g => g.Key, g => g.Count());
-        var highest = Math.Max(1, months.Select(m => reports.Count(r => ReportIndex.Month(r.Document.When) == m)).DefaultIfEmpty(0).Max());
+        var highest = Math.Max(1, months.Select(m => reports.Count(r => r.Month == m)).DefaultIfEmpty(0).Max());
 
         var plotWidth = Math.Max(1, months.Count) * (BarWidth + Gap) + Gap;
         var width = Left + plotWidth + LegendWidth;

@@ -11,57 +11,27 @@ namespace Reporting.Client.Tests.Decrypt;
 /// honest seeds beside crafted bundles and broken files (D11, D12).</summary>
 public sealed class DecryptCommandTests : IDisposable
 {
-    const string Passphrase = "correct horse battery staple";
-    readonly TempFolder work = new();
-    readonly X25519Identity identity = X25519Identity.Generate();
-    readonly string identityFile;
-    readonly string passphraseFile;
+    readonly OfflineMachine machine = new();
+    readonly TempFolder work;
+    readonly X25519Identity identity;
     readonly string inbox;
     readonly string output;
 
     public DecryptCommandTests()
     {
-        passphraseFile = work.Write("passphrase", Passphrase + "\n");
-        identityFile = work["reviewer.identity"];
-        var identityText = $"# created: 2026-11-27\n# public key: {identity.Recipient}\n{identity.Export()}\n";
-        // A low scrypt work factor keeps the test fast; the format is the same as review keygen writes.
-        File.WriteAllBytes(identityFile, Seal(Encoding.UTF8.GetBytes(identityText), new ScryptRecipient(Encoding.UTF8.GetBytes(Passphrase), workFactor: 10)));
-        inbox = work["inbox"];
-        output = work["reports"];
-        Directory.CreateDirectory(inbox);
+        (work, identity, inbox, output) = (machine.Work, machine.Identity, machine.Inbox, machine.Output);
         work.Write("canary.txt", "untouched");
     }
 
-    public void Dispose()
-    {
-        identity.Dispose();
-        work.Dispose();
-    }
+    public void Dispose() => machine.Dispose();
 
-    static byte[] Seal(byte[] plaintext, IRecipient recipient)
-    {
-        using var sealedBytes = new MemoryStream();
-        using (var sealing = AgeFile.Seal(sealedBytes, [recipient], leaveOpen: true))
-            sealing.Write(plaintext);
-        return sealedBytes.ToArray();
-    }
+    static byte[] Seal(byte[] plaintext, IRecipient recipient) => OfflineMachine.Seal(plaintext, recipient);
 
-    byte[] SealBundle(ReportDocument document, params AttachmentSource[] attachments)
-    {
-        using var bundle = new MemoryStream();
-        ReportBundle.Write(bundle, document, attachments);
-        return Seal(bundle.ToArray(), identity.Recipient);
-    }
+    byte[] SealBundle(ReportDocument document, params AttachmentSource[] attachments) => machine.SealBundle(document, attachments);
 
-    void PutSeeds()
-    {
-        foreach (var seed in SeedReports.All)
-            File.WriteAllBytes(Path.Combine(inbox, "seed-" + seed.File[..2] + ".age"),
-                SealBundle(SeedReports.Document(seed), new AttachmentSource("note.txt", "text/plain", false, () => new MemoryStream("a note"u8.ToArray()))));
-    }
+    void PutSeeds() => machine.PutSeeds();
 
-    ToolResult Decrypt(params string[] extra) =>
-        Tool.Review(["decrypt", "--identity", identityFile, "--passphrase-file", passphraseFile, "--in", inbox, "--out", output, .. extra]);
+    ToolResult Decrypt(params string[] extra) => machine.Decrypt(extra);
 
     const string Hostile = "<script>alert(1)</script>\u001b[2J\u001b]0;owned\u0007\u202Eevil";
 
@@ -142,7 +112,7 @@ public sealed class DecryptCommandTests : IDisposable
         Assert.Equal(["canary.txt", "passphrase", "reviewer.identity"], EverythingOutsideOutput());
         Assert.Equal("untouched", File.ReadAllText(work["canary.txt"]));
         Assert.Equal(
-            ["_[31mevil_", "hostile", "index.csv", "index.html", "seed-01", "seed-02", "seed-03", "seed-04", "seed-05", "seed-06"],
+            ["_[31mevil_", "hostile", "index.csv", "index.html", "index.jsonl", "seed-01", "seed-02", "seed-03", "seed-04", "seed-05", "seed-06"],
             Directory.GetFileSystemEntries(output).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal));
     }
 
@@ -166,18 +136,75 @@ public sealed class DecryptCommandTests : IDisposable
         Assert.Contains("<title>2023-01 · arrest: 1</title>", html);  // seed 03
         Assert.Contains("<title>2023-01 · needs help: 1</title>", html); // seed 02
 
-        var csv = File.ReadAllLines(Path.Combine(output, "index.csv"));
-        Assert.Equal(8, csv.Length);
-        var hostileRow = Assert.Single(csv, l => l.StartsWith("\"hostile\"", StringComparison.Ordinal));
-        Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\",", hostileRow);
-        Assert.DoesNotContain('\u001b', string.Join('\n', csv));
+        var page = File.ReadAllText(Path.Combine(output, "hostile", "report.html"));
+        Assert.Contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">", page);
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain('\u001b', page);
+        Assert.Contains("<a href=\"../index.html\">", page);
+
+        var csvText = File.ReadAllText(Path.Combine(output, "index.csv"));
+        Assert.Contains(",\"'=HYPERLINK(\"\"http://evil.example\"\")\",", csvText);
+        Assert.DoesNotContain('\u001b', csvText);
+        var (_, rows) = CsvFile.Read(Path.Combine(output, "index.csv"));
+        Assert.Equal(7, rows.Count);
+        var hostileRow = Assert.Single(rows, r => r["id"] == "hostile");
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\")", hostileRow["when_as_written"]);
+        Assert.StartsWith("<script>alert(1)</script>\\u{1B}[2J", hostileRow["text"]);
+        Assert.Contains("\n<img src=x onerror=alert(1)>", hostileRow["text"]);
+    }
+
+    /// <summary>The index as a browser parses and draws it: the demo's reports first, then with a hostile report
+    /// added. Set REVIEW_INDEX_SCREENSHOTS to a folder to keep both screenshots (index-seeds.png, index-hostile.png).</summary>
+    [Fact]
+    public void Index_RenderedByChromium_ShowsHostileInputAsText_AndCreatesNoElementFromIt()
+    {
+        PutSeeds();
+        machine.WriteManifest(new DateOnly(2023, 3, 1));
+        Assert.Equal(0, Decrypt("--language", "en").ExitCode);
+        var index = Path.Combine(output, "index.html");
+        var seedsPng = work["index-seeds.png"];
+        Chromium.Screenshot(index, seedsPng);
+
+        File.WriteAllBytes(Path.Combine(inbox, "hostile.age"), Seal(HostileBundle(), identity.Recipient));
+        Assert.Equal(0, Decrypt("--language", "en").ExitCode);
+        var dom = Chromium.DumpDom(index);
+        var hostilePng = work["index-hostile.png"];
+        Chromium.Screenshot(index, hostilePng);
+
+        // What Chromium built: the source's markup is text in it, never an element.
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", dom);
+        Assert.Contains("&lt;script&gt;alert('category')&lt;/script&gt;", dom);
+        Assert.DoesNotContain("<script", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", dom, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\\u{202E}evil", dom);
+        Assert.Contains("<a href=\"hostile/report.html\">hostile</a>", dom);
+        // Received days come from fetch's manifest; the file carried in by hand after it has none.
+        Assert.Contains("<tr><td>2023-03-06</td><td class=\"n\">1</td></tr>", dom);
+        Assert.Contains("<tr><td>not known (carried in by hand)</td><td class=\"n\">1</td></tr>", dom);
+        var reportDom = Chromium.DumpDom(Path.Combine(output, "hostile", "report.html"));
+        Assert.DoesNotContain("<script", reportDom, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", reportDom, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<a href=\"../index.html\">", reportDom);
+        foreach (var png in new[] { seedsPng, hostilePng })
+        {
+            var bytes = File.ReadAllBytes(png);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], bytes[..4]);
+            Assert.True(bytes.Length > 20_000, $"{png} is {bytes.Length} bytes: a blank page?");
+        }
+        if (Environment.GetEnvironmentVariable("REVIEW_INDEX_SCREENSHOTS") is { Length: > 0 } keep)
+        {
+            Directory.CreateDirectory(keep);
+            File.Copy(seedsPng, Path.Combine(keep, "index-seeds.png"), overwrite: true);
+            File.Copy(hostilePng, Path.Combine(keep, "index-hostile.png"), overwrite: true);
+        }
     }
 
     [Fact]
     public void Decrypt_WrongPassphrase_SaysSo_AndWritesNothing()
     {
         PutSeeds();
-        File.WriteAllText(passphraseFile, "not the passphrase\n");
+        File.WriteAllText(machine.PassphraseFile, "not the passphrase\n");
 
         var result = Decrypt();
 
