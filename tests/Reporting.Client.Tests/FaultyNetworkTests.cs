@@ -19,7 +19,7 @@ public sealed class FaultyNetworkTests(Xunit.Abstractions.ITestOutputHelper outp
         // Reports of about 25 KB; faults toward the server strike anywhere in a connection's first 30 000 bytes,
         // so mostly in the middle of an upload. A stall outlasts the client's timeout: to the client it is a drop.
         using var proxy = new FlakyProxy(server.Url, seed: 20261203, faultRate: 0.5, maxFaults: sources * perSource * 2,
-            stall: TimeSpan.FromSeconds(6), kinds: FlakyProxy.All, requestBytes: 30_000) { Faulty = false };
+            stall: TimeSpan.FromSeconds(6), kinds: FlakyProxy.All, requestBytes: 30_000, cover: true) { Faulty = false };
         using var fleet = new Fleet(server, sources, proxy.Url, "--timeout", "2", "--attempts", "6");
         proxy.Faulty = true;
 

@@ -26,6 +26,7 @@ public sealed class FlakyProxy : IDisposable
     readonly TimeSpan stall;
     readonly Fault[] kinds;
     readonly int requestBytes;
+    readonly bool cover;
     readonly TimeSpan delay = TimeSpan.FromMilliseconds(150);
     readonly CancellationTokenSource stop = new();
     readonly Lock gate = new();
@@ -40,9 +41,13 @@ public sealed class FlakyProxy : IDisposable
     /// <param name="kinds">The faults to choose from (<see cref="Cuts"/> unless told).</param>
     /// <param name="requestBytes">A fault toward the server strikes within this many bytes of the connection: make it
     /// larger than the envelopes to strike in the middle of uploads.</param>
+    /// <param name="cover">Until each has happened, the faults planned are the ones a test of the whole line must see:
+    /// every kind, an upload cut past its first 4 KiB, and an answer to a second request (an upload's) cut. A plan can
+    /// miss (a connection that carries one short request), so chance alone might not bring them all.</param>
     public FlakyProxy(Uri upstream, int seed, double faultRate = 0.5, int maxFaults = 12, TimeSpan? stall = null, int listenPort = 0,
-        Fault[]? kinds = null, int requestBytes = 3000)
+        Fault[]? kinds = null, int requestBytes = 3000, bool cover = false)
     {
+        this.cover = cover;
         this.kinds = kinds ?? Cuts;
         this.requestBytes = requestBytes;
         listener = new TcpListener(IPAddress.Loopback, listenPort);
@@ -98,8 +103,23 @@ public sealed class FlakyProxy : IDisposable
             // reach the server whole and only their answer is lost.
             // The answer to cut is the first or second on the connection (a challenge, then an upload).
             var towardServer = random.Next(2) == 0;
-            return (kind, towardServer, random.Next(0, towardServer ? requestBytes : 300), random.Next(1, 3));
+            var plan = (Kind: kind, Upstream: towardServer, AfterBytes: random.Next(0, towardServer ? requestBytes : 300), OnAnswer: random.Next(1, 3));
+            return cover ? Covering(plan) : plan;
         }
+    }
+
+    /// <summary>The plan changed to one of the faults not seen yet (<c>cover</c>); under the lock.</summary>
+    (Fault Kind, bool Upstream, int AfterBytes, int OnAnswer) Covering((Fault Kind, bool Upstream, int AfterBytes, int OnAnswer) plan)
+    {
+        if (kinds.FirstOrDefault(k => !inflicted.Any(f => f.Kind == k), plan.Kind) is var unseen && unseen != plan.Kind)
+            return plan with { Kind = unseen };
+        if (plan.Kind == Fault.Delay)
+            return plan;
+        if (!inflicted.Any(f => !f.TowardServer && f.Request == 2 && f.Kind != Fault.Delay))
+            return plan with { Upstream = false, AfterBytes = random.Next(0, 300), OnAnswer = 2 };
+        if (requestBytes > 4097 && !inflicted.Any(f => f.TowardServer && f.Kind != Fault.Delay && f.At > 4096))
+            return plan with { Upstream = true, AfterBytes = random.Next(4097, requestBytes) };
+        return plan;
     }
 
     async Task Relay(TcpClient client, (Fault Kind, bool Upstream, int AfterBytes, int OnAnswer)? plan)
