@@ -49,7 +49,7 @@ public sealed class RosterFreshnessTests : IDisposable
 
         _world.Clock.Advance(TimeSpan.FromDays(1));
         var renewed = State(roster, days: 7);
-        await WaitForLogAsync(server, "is now served");
+        await server.WaitForLogAsync("is now served");
 
         Assert.Equal(renewed.FileBytes, await server.Client.GetByteArrayAsync(Routes.RosterFreshness));
     }
@@ -65,14 +65,14 @@ public sealed class RosterFreshnessTests : IDisposable
 
         // Four days on, three are left: past half its life, so renewals have failed three days running.
         _world.Clock.Advance(TimeSpan.FromDays(4));
-        await WaitForLogAsync(server, $"lapses on {lapses}, in 3 days");
+        await server.WaitForLogAsync($"lapses on {lapses}, in 3 days");
         var warning = Assert.Single(server.Logs.Lines, line => !line.StartsWith("Information", StringComparison.Ordinal) && line.Contains("lapses on"));
         Assert.StartsWith("Warning", warning);
         Assert.Contains("review org fresh", warning);
         Assert.Contains(FreshnessFile, warning);
 
         _world.Clock.Advance(TimeSpan.FromDays(3));
-        await WaitForLogAsync(server, $"lapsed on {lapses}");
+        await server.WaitForLogAsync($"lapsed on {lapses}");
         var error = Assert.Single(server.Logs.Lines, line => !line.StartsWith("Information", StringComparison.Ordinal) && line.Contains("lapsed on"));
         Assert.StartsWith("Error", error);
         Assert.Contains("clients refuse to seal to it", error);
@@ -108,12 +108,5 @@ public sealed class RosterFreshnessTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, served.StatusCode);
         Assert.DoesNotContain("freshness", server.Logs.All, StringComparison.OrdinalIgnoreCase);
-    }
-
-    static async Task WaitForLogAsync(RunningServer server, string text)
-    {
-        for (var i = 0; i < 100 && !server.Logs.All.Contains(text, StringComparison.Ordinal); i++)
-            await Task.Delay(100);
-        Assert.Contains(text, server.Logs.All, StringComparison.Ordinal);
     }
 }
