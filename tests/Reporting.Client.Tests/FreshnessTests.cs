@@ -73,13 +73,16 @@ public sealed class FreshnessTests
     }
 
     [Fact]
-    public void OnceTheKeptStatementLapses_AndTheServerServesNoNewerOne_NothingIsSealed()
+    public void OnceTheKeptStatementLapses_AndTheServerServesNoNewerOne_NothingIsSealed_ButWhatWasSealedBeforeIsSent()
     {
         using var freshness = SigningKey.Generate(SigningKeyKind.Freshness);
         using var server = ServerFixture.Start();
         var roster = ServeFreshRoster(server, freshness, r => TestRoster.Fresh(r, freshness, days: 7));
         using var source = new SourceMachine();
         Assert.True(Init(source, server).ExitCode == 0);
+        // Sealed while the statement was current, then left queued: the server was out of reach this time.
+        var queued = Submit(source, "--proxy", $"http://127.0.0.1:{ServerProcess.FreePort()}", "--attempts", "1");
+        Assert.True(queued.ExitCode == 75, queued.ToString());
 
         // Two weeks on, as far as the statements go: the server (frozen) still has only an old one, and so has the source.
         var old = TestRoster.Fresh(roster, freshness, madeDaysAgo: 15, days: 14).FileBytes;
@@ -91,10 +94,14 @@ public sealed class FreshnessTests
 
         Assert.True(online.ExitCode == 1, online.ToString());
         Assert.Contains($"lapsed on {Today.AddDays(-1):yyyy-MM-dd}", online.Stderr);
-        Assert.False(Directory.Exists(Path.Combine(source.Home, "outbox")) && Directory.EnumerateFileSystemEntries(Path.Combine(source.Home, "outbox")).Any());
         Assert.True(offline.ExitCode == 1, offline.ToString());
         Assert.Contains("nobody has confirmed since", offline.Stderr);
         Assert.False(File.Exists(source.Files["carried.age"]));
+        // Nothing is sealed by send: the report sealed before goes, its receipt checked by the roster kept.
+        var sent = source.Report("send", "--pause", "0");
+        Assert.True(sent.ExitCode == 0, sent.ToString());
+        Assert.NotNull(SourceMachine.IdOf(sent));
+        Assert.Contains("nobody has confirmed since", sent.Stderr);
     }
 
     [Fact]

@@ -58,11 +58,11 @@ static class RosterStore
             AtomicFile.Write(path, bytes, replace: true);
     }
 
-    public static SignedRoster LoadStored(ReportHome home, ReportConfig config)
+    static SignedRoster LoadStored(ReportHome home, ReportConfig config, bool sealing)
     {
         if (!File.Exists(home.RosterPath))
             throw new ToolException(UiText.Get("NoRoster"), UiText.Get("HintRunInit"));
-        return Verify(QuietRead.AllBytes(home.RosterPath), File.Exists(home.FreshnessPath) ? QuietRead.AllBytes(home.FreshnessPath) : null, config);
+        return Verify(QuietRead.AllBytes(home.RosterPath), File.Exists(home.FreshnessPath) ? QuietRead.AllBytes(home.FreshnessPath) : null, config, rosterOnly: !sealing);
     }
 
     /// <summary>The roster, and its freshness statement when it lists a freshness key (<paramref name="freshness"/>
@@ -91,8 +91,10 @@ static class RosterStore
     }
 
     /// <summary>The roster to seal to, and to check receipts by: fetched afresh when there is a channel; when
-    /// there is none, or fetching fails, the one kept from before, which was verified just the same.</summary>
-    public static SignedRoster Current(ReportHome home, ReportConfig config, Channel? channel, DeliveryPolicy policy)
+    /// there is none, or fetching fails, the one kept from before, which was verified just the same. Only to check
+    /// receipts (<paramref name="sealing"/> false: nothing is sealed to it) a kept roster whose freshness statement
+    /// has lapsed still serves, so reports sealed while it was current are not stranded in the outbox.</summary>
+    public static SignedRoster Current(ReportHome home, ReportConfig config, Channel? channel, DeliveryPolicy policy, bool sealing = true)
     {
         if (channel is not null)
         {
@@ -105,7 +107,7 @@ static class RosterStore
                 Console.Error.WriteLine($"report: {UiText.Format("RosterNotRefreshed", e.Message)}");
             }
         }
-        return LoadStored(home, config);
+        return LoadStored(home, config, sealing);
     }
 
     /// <summary>Fetches the roster from the server, and its freshness statement over the same connection when the
