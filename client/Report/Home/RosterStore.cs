@@ -116,22 +116,23 @@ static class RosterStore
     {
         using var client = channel.CreateClient();
         var pipeline = policy.Build(MaxRosterBytes, policy.Breaker(), problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
+        byte[] bytes;
+        byte[]? freshness;
         try
         {
-            var bytes = Download(client, pipeline, Routes.Roster, MaxRosterBytes, cancellationToken)
+            bytes = Download(client, pipeline, Routes.Roster, MaxRosterBytes, cancellationToken)
                 ?? throw new ToolException(UiText.Format("RosterFetchFailed", "HTTP 404"), UiText.Get("HintCheckServer"));
             // Checked before the statement is asked for: a roster that lists no freshness key needs none (nor a request).
-            var roster = Verify(bytes, null, config, rosterOnly: true);
-            var freshness = roster.Roster.FreshnessKey is null
+            freshness = Verify(bytes, null, config, rosterOnly: true).Roster.FreshnessKey is null
                 ? null
                 : Download(client, pipeline, Routes.RosterFreshness, SignedFreshness.MaxFileBytes, cancellationToken);
-            return Accept(home, config, bytes, freshness, minimumVersion);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException or System.Net.Sockets.SocketException or Polly.CircuitBreaker.BrokenCircuitException)
         {
             throw new ToolException(UiText.Format("RosterFetchFailed", e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message),
                 channel.Proxy is null ? UiText.Get("HintCheckServer") : UiText.Get("HintCheckProxy"));
         }
+        return Accept(home, config, bytes, freshness, minimumVersion);
     }
 
     /// <summary>GETs <paramref name="route"/>'s body, to <paramref name="maxBytes"/>; null for a 404.</summary>

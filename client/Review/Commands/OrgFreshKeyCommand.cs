@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reporting.Format.Keys;
+using Reporting.Review.Keys;
 
 namespace Reporting.Review.Commands;
 
@@ -18,7 +19,7 @@ static class OrgFreshKeyCommand
         };
         command.SetAction(result =>
         {
-            using var key = OrgInitCommand.Make(result.GetValue(output)!, result.GetValue(passphraseFile), SigningKeyKind.Freshness, "the freshness key");
+            using var key = NewKeyFile.Write(result.GetValue(output)!, result.GetValue(passphraseFile), SigningKeyKind.Freshness, "the freshness key");
             Console.Out.WriteLine(key.PublicKey.ToString());
             Console.Error.WriteLine($"review: wrote {result.GetValue(output)}; keep it on a reviewer's machine, never on the server");
             Console.Error.WriteLine("review: list the public key above in the roster: review org sign … --freshness-key KEY");

@@ -16,7 +16,7 @@ static class OrgInitCommand
         var command = new Command("init", "Make the organisation key that signs rosters; prints its public key (reportorg1…)") { output, passphraseFile };
         command.SetAction(result =>
         {
-            using var key = Make(result.GetValue(output)!, result.GetValue(passphraseFile), SigningKeyKind.Organisation, "the organisation key");
+            using var key = NewKeyFile.Write(result.GetValue(output)!, result.GetValue(passphraseFile), SigningKeyKind.Organisation, "the organisation key");
             Console.Out.WriteLine(key.PublicKey.ToString());
             Console.Error.WriteLine($"review: wrote {result.GetValue(output)}; keep it offline, it signs every roster");
             Console.Error.WriteLine("review: publish the public key above: sources pin it with report init --org-key");
@@ -25,29 +25,5 @@ static class OrgInitCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>A new signing key of <paramref name="kind"/>, written to <paramref name="path"/> sealed with a new
-    /// passphrase (asked twice and judged, or read from a file). Never overwrites a key.</summary>
-    internal static SigningKey Make(string path, string? passphraseFile, SigningKeyKind kind, string what)
-    {
-        if (File.Exists(path) || Directory.Exists(path))
-            throw new ToolException($"{path} already exists", $"{what} is never overwritten: choose another --out");
-        var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {what}: ", confirm: true, NewPassphrase.For(what));
-        var key = SigningKey.Generate(kind);
-        try
-        {
-            KeyFile.WriteSigningKey(path, key, passphrase);
-            return key;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            key.Dispose();
-            throw new ToolException($"cannot write {path}: {e.Message}");
-        }
-        finally
-        {
-            Array.Clear(passphrase);
-        }
     }
 }
