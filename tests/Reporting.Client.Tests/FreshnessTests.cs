@@ -105,6 +105,25 @@ public sealed class FreshnessTests
     }
 
     [Fact]
+    public void AnOlderStatementServed_DoesNotReplaceTheNewerOneKept()
+    {
+        using var freshness = SigningKey.Generate(SigningKeyKind.Freshness);
+        using var server = ServerFixture.Start();
+        SignedFreshness? newer = null;
+        var roster = ServeFreshRoster(server, freshness, r => newer = TestRoster.Fresh(r, freshness, days: 7));
+        using var source = new SourceMachine();
+        Assert.True(Init(source, server).ExitCode == 0);
+
+        // A replay of last week's statement, still current for two more days: the source keeps the newer one.
+        File.WriteAllBytes(server.FreshnessFile, TestRoster.Fresh(roster, freshness, madeDaysAgo: 5, days: 7).FileBytes);
+        server.Restart();
+        var submitted = Submit(source);
+
+        Assert.True(submitted.ExitCode == 0, submitted.ToString());
+        Assert.Equal(newer!.FileBytes, File.ReadAllBytes(Path.Combine(source.Home, "roster.fresh")));
+    }
+
+    [Fact]
     public void AStatementForAnotherRostersBytes_IsRefused()
     {
         using var freshness = SigningKey.Generate(SigningKeyKind.Freshness);

@@ -121,6 +121,20 @@ public sealed class FreshnessTests : IDisposable
     }
 
     [Fact]
+    public void Newest_IsTheMostRecentlyMadeStatementThatVerifies_NeverAnOlderOneReplayed()
+    {
+        var roster = Roster();
+        var older = SignedFreshness.Sign(roster, freshness, Issued, 7).FileBytes;
+        var newer = SignedFreshness.Sign(roster, freshness, Issued.AddDays(2), 7).FileBytes;
+        var forAnother = SignedFreshness.Sign(Roster(version: 4), freshness, Issued.AddDays(5), 7).FileBytes;
+
+        Assert.Same(newer, SignedFreshness.Newest(roster, older, newer));
+        Assert.Same(newer, SignedFreshness.Newest(roster, newer, older));
+        Assert.Same(older, SignedFreshness.Newest(roster, forAnother, older));
+        Assert.Same(forAnother, SignedFreshness.Newest(roster, forAnother, null));
+    }
+
+    [Fact]
     public void Require_AsksNothingOfARosterListingNoFreshnessKey_AndAStatementOfOneThatDoes()
     {
         Assert.Null(SignedFreshness.Require(RosterListing(null), null, Issued.AddDays(40)));

@@ -28,6 +28,8 @@ static class RosterStore
     /// plain words why a roster is refused. <paramref name="minimumVersion"/>: the lowest an invite accepts.</summary>
     public static SignedRoster Accept(ReportHome home, ReportConfig config, byte[] bytes, byte[]? freshness, int minimumVersion = 0)
     {
+        var heldFreshness = File.Exists(home.FreshnessPath) ? QuietRead.AllBytes(home.FreshnessPath) : null;
+        freshness = Newest(bytes, config, freshness, heldFreshness);
         var roster = Verify(bytes, freshness, config);
         if (roster.Roster.Version < minimumVersion)
             throw new ToolException(UiText.Format("RosterBelowInvite", roster.Roster.Version, minimumVersion), UiText.Get("HintRosterTampered"));
@@ -47,9 +49,25 @@ static class RosterStore
         home.Create();
         WriteIfChanged(home.RosterPath, held, roster.FileBytes);
         if (roster.Roster.FreshnessKey is not null)
-            WriteIfChanged(home.FreshnessPath, File.Exists(home.FreshnessPath) ? QuietRead.AllBytes(home.FreshnessPath) : null, freshness!);
+            WriteIfChanged(home.FreshnessPath, heldFreshness, freshness!);
         home.SaveConfig(config with { RosterVersion = roster.Roster.Version });
         return roster;
+    }
+
+    /// <summary>The newer of the statement at hand and the one kept, for this roster (a statement kept for another
+    /// roster never verifies for this one, so the one at hand is then taken).</summary>
+    static byte[]? Newest(byte[] rosterBytes, ReportConfig config, byte[]? atHand, byte[]? kept)
+    {
+        if (kept is null)
+            return atHand;
+        try
+        {
+            return SignedFreshness.Newest(SignedRoster.Verify(rosterBytes, ParseOrganisation(config.Organisation), DateOnly.FromDateTime(DateTime.UtcNow), config.RosterVersion), atHand, kept);
+        }
+        catch (Exception e) when (e is RosterException or FormatException or System.Text.Json.JsonException or ArgumentException)
+        {
+            return atHand; // the roster itself is refused below, with the reason
+        }
     }
 
     static void WriteIfChanged(string path, byte[]? held, byte[] bytes)

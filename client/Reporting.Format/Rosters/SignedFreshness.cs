@@ -108,6 +108,33 @@ public sealed class SignedFreshness
         return verified;
     }
 
+    /// <summary>Of the statements at hand for <paramref name="roster"/> (one fetched, one kept), the most recently made
+    /// that verifies, so that a server replaying an older statement never makes a client forget a newer one (as TUF's
+    /// clients never go back to an older timestamp); the first when none verifies, so its failure is the one reported.</summary>
+    public static byte[]? Newest(SignedRoster roster, params byte[]?[] candidates)
+    {
+        if (roster.Roster.FreshnessKey is null)
+            return candidates.FirstOrDefault();
+        byte[]? newest = null;
+        var newestIssued = DateOnly.MinValue;
+        foreach (var candidate in candidates)
+        {
+            if (candidate is null)
+                continue;
+            try
+            {
+                var issued = Verify(candidate, roster).Statement.Issued;
+                if (newest is null || issued > newestIssued)
+                    (newest, newestIssued) = (candidate, issued);
+            }
+            catch (RosterException)
+            {
+                // not this one
+            }
+        }
+        return newest ?? candidates.FirstOrDefault();
+    }
+
     static string HashOf(byte[] rosterFile) => Convert.ToHexStringLower(SHA256.HashData(rosterFile));
 
     static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
