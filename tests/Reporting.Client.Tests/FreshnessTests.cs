@@ -67,6 +67,7 @@ public sealed class FreshnessTests
 
         Assert.True(init.ExitCode == 0, init.ToString());
         Assert.Equal(statement!.FileBytes, File.ReadAllBytes(Path.Combine(source.Home, "roster.fresh")));
+        Assert.Contains($"the reviewers confirmed on {Today.AddDays(-1):yyyy-MM-dd} that this list is current; without a newer confirmation it is not used from {Today.AddDays(6):yyyy-MM-dd}", init.Stderr);
         Assert.True(submitted.ExitCode == 0, submitted.ToString());
         Assert.NotNull(SourceMachine.IdOf(submitted));
         Assert.True(exported.ExitCode == 0, exported.ToString());

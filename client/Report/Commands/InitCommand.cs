@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Reporting.Cli;
 using Reporting.Format.Invites;
+using Reporting.Format.IO;
 using Reporting.Format.Keys;
+using Reporting.Format.Rosters;
 using Reporting.Report.Delivery;
 using Reporting.Report.Home;
 using Reporting.Report.Text;
@@ -54,6 +56,12 @@ static class InitCommand
             Console.Error.WriteLine($"report: {UiText.Format("InitDone", home.Root)}");
             Console.Error.WriteLine($"report: {UiText.Format("OrgFingerprint", Fingerprint.Of(organisation))}");
             Console.Error.WriteLine($"report: {UiText.Format("RosterAccepted", signed.Roster.Version, signed.Roster.Reviewers.Count, signed.Roster.Expires.ToString("yyyy-MM-dd"))}");
+            if (signed.Roster.FreshnessKey is not null)
+            {
+                // Accepted just now, so the statement kept is this roster's and current.
+                var statement = SignedFreshness.Verify(QuietRead.AllBytes(home.FreshnessPath), signed);
+                Console.Error.WriteLine($"report: {UiText.Format("RosterConfirmed", statement.Statement.Issued.ToString("yyyy-MM-dd"), statement.LapsesOn(signed.Roster).ToString("yyyy-MM-dd"))}");
+            }
             return 0;
         }));
         return command;
