@@ -27,6 +27,7 @@ mkdir -p "$demo"/{org,online,offline,source}
 # Demo passphrases live in files only so the script needs no typing; real users type them at a prompt.
 printf 'demo organisation passphrase\n' > "$demo/org/passphrase"
 printf 'demo reviewer passphrase\n' > "$demo/offline/passphrase"
+printf 'demo freshness passphrase\n' > "$demo/online/fresh-passphrase"
 
 step "Organisation key (offline): review org init"
 org=$("$review" org init --out "$demo/org/org.key" --passphrase-file "$demo/org/passphrase")
@@ -36,9 +37,17 @@ step "Reviewer keys: review keygen --name demo-reviewer"
 "$review" keygen --name demo-reviewer --out "$demo/offline" --passphrase-file "$demo/offline/passphrase"
 cp "$demo/offline/demo-reviewer.access" "$demo/online/"   # the access key lives on the online workstation
 
-step "Signed roster, version 1: review org sign"
+step "Freshness key (a reviewer's machine, never the server): review org fresh-key"
+fresh=$("$review" org fresh-key --out "$demo/online/fresh.key" --passphrase-file "$demo/online/fresh-passphrase")
+
+step "Signed roster, version 1, listing the freshness key: review org sign"
 "$review" org sign --org-key "$demo/org/org.key" --passphrase-file "$demo/org/passphrase" \
-  --entry "$demo/offline/demo-reviewer.entry.json" --version 1 --out "$demo/online/roster.json"
+  --entry "$demo/offline/demo-reviewer.entry.json" --version 1 --freshness-key "$fresh" --out "$demo/online/roster.json"
+
+step "Statement that roster 1 is current, for a week (renewed daily in real use): review org fresh"
+# Written beside roster.json, where the server looks for it (Reporting:FreshnessFile).
+"$review" org fresh --key "$demo/online/fresh.key" --passphrase-file "$demo/online/fresh-passphrase" --org-key "$org" \
+  --roster "$demo/online/roster.json" --days 7 --out "$demo/online/roster.fresh"
 
 step "Server on loopback with SQLite"
 # Port 0: the system picks a free port and the server's log names it, so a taken port never stops the demo.
@@ -55,7 +64,7 @@ done
 [ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null || { cat "$demo/server.log"; exit 1; }
 echo "listening on $url"
 
-step "Source: report init (pins the server and the organisation key, checks the roster)"
+step "Source: report init (pins the server and the organisation key, checks the roster and that it is current)"
 "$report" --home "$demo/source" init --server "$url" --org-key "$org" --language en
 
 step "Source: report submit (sample reports from seeds/, one in English with a codename, one in Korean without)"

@@ -12,6 +12,11 @@ public sealed record ReportingOptions
     /// <summary>The signed roster to serve (<c>review org sign … --out roster.json</c>).</summary>
     public string RosterFile { get; init; } = "";
 
+    /// <summary>The reviewers' statement that the roster is current (<c>review org fresh … --out roster.fresh</c>),
+    /// served beside it and looked at as often; empty: <c>roster.fresh</c> beside <see cref="RosterFile"/>. Only
+    /// the statement lives here, never the key that signs it.</summary>
+    public string FreshnessFile { get; init; } = "";
+
     /// <summary>The organisation's public key (<c>reportorg1…</c>) the roster must be signed by: pinned
     /// here so that a replaced roster file cannot slip in other reviewers.</summary>
     public string OrgKey { get; init; } = "";

@@ -50,8 +50,8 @@ public static class ServerApp
         builder.Services.AddSingleton<RosterBook>();
         builder.Services.AddSingleton<ReceiptKey>();
         builder.Services.AddHostedService<RosterWatcher>();
+        builder.Services.AddSingleton<RosterFreshness>();
         builder.Services.AddSingleton<RosterExpiry>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<RosterExpiry>());
         builder.Services.AddSingleton<PowTokens>();
         builder.Services.AddSingleton<SignerBuckets>();
         builder.Services.AddSingleton<SignedRequestCheck>();
@@ -138,6 +138,7 @@ public static class ServerApp
         await store.InitializeAsync(cancellationToken);
         await EnsureTokenKeyAsync(app.Services, store, cancellationToken);
         await app.Services.GetRequiredService<RosterBook>().LoadAsync(cancellationToken);
+        app.Services.GetRequiredService<RosterFreshness>().Refresh();
         app.Services.GetRequiredService<RosterExpiry>().Check();
         app.Services.GetRequiredService<ReceiptKey>().Load();
     }

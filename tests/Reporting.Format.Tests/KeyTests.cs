@@ -17,6 +17,8 @@ public sealed class KeyTests : IDisposable
     [Theory]
     [InlineData(SigningKeyKind.Organisation, "reportorg1", "REPORT-ORG-KEY-1")]
     [InlineData(SigningKeyKind.Access, "reportaccess1", "REPORT-ACCESS-KEY-1")]
+    [InlineData(SigningKeyKind.Receipt, "reportreceipt1", "REPORT-RECEIPT-KEY-1")]
+    [InlineData(SigningKeyKind.Freshness, "reportfresh1", "REPORT-FRESH-KEY-1")]
     public void Exported_ThenImported_IsTheSameKey(SigningKeyKind kind, string publicPrefix, string secretPrefix)
     {
         using var key = SigningKey.Generate(kind);

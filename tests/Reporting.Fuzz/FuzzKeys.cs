@@ -14,6 +14,11 @@ public static class FuzzKeys
 
     public static readonly SigningKey Organisation = SigningKey.FromSeed(SigningKeyKind.Organisation, Seed(1));
 
+    public static readonly SigningKey Freshness = SigningKey.FromSeed(SigningKeyKind.Freshness, Seed(2));
+
+    /// <summary><see cref="ValidRoster"/>'s reviewers in a roster that lists <see cref="Freshness"/>: what a freshness statement is checked against.</summary>
+    public static readonly SignedRoster FreshRoster = ValidRoster(Freshness.PublicKey.ToString());
+
     /// <summary>A roster file around <paramref name="payload"/>, signed as the organisation signs one.</summary>
     public static byte[] SignPayload(byte[] payload)
     {
@@ -22,7 +27,7 @@ public static class FuzzKeys
     }
 
     /// <summary>A valid roster of two reviewers, as <see cref="SignedRoster.Sign"/> writes it.</summary>
-    public static SignedRoster ValidRoster()
+    public static SignedRoster ValidRoster(string? freshnessKey = null)
     {
         RosterEntry Reviewer(string name, byte n)
         {
@@ -31,7 +36,7 @@ public static class FuzzKeys
             return new RosterEntry(name, identity.Recipient.ToString(), access.PublicKey.ToString());
         }
         var roster = new Roster(3, Today.AddDays(-1), Today.AddDays(90), Organisation.PublicKey.ToString(),
-            [Reviewer("alice", 10), Reviewer("bob", 20)]);
+            [Reviewer("alice", 10), Reviewer("bob", 20)], FreshnessKey: freshnessKey);
         return SignedRoster.Sign(roster, Organisation);
     }
 

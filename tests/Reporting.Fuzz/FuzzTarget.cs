@@ -33,6 +33,8 @@ public sealed record FuzzTarget(string Name, Type Documented, Action<byte[]> Par
         new("roster", typeof(RosterException), input => SignedRoster.Verify(input, FuzzKeys.Organisation.PublicKey, FuzzKeys.Today)),
         // The signed payload: signed here with the pinned key, so mutations reach the parser behind the signature.
         new("roster-payload", typeof(RosterException), input => SignedRoster.Verify(FuzzKeys.SignPayload(input), FuzzKeys.Organisation.PublicKey, FuzzKeys.Today)),
+        // A freshness statement as a server or a hostile network serves it, checked against the roster it names.
+        new("freshness", typeof(RosterException), input => SignedFreshness.Verify(input, FuzzKeys.FreshRoster)),
         // report.json from a decrypted bundle: written by whoever sealed it.
         new("report-json", typeof(InvalidDataException), input => ReportDocument.Parse(input)),
         // The whole decrypted bundle (tar and padding), attachments written to a scratch folder.

@@ -24,6 +24,7 @@ public static class Seeds
         var roster = FuzzKeys.ValidRoster();
         yield return ("roster", "roster.json", roster.FileBytes);
         yield return ("roster-payload", "payload.json", Payload(roster.FileBytes));
+        yield return ("freshness", "roster.fresh", Format.Rosters.SignedFreshness.Sign(FuzzKeys.FreshRoster, FuzzKeys.Freshness, FuzzKeys.Today, 7).FileBytes);
 
         yield return ("report-json", "full.json", Document(withReply: true).ToJson());
         yield return ("report-json", "minimal.json", Document(withReply: false).ToJson());

@@ -2,7 +2,7 @@
 # Fuzzes one parser of Reporting.Format with afl-fuzz for a bounded time, then prints what it did.
 #   tests/Reporting.Fuzz/fuzz.sh TARGET SECONDS
 #   FUZZ_EXECS=10000000 tests/Reporting.Fuzz/fuzz.sh TARGET SECONDS   # stops at that many executions, or SECONDS
-# Targets: header armor roster roster-payload report-json bundle.
+# Targets: header armor roster roster-payload freshness report-json bundle.
 # Work (published build, findings) goes to $FUZZ_WORK (default /tmp/reporting-fuzz); the seed corpus is
 # corpus/TARGET/. A crash is printed with the exception it raised; copy the input into corpus/TARGET/
 # so FuzzCorpusTests replays it from then on, and fix the parser. FUZZ_SAVE=1 copies the inputs afl-fuzz

@@ -36,6 +36,15 @@ public sealed class RunningServer : ServerClient, IAsyncDisposable
         return new RunningServer(app, logs, world);
     }
 
+    /// <summary>Waits up to ten seconds for <paramref name="text"/> to appear in the log (a background job's line), then
+    /// asserts that it did.</summary>
+    public async Task WaitForLogAsync(string text)
+    {
+        for (var i = 0; i < 100 && !Logs.All.Contains(text, StringComparison.Ordinal); i++)
+            await Task.Delay(100);
+        Xunit.Assert.Contains(text, Logs.All, StringComparison.Ordinal);
+    }
+
     /// <summary>Stops the server and closes the client.</summary>
     public async ValueTask DisposeAsync()
     {

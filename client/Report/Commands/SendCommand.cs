@@ -43,12 +43,13 @@ static class SendCommand
             var most = result.GetValue(pause);
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
-            // The roster says whose receipts to believe: the current one, else the one kept from before. Not
+            // The roster says whose receipts to believe: the current one, else the one kept from before (even if its
+            // freshness lapsed since: these envelopes were sealed while it was current, and nothing is sealed here). Not
             // fetched when nothing will be offered (every entry refused for its roster): no connection for nothing.
             var courier = entries.All(e => e.RosterRefused)
                 ? null
                 : new Courier(channel, outbox, CommonOptions.Policy(result),
-                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster, result.GetValue(CommonOptions.ReceiptFile)));
+                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result), sealing: false).Roster, result.GetValue(CommonOptions.ReceiptFile)));
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)

@@ -14,6 +14,8 @@ sealed class ReportHome
     public string Root { get; }
     public string ConfigPath => Path.Combine(Root, "config.json");
     public string RosterPath => Path.Combine(Root, "roster.json");
+    /// <summary>The reviewers' statement that the roster is current, when the roster asks for one.</summary>
+    public string FreshnessPath => Path.Combine(Root, "roster.fresh");
     public string OutboxDirectory => Path.Combine(Root, "outbox");
 
     ReportHome(string root) => Root = root;

@@ -73,6 +73,7 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
         SigningKeyKind.Organisation => "reportorg",
         SigningKeyKind.Access => "reportaccess",
         SigningKeyKind.Receipt => "reportreceipt",
+        SigningKeyKind.Freshness => "reportfresh",
         _ => "reportmailbox",
     };
 
@@ -81,6 +82,7 @@ public sealed class PublicSigningKey : IEquatable<PublicSigningKey>
         SigningKeyKind.Organisation => "an organisation key (reportorg1…)",
         SigningKeyKind.Access => "an access key (reportaccess1…)",
         SigningKeyKind.Receipt => "a receipt key (reportreceipt1…)",
+        SigningKeyKind.Freshness => "a freshness key (reportfresh1…)",
         _ => "a mailbox key (reportmailbox1…)",
     };
 

@@ -4,7 +4,7 @@ using CryptographicOperations = System.Security.Cryptography.CryptographicOperat
 
 namespace Reporting.Format.Keys;
 
-/// <summary>The three uses of Ed25519 in this system, kept apart by their Bech32 prefixes so a key
+/// <summary>The uses of Ed25519 in this system, kept apart by their Bech32 prefixes so a key
 /// of one kind can never be taken for another.</summary>
 public enum SigningKeyKind
 {
@@ -17,6 +17,10 @@ public enum SigningKeyKind
     /// <summary>Signs the server's receipts for stored reports; lives on the server, listed in the roster.
     /// Public: <c>reportreceipt1…</c>; secret: <c>REPORT-RECEIPT-KEY-1…</c>.</summary>
     Receipt,
+    /// <summary>Signs the short-lived statement that a roster is still current (docs/DESIGN.md D3, after TUF's
+    /// timestamp role); online, kept by the reviewers and never on the server, listed in the roster.
+    /// Public: <c>reportfresh1…</c>; secret: <c>REPORT-FRESH-KEY-1…</c>.</summary>
+    Freshness,
 }
 
 /// <summary>An Ed25519 private key. Holds secret bytes: dispose it.</summary>
@@ -54,11 +58,11 @@ public sealed class SigningKey : IDisposable
         try
         {
             SigningKeyKind? kind = null;
-            foreach (var candidate in new[] { SigningKeyKind.Organisation, SigningKeyKind.Access, SigningKeyKind.Receipt })
+            foreach (var candidate in new[] { SigningKeyKind.Organisation, SigningKeyKind.Access, SigningKeyKind.Receipt, SigningKeyKind.Freshness })
                 if (string.Equals(hrp, SecretPrefix(candidate), StringComparison.OrdinalIgnoreCase))
                     kind = candidate;
             if (kind is null)
-                throw new FormatException("not an organisation, access or receipt secret key (REPORT-ORG-KEY-1…, REPORT-ACCESS-KEY-1…, REPORT-RECEIPT-KEY-1…)");
+                throw new FormatException("not an organisation, access, receipt or freshness secret key (REPORT-ORG-KEY-1…, REPORT-ACCESS-KEY-1…, REPORT-RECEIPT-KEY-1…, REPORT-FRESH-KEY-1…)");
             if (seed.Length != SeedSize)
                 throw new FormatException($"the secret key holds {seed.Length} bytes instead of {SeedSize}");
             return FromSeed(kind.Value, seed);
@@ -98,6 +102,7 @@ public sealed class SigningKey : IDisposable
         SigningKeyKind.Organisation => "REPORT-ORG-KEY-",
         SigningKeyKind.Access => "REPORT-ACCESS-KEY-",
         SigningKeyKind.Receipt => "REPORT-RECEIPT-KEY-",
+        SigningKeyKind.Freshness => "REPORT-FRESH-KEY-",
         _ => "REPORT-MAILBOX-KEY-",
     };
 

@@ -17,6 +17,9 @@ public static class Routes
     /// <summary>GET: the current signed roster, byte for byte.</summary>
     public const string Roster = Api + "/roster";
 
+    /// <summary>GET: the reviewers' signed statement that the current roster is current, byte for byte.</summary>
+    public const string RosterFreshness = Roster + "/freshness";
+
     /// <summary>GET <c>/{version}</c>: an earlier roster this server served.</summary>
     public const string Rosters = Api + "/rosters";
 

@@ -63,6 +63,10 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
 /// <summary>Whom to encrypt to, and whose requests to honour.</summary>
 /// <param name="ReceiptKey">The server's receipt key (<c>reportreceipt1…</c>), when the organisation lists one: a
 /// client then believes a delivery only with a receipt it signed (docs/DESIGN.md D3). Absent from the file when null.</param>
+/// <param name="FreshnessKey">The reviewers' freshness key (<c>reportfresh1…</c>), when the organisation lists one: a
+/// client then seals to this roster only with a current statement it signed (<see cref="SignedFreshness"/>). Absent when null.</param>
+/// <param name="FreshnessDays">How many days a freshness statement is good for at most, from the day it was made
+/// (<see cref="DefaultFreshnessDays"/> when absent); only beside <paramref name="FreshnessKey"/>.</param>
 public sealed record Roster(
     int Version,
     DateOnly Issued,
@@ -70,8 +74,22 @@ public sealed record Roster(
     string Organisation,
     IReadOnlyList<RosterEntry> Reviewers,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    string? ReceiptKey = null)
+    string? ReceiptKey = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? FreshnessKey = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? FreshnessDays = null)
 {
+    /// <summary>Two weeks, TUF's spirit with room for people: a frozen roster is believed at most this long after
+    /// the reviewers last said it is current, and a missed renewal or two (a holiday, a broken cron) stops nothing.</summary>
+    public const int DefaultFreshnessDays = 14;
+
+    /// <summary>As long as a roster may last at most (review org sign --valid-days).</summary>
+    public const int MaxFreshnessDays = 366;
+
+    /// <summary>The bound in days a freshness statement is good for, or null when the roster lists no freshness key.</summary>
+    public int? FreshnessBound() => FreshnessKey is null ? null : FreshnessDays ?? DefaultFreshnessDays;
+
     /// <summary>What is wrong with this roster, or null. A roster signed despite one of these is still refused.</summary>
     internal string? Problem()
     {
@@ -83,6 +101,12 @@ public sealed record Roster(
             return "the organisation is not a valid reportorg1… key";
         if (ReceiptKey is not null && (!PublicSigningKey.TryParse(ReceiptKey, out var receipt) || receipt!.Kind != SigningKeyKind.Receipt || receipt.ToString() != ReceiptKey))
             return "the receipt key is not a valid reportreceipt1… key in lowercase";
+        if (FreshnessKey is not null && (!PublicSigningKey.TryParse(FreshnessKey, out var fresh) || fresh!.Kind != SigningKeyKind.Freshness || fresh.ToString() != FreshnessKey))
+            return "the freshness key is not a valid reportfresh1… key in lowercase";
+        if (FreshnessDays is not null && FreshnessKey is null)
+            return "it bounds freshness (freshnessDays) but lists no freshness key";
+        if (FreshnessDays is < 1 or > MaxFreshnessDays)
+            return $"freshnessDays is {FreshnessDays}; it lies between 1 and {MaxFreshnessDays}";
         if (Reviewers is null || Reviewers.Count == 0)
             return "it lists no reviewers: nobody could read a report";
         foreach (var entry in Reviewers)

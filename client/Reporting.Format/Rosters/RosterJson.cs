@@ -42,4 +42,5 @@ static class RosterJson
 [JsonSerializable(typeof(Roster))]
 [JsonSerializable(typeof(RosterEntry))]
 [JsonSerializable(typeof(RosterJson.SignedFile))]
+[JsonSerializable(typeof(Freshness))]
 sealed partial class RosterJsonContext : JsonSerializerContext;

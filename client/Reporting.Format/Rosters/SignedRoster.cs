@@ -142,16 +142,16 @@ public sealed class SignedRoster
         }
     }
 
-    static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what) where T : class
+    internal static T Deserialize<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what, RosterFailure failure = RosterFailure.Malformed) where T : class
     {
         try
         {
             return JsonSerializer.Deserialize(json, type)
-                ?? throw Fail(RosterFailure.Malformed, $"{what} is empty (null)");
+                ?? throw Fail(failure, $"{what} is empty (null)");
         }
         catch (JsonException e)
         {
-            throw Fail(RosterFailure.Malformed, $"{what} is not valid: {e.Message}");
+            throw Fail(failure, $"{what} is not valid: {e.Message}");
         }
     }
 

@@ -12,5 +12,7 @@ static class OrgCommand
         OrgVerifyCommand.Create(),
         OrgSignFileCommand.Create(),
         OrgInviteCommand.Create(),
+        OrgFreshKeyCommand.Create(),
+        OrgFreshCommand.Create(),
     };
 }

@@ -16,33 +16,13 @@ static class OrgInitCommand
         var command = new Command("init", "Make the organisation key that signs rosters; prints its public key (reportorg1…)") { output, passphraseFile };
         command.SetAction(result =>
         {
-            var path = result.GetValue(output)!;
-            if (File.Exists(path) || Directory.Exists(path))
-                throw new ToolException($"{path} already exists", "an organisation key is never overwritten: choose another --out");
-            var passphrase = Passphrase.Read(result.GetValue(passphraseFile), "Passphrase for the organisation key: ", confirm: true,
-                NewPassphrase.For("the organisation key"));
-            try
-            {
-                using var key = SigningKey.Generate(SigningKeyKind.Organisation);
-                try
-                {
-                    KeyFile.WriteSigningKey(path, key, passphrase);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new ToolException($"cannot write {path}: {e.Message}");
-                }
-                Console.Out.WriteLine(key.PublicKey.ToString());
-                Console.Error.WriteLine($"review: wrote {path}; keep it offline, it signs every roster");
-                Console.Error.WriteLine("review: publish the public key above: sources pin it with report init --org-key");
-                Console.Error.WriteLine($"review: fingerprint {Fingerprint.Of(key.PublicKey)} (to read aloud; report init prints it too)");
-                Console.Error.WriteLine($"review: minisign form, to check files signed with review org sign-file: {MinisignKey.Encode(key.PublicKey)}");
-                return 0;
-            }
-            finally
-            {
-                Array.Clear(passphrase);
-            }
+            using var key = NewKeyFile.Write(result.GetValue(output)!, result.GetValue(passphraseFile), SigningKeyKind.Organisation, "the organisation key");
+            Console.Out.WriteLine(key.PublicKey.ToString());
+            Console.Error.WriteLine($"review: wrote {result.GetValue(output)}; keep it offline, it signs every roster");
+            Console.Error.WriteLine("review: publish the public key above: sources pin it with report init --org-key");
+            Console.Error.WriteLine($"review: fingerprint {Fingerprint.Of(key.PublicKey)} (to read aloud; report init prints it too)");
+            Console.Error.WriteLine($"review: minisign form, to check files signed with review org sign-file: {MinisignKey.Encode(key.PublicKey)}");
+            return 0;
         });
         return command;
     }

@@ -22,18 +22,24 @@ static class OrgInviteCommand
         var proxy = new Option<string?>("--proxy") { Description = "The proxy sources use to reach it, e.g. socks5://127.0.0.1:9050 (Tor)" };
         var qr = new Option<string?>("--qr") { Description = "Also write the invite as a QR code to this PNG file" };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "With a key file: read its passphrase from this file instead of asking" };
+        var minRoster = new Option<int?>("--min-roster-version")
+        {
+            Description = "The lowest roster version report init accepts with this invite (the version in force now): an older one served is a replay",
+        };
         var command = new Command("invite", "Print an invite (reportinvite1…) that sets up report in one step: server, organisation key, proxy")
         {
-            orgKey, server, proxy, qr, passphraseFile,
+            orgKey, server, proxy, qr, passphraseFile, minRoster,
         };
         command.SetAction(result =>
         {
             var (serverUri, proxyUri) = Addresses(result.GetValue(server)!, result.GetValue(proxy));
             var organisation = Organisation(result.GetValue(orgKey)!, result.GetValue(passphraseFile));
+            if (result.GetValue(minRoster) is < 1)
+                throw new ToolException("--min-roster-version must be 1 or more");
             Invite invite;
             try
             {
-                invite = new Invite(serverUri.ToString(), organisation, proxyUri?.ToString());
+                invite = new Invite(serverUri.ToString(), organisation, proxyUri?.ToString(), result.GetValue(minRoster));
                 _ = invite.ToString();
             }
             catch (ArgumentException)

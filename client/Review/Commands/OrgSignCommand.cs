@@ -26,9 +26,17 @@ static class OrgSignCommand
         {
             Description = "The server's receipt key (reportreceipt1…, in its log at start-up): clients then believe a delivery only with its receipt",
         };
+        var freshnessKey = new Option<string?>("--freshness-key")
+        {
+            Description = "The reviewers' freshness key (reportfresh1…, from review org fresh-key): clients then seal only while a statement it signed is current",
+        };
+        var freshnessDays = new Option<int?>("--freshness-days")
+        {
+            Description = $"With --freshness-key: days a statement is good for at most (default {Roster.DefaultFreshnessDays})",
+        };
         var command = new Command("sign", "Sign the roster: who reports are sealed to and whose requests the server honours")
         {
-            orgKey, entries, version, validDays, output, passphraseFile, receiptKey,
+            orgKey, entries, version, validDays, output, passphraseFile, receiptKey, freshnessKey, freshnessDays,
         };
         command.SetAction(result =>
         {
@@ -42,6 +50,14 @@ static class OrgSignCommand
             var receipts = result.GetValue(receiptKey)?.Trim();
             if (receipts is not null && (!PublicSigningKey.TryParse(receipts, out var parsed) || parsed!.Kind != SigningKeyKind.Receipt))
                 throw new ToolException($"{receipts} is not a receipt key", "copy the reportreceipt1… key the server names in its log at start-up");
+            var fresh = result.GetValue(freshnessKey)?.Trim();
+            if (fresh is not null && (!PublicSigningKey.TryParse(fresh, out var parsedFresh) || parsedFresh!.Kind != SigningKeyKind.Freshness))
+                throw new ToolException($"{fresh} is not a freshness key", "copy the reportfresh1… key that review org fresh-key printed");
+            var bound = result.GetValue(freshnessDays);
+            if (bound is not null && fresh is null)
+                throw new ToolException("--freshness-days goes with --freshness-key");
+            if (bound is < 1 or > Roster.MaxFreshnessDays)
+                throw new ToolException($"--freshness-days must be between 1 and {Roster.MaxFreshnessDays}");
             // Checked before the passphrase is asked: a version signed before is never signed again.
             var ledger = RosterLedger.Beside(result.GetValue(orgKey)!);
             ledger.RefuseUsed(number);
@@ -54,7 +70,8 @@ static class OrgSignCommand
             using var organisation = SigningKeys.Read(result.GetValue(orgKey)!, result.GetValue(passphraseFile),
                 SigningKeyKind.Organisation, "make one with: review org init --out FILE");
             var issued = DateOnly.FromDateTime(DateTime.UtcNow);
-            var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers, receipts?.ToLowerInvariant());
+            var roster = new Roster(number, issued, issued.AddDays(days), organisation.PublicKey.ToString(), reviewers, receipts?.ToLowerInvariant(),
+                fresh?.ToLowerInvariant(), bound);
             SignedRoster signed;
             try
             {
@@ -70,6 +87,9 @@ static class OrgSignCommand
 
             Console.Error.WriteLine($"review: signed roster version {number} for {string.Join(", ", reviewers.Select(r => r.Name))}");
             Console.Error.WriteLine($"review: valid from {issued:yyyy-MM-dd} until {roster.Expires:yyyy-MM-dd}; wrote {path}");
+            if (roster.FreshnessBound() is { } freshFor)
+                Console.Error.WriteLine($"review: clients seal to it only with a statement that it is current, at most {freshFor} days old: " +
+                    "review org fresh --key FILE --org-key … --roster roster.json --out roster.fresh, then put it beside the server's roster");
             Console.Error.WriteLine($"review: recorded version {number} in {result.GetValue(orgKey)}{RosterLedger.Suffix}; keep it with the organisation key");
             return 0;
         });

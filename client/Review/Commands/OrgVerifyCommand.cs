@@ -16,35 +16,7 @@ static class OrgVerifyCommand
         var command = new Command("verify", "Check a signed roster against the organisation key and list its reviewers") { orgKey, minimumVersion, roster };
         command.SetAction(result =>
         {
-            PublicSigningKey organisation;
-            try
-            {
-                organisation = PublicSigningKey.Parse(result.GetValue(orgKey)!, SigningKeyKind.Organisation);
-            }
-            catch (FormatException e)
-            {
-                throw new ToolException($"--org-key: {e.Message}", "give the reportorg1… key that review org init printed");
-            }
-            var path = result.GetValue(roster)!;
-            byte[] bytes;
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ToolException($"cannot read {path}: {e.Message}");
-            }
-
-            SignedRoster signed;
-            try
-            {
-                signed = SignedRoster.Verify(bytes, organisation, DateOnly.FromDateTime(DateTime.UtcNow), result.GetValue(minimumVersion));
-            }
-            catch (RosterException e)
-            {
-                throw Explain.Roster(e, path);
-            }
+            var signed = Verified(result.GetValue(roster)!, result.GetValue(orgKey)!, result.GetValue(minimumVersion));
             var r = signed.Roster;
             Console.Out.WriteLine($"version {r.Version}, valid from {r.Issued:yyyy-MM-dd} until {r.Expires:yyyy-MM-dd}");
             foreach (var reviewer in r.Reviewers)
@@ -52,5 +24,36 @@ static class OrgVerifyCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The roster file at <paramref name="path"/> as clients and the server will check it, or a ToolException.</summary>
+    internal static SignedRoster Verified(string path, string orgKey, int minimumVersion = 0)
+    {
+        PublicSigningKey organisation;
+        try
+        {
+            organisation = PublicSigningKey.Parse(orgKey.Trim(), SigningKeyKind.Organisation);
+        }
+        catch (FormatException e)
+        {
+            throw new ToolException($"--org-key: {e.Message}", "give the reportorg1… key that review org init printed");
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ToolException($"cannot read {path}: {e.Message}");
+        }
+        try
+        {
+            return SignedRoster.Verify(bytes, organisation, DateOnly.FromDateTime(DateTime.UtcNow), minimumVersion);
+        }
+        catch (RosterException e)
+        {
+            throw Explain.Roster(e, path);
+        }
     }
 }

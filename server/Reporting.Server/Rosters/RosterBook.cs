@@ -86,30 +86,7 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
         finally
         {
             _refreshing.Release();
-            SayWhenExpiring();
         }
-    }
-
-    /// <summary>Days before its expiry from which the roster in force is announced in the log every day.</summary>
-    const int ExpiryNoticeDays = 14;
-
-    DateOnly _expirySaid;
-
-    /// <summary>Once a day: an error once the roster in force has expired, a warning in the days before.</summary>
-    void SayWhenExpiring()
-    {
-        if (_versions.Count == 0 || _expirySaid == Today())
-            return;
-        var roster = Current.Roster;
-        if (CurrentExpired)
-            log.LogError("Roster version {Version} expired on {Expires:yyyy-MM-dd}: no roster is served and no report is accepted " +
-                "until the organisation signs a new version and it is put in place.", roster.Version, roster.Expires);
-        else if (Today().AddDays(ExpiryNoticeDays) >= roster.Expires)
-            log.LogWarning("Roster version {Version} expires on {Expires:yyyy-MM-dd}: the organisation should sign a new version before then.",
-                roster.Version, roster.Expires);
-        else
-            return;
-        _expirySaid = Today();
     }
 
     async Task AcceptFileAsync(byte[] file, CancellationToken cancellationToken)
@@ -182,25 +159,4 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
     public bool IsAccessKey(PublicSigningKey key) => _accessKeys.Contains(key);
 
     DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-}
-
-/// <summary>Looks at the roster file every Reporting:RosterCheckSeconds (and at the store's rosters, for
-/// versions another instance served).</summary>
-public sealed class RosterWatcher(RosterBook roster, IOptions<ReportingOptions> options, TimeProvider clock, ILogger<RosterWatcher> log) : ServerJob
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RosterCheckSeconds), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await roster.RefreshAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning("Looking for a new roster failed ({Kind}); it will be tried again.", e.GetType().Name);
-            }
-        }
-    }
 }

@@ -14,6 +14,9 @@ public static class RosterRoutes
         group.MapGet(Routes.Roster, Current)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The current signed roster, byte for byte as the organisation signed it");
+        group.MapGet(Routes.RosterFreshness, Freshness)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .WithSummary("The reviewers' signed statement that the current roster is current, when the roster asks for one");
         group.MapGet(Routes.Rosters + "/{version:int}", ByVersion)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("An earlier roster this server served, by version");
@@ -22,6 +25,10 @@ public static class RosterRoutes
 
     static Results<FileContentHttpResult, ProblemHttpResult> Current(RosterBook roster, HttpContext context) =>
         roster.CurrentExpired ? Problems.RosterExpired(context) : TypedResults.File(roster.Current.FileBytes, "application/json");
+
+    /// <summary>Served even once lapsed: a client then says why it refuses, instead of that nothing was there.</summary>
+    static Results<FileContentHttpResult, ProblemHttpResult> Freshness(RosterFreshness freshness) =>
+        freshness.Current is { } statement ? TypedResults.File(statement.FileBytes, "application/json") : Problems.NotFound();
 
     static Results<FileContentHttpResult, ProblemHttpResult> ByVersion(int version, RosterBook roster) =>
         roster.FileOf(version) is { } file ? TypedResults.File(file, "application/json") : Problems.NotFound();

@@ -27,6 +27,8 @@ public sealed class ServerFixture : IDisposable
     public IReadOnlyList<TestReviewer> Reviewers { get; }
     public SignedRoster Roster { get; private set; }
     public string RosterFile => folder["roster.json"];
+    /// <summary>Where the server looks for the reviewers' freshness statement (its default: beside the roster).</summary>
+    public string FreshnessFile => folder["roster.fresh"];
     public string DataDir => folder["data"];
     /// <summary>Everything the server printed (stdout and stderr), across restarts, for diagnostics and leak checks.</summary>
     public string Log => earlierLog + process.Output;

@@ -29,6 +29,19 @@ public sealed class InviteTests
     }
 
     [Fact]
+    public void AMinimumRosterVersion_IsCarried_AndAnInviteWithoutOne_KeepsTheFirstLayout()
+    {
+        var with = new Invite("https://reports.example.org/", Organisation, null, MinRosterVersion: 7);
+        var without = new Invite("https://reports.example.org/", Organisation, null);
+
+        Assert.Equal(with, Invite.Parse(with.ToString()));
+        Assert.Null(Invite.Parse(without.ToString()).MinRosterVersion);
+        Assert.True(Bech32.TryDecode(without.ToString(), out _, out var first) && first[0] == 1);
+        Assert.True(Bech32.TryDecode(with.ToString(), out _, out var second) && second[0] == 2);
+        Assert.Throws<ArgumentException>(() => new Invite("https://reports.example.org/", Organisation, null, MinRosterVersion: 0).ToString());
+    }
+
+    [Fact]
     public void AnySingleCharacterChanged_IsRefused()
     {
         var text = new Invite("https://reports.example.org/", Organisation, "socks5://127.0.0.1:9050/").ToString();

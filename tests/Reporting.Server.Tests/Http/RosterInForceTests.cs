@@ -19,7 +19,7 @@ public sealed class RosterInForceTests : ServerTest
         // show some clients one list and others another.
         World.SignRoster(version: 1, [World.Reviewers[1]]);
 
-        await WaitForLogAsync("already serves with other content");
+        await Server.WaitForLogAsync("already serves with other content");
         Assert.Contains(Server.Logs.Lines, line => line.StartsWith("Error ", StringComparison.Ordinal) && line.Contains("version 1", StringComparison.Ordinal));
         Assert.DoesNotContain("now served", Server.Logs.All, StringComparison.Ordinal);
         Assert.Equal(original, await Server.Client.GetByteArrayAsync(Routes.Roster));
@@ -52,16 +52,9 @@ public sealed class RosterInForceTests : ServerTest
         Assert.Equal(HttpStatusCode.ServiceUnavailable, roster.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, submitted.StatusCode);
         Assert.NotNull(submitted.Headers.RetryAfter);
-        await WaitForLogAsync("expired on");
+        await Server.WaitForLogAsync("expired on");
         Assert.Contains(Server.Logs.Lines, line => line.StartsWith("Error ", StringComparison.Ordinal) && line.Contains("no report is accepted", StringComparison.Ordinal));
         // Reviewers still reach what is stored.
         Assert.Single(await Server.ListReportsAsync());
-    }
-
-    async Task WaitForLogAsync(string text)
-    {
-        for (var i = 0; i < 100 && !Server.Logs.All.Contains(text, StringComparison.Ordinal); i++)
-            await Task.Delay(100);
-        Assert.Contains(text, Server.Logs.All, StringComparison.Ordinal);
     }
 }
