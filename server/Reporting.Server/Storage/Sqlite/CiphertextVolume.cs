@@ -310,15 +310,17 @@ public sealed class CiphertextVolume : IDisposable
     /// blocks that hold data are written (a hole needs no zeros, and on a full disk could not take them).</summary>
     void Erase(long from, long to)
     {
-        to = Math.Min(to, RandomAccess.GetLength(_file));
-        if (from >= to)
+        // Zeros only up to the end of the file (writing past it would grow it); the hole over every block of the
+        // place, so that a last block the file ends inside is freed whole, not zeroed and kept.
+        var fileEnd = Math.Min(to, RandomAccess.GetLength(_file));
+        if (from >= fileEnd)
             return;
         var written = false;
         var zeros = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
             Array.Clear(zeros);
-            foreach (var (start, end) in DataIn(from, to))
+            foreach (var (start, end) in DataIn(from, fileEnd))
             {
                 written = true;
                 try
