@@ -30,7 +30,7 @@ static class OpenCommand
         using var output = CommandFiles.CreateOutput(outputPath, durable: false);
         using var input = CommandFiles.OpenInput(inputPath);
 
-        List<X25519Identity> loaded = [];
+        List<IKeyIdentity> loaded = [];
         try
         {
             foreach (var file in identityFiles)

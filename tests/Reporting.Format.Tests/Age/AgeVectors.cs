@@ -49,13 +49,10 @@ public sealed record AgeVector(string Name, string Expect, string? PayloadSha256
         return new AgeVector(name, expect, payload.Length > 0 ? payload : null, identities, passphrases, file);
     }
 
-    /// <summary>Post-quantum (mlkem768x25519) vectors: not read yet (docs/DESIGN.md D1).</summary>
-    public static bool IsHybrid(string name) => name.Contains("hybrid", StringComparison.Ordinal);
-
-    public static IEnumerable<object[]> Names(bool hybrid) =>
+    public static IEnumerable<object[]> Names() =>
         System.IO.Directory.EnumerateFiles(Directory)
             .Select(Path.GetFileName)
-            .Where(n => n is not null && IsHybrid(n) == hybrid)
+            .Where(n => n is not null)
             .Order(StringComparer.Ordinal)
             .Select(n => new object[] { n! });
 }
