@@ -12,7 +12,7 @@ static class OpenCommand
 {
     public static Command Create()
     {
-        var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-1…) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
+        var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-PQ-1… or AGE-SECRET-KEY-1… lines) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the plaintext to this new file (it appears only if everything decrypts), or to a device or pipe; default: standard output" };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the passphrase (of the identity files, or of the file) from this file instead of asking" };
         var input = new Argument<string?>("IN") { Description = "The age file (binary or armored); default: standard input", Arity = ArgumentArity.ZeroOrOne };
