@@ -14,11 +14,14 @@ public sealed class TestWorld : IDisposable
     public string DataDir => Folder["data"];
     public string RosterFile => Folder["roster.json"];
     public int RosterVersion { get; private set; }
+    /// <summary>The kind of the reviewers' keys: what the first roster is sealed with.</summary>
+    public KeyKind Kind { get; }
 
     /// <param name="kind">X25519 reviewers come from the stock age-keygen; post-quantum hybrid ones (which Debian's
     /// age 1.1.1 cannot make) from the project's own code.</param>
     public TestWorld(int reviewers = 2, KeyKind kind = KeyKind.X25519)
     {
+        Kind = kind;
         Reviewers = [.. Enumerable.Range(1, reviewers).Select(i => kind == KeyKind.Hybrid
             ? TestReviewer.Generate($"reviewer{i}", KeyKind.Hybrid)
             : TestReviewer.FromStockAge($"reviewer{i}"))];
