@@ -166,17 +166,7 @@ public sealed class ReviewFlowTests : IDisposable
         Assert.NotEqual(0, bySecond.ExitCode);
     }
 
-    /// <summary>The reviewer's keys as <c>review keygen</c> stores them: sealed with a passphrase.</summary>
-    (string Identity, string Access) WriteKeys(TestReviewer reviewer)
-    {
-        var identity = dir[$"keys/{reviewer.Name}.identity"];
-        var access = dir[$"keys/{reviewer.Name}.access"];
-        Directory.CreateDirectory(dir["keys"]);
-        var passphrase = Encoding.UTF8.GetBytes(Passphrase);
-        KeyFile.WriteIdentity(identity, reviewer.Identity, passphrase);
-        KeyFile.WriteSigningKey(access, reviewer.AccessKey, passphrase);
-        return (identity, access);
-    }
+    (string Identity, string Access) WriteKeys(TestReviewer reviewer) => ReviewerKeys.Write(dir, reviewer, Passphrase);
 
     static ToolResult Review(params string[] args) => Tool.Run("review", args);
 }
