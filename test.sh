@@ -4,8 +4,9 @@ set -uo pipefail
 cd "$(dirname "$0")"
 # The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
 # minisign (release signatures; release.sh installs clang and zlib1g-dev for Native AOT itself),
-# systemd-analyze and tor (they check server/deploy's unit and torrc lines), and a real PostgreSQL
-# (tests/postgres.sh installs and starts it).
+# systemd-analyze and tor (they check server/deploy's unit and torrc lines), node and npm (typage, the
+# TypeScript age, for post-quantum interop: Debian's age 1.1.1 has no hybrid recipients), and a real
+# PostgreSQL (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
 command -v microsocks >/dev/null || need+=(microsocks)
@@ -14,6 +15,8 @@ command -v minisign >/dev/null || need+=(minisign)
 command -v script >/dev/null || need+=(bsdutils)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v tor >/dev/null || need+=(tor)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -22,6 +25,15 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "0 passed, 1 failed"
     exit 1
   fi
+fi
+
+# typage at the version package-lock.json pins, from the npm registry, as the Debian packages above.
+if [ ! -d tests/typage/node_modules/age-encryption ]; then
+  npm ci --prefix tests/typage --no-audit --no-fund --loglevel=error >/dev/null || {
+    echo "test.sh: npm could not install typage (tests/typage)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
 fi
 
 results=$(mktemp -d)

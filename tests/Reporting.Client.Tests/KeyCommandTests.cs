@@ -147,6 +147,25 @@ public sealed class KeyCommandTests : IDisposable
         Assert.Equal(plaintext, File.ReadAllBytes(dir["opened.bin"]));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HybridKeys_InteroperateWithTypage_ThroughReportSealAndReviewOpen(bool armor)
+    {
+        // typage (npm age-encryption) seals to what review keygen made; review open reads it.
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["from-typage.age"], Typage.Seal("sealed by typage"u8.ToArray(), [recipient], armor));
+        var opened = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, dir["from-typage.age"]);
+        // report seal seals to typage's own key; typage reads it.
+        var (typageIdentity, typageRecipient) = Typage.KeyGen();
+        string[] seal = ["seal", "-r", typageRecipient, "-o", dir["to-typage.age"]];
+        Succeeds(Tool.Run("report", armor ? [.. seal, "-a"] : seal, stdin: "sealed by report"));
+
+        Succeeds(opened);
+        Assert.Equal("sealed by typage", opened.Stdout);
+        Assert.Equal("sealed by report", Encoding.UTF8.GetString(Typage.Open(File.ReadAllBytes(dir["to-typage.age"]), typageIdentity)));
+    }
+
     [Fact]
     public void Seal_ToSeveralRecipients_FromStandardInput_OpensWithStockAgeAndPlainIdentity()
     {
