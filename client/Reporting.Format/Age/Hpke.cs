@@ -20,32 +20,27 @@ internal static class Hpke
     /// <paramref name="info"/>: the first (and only) message, so the nonce is the base nonce.</summary>
     public static byte[] Seal(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info, ReadOnlySpan<byte> plaintext)
     {
-        Span<byte> key = stackalloc byte[KeySize];
         Span<byte> nonce = stackalloc byte[NonceSize];
-        try
-        {
-            KeySchedule(sharedSecret, info, key, nonce);
-            var aead = AeadAlgorithm.ChaCha20Poly1305;
-            using var k = NSec.Cryptography.Key.Import(aead, key, KeyBlobFormat.RawSymmetricKey);
-            return aead.Encrypt(k, nonce, default, plaintext);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
+        using var key = ContextKey(sharedSecret, info, nonce);
+        return AeadAlgorithm.ChaCha20Poly1305.Encrypt(key, nonce, default, plaintext);
     }
 
     /// <summary>Decrypts the first message into <paramref name="plaintext"/>; false when it does not authenticate.</summary>
     public static bool Open(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
     {
-        Span<byte> key = stackalloc byte[KeySize];
         Span<byte> nonce = stackalloc byte[NonceSize];
+        using var key = ContextKey(sharedSecret, info, nonce);
+        return AeadAlgorithm.ChaCha20Poly1305.Decrypt(key, nonce, default, ciphertext, plaintext);
+    }
+
+    /// <summary>The context's AEAD key (in NSec's handle; the derived bytes are zeroed) and its base nonce.</summary>
+    static NSec.Cryptography.Key ContextKey(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> info, Span<byte> nonce)
+    {
+        Span<byte> key = stackalloc byte[KeySize];
         try
         {
             KeySchedule(sharedSecret, info, key, nonce);
-            var aead = AeadAlgorithm.ChaCha20Poly1305;
-            using var k = NSec.Cryptography.Key.Import(aead, key, KeyBlobFormat.RawSymmetricKey);
-            return aead.Decrypt(k, nonce, default, ciphertext, plaintext);
+            return NSec.Cryptography.Key.Import(AeadAlgorithm.ChaCha20Poly1305, key, KeyBlobFormat.RawSymmetricKey);
         }
         finally
         {
