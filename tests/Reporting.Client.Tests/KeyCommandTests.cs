@@ -167,6 +167,19 @@ public sealed class KeyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Open_WithAnIdentityOfTheOtherKind_SaysWhichKindTheFileNeeds()
+    {
+        var hybrid = Keygen("alice");
+        Keygen("bob", classic: true);
+        Succeeds(Tool.Run("report", ["seal", "-r", hybrid, "-o", dir["sealed.age"]], stdin: "x"));
+
+        var result = Tool.Review("open", "--identity", dir["keys/bob.identity"], "--passphrase-file", passFile, dir["sealed.age"]);
+
+        FailsSaying(result, "review", "sealed to post-quantum (age1pq1…) recipients");
+        Assert.Contains("AGE-SECRET-KEY-PQ-1", result.Stderr);
+    }
+
+    [Fact]
     public void Seal_ToSeveralRecipients_FromStandardInput_OpensWithStockAgeAndPlainIdentity()
     {
         var alice = Keygen("alice", classic: true);
