@@ -26,7 +26,7 @@ public enum ShapeProblem
 public static class EnvelopeShape
 {
     /// <summary>Header bytes read at most, so a hostile "header" cannot make the parser read the whole upload.
-    /// An X25519 stanza takes about 100 bytes, a hybrid one about 1.56 KB: 64 KiB holds 41 hybrid reviewers
+    /// An X25519 stanza takes about 100 bytes, a hybrid one about 1.56 KB: 64 KiB holds 42 hybrid reviewers
     /// (hundreds of classic ones), beyond the 32 a roster is meant to carry.</summary>
     public const int MaxHeaderBytes = 64 << 10;
 

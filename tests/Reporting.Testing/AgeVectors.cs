@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Reporting.Format.Tests.Age;
+namespace Reporting.Testing;
 
 /// <summary>One file of the shared age test-vector suite (C2SP age testkit format): header lines,
-/// a blank line, then the age file itself.</summary>
+/// a blank line, then the age file itself. The library's tests and <c>review open</c>'s both run every one.</summary>
 public sealed record AgeVector(string Name, string Expect, string? PayloadSha256, IReadOnlyList<string> Identities,
     IReadOnlyList<string> Passphrases, byte[] File)
 {
