@@ -5,7 +5,8 @@ cd "$(dirname "$0")"
 # The tests drive real tools: stock age (interop), microsocks (SOCKS5), exiftool (metadata), script (pty),
 # minisign (release signatures; release.sh installs clang and zlib1g-dev for Native AOT itself),
 # systemd-analyze and tor (they check server/deploy's unit and torrc lines), chromium with the Noto CJK fonts
-# (it renders review's index.html, Korean and Chinese included, as a reviewer's browser would), and a real
+# (it renders review's index.html, Korean and Chinese included, as a reviewer's browser would), node and npm
+# (typage, the TypeScript age, for post-quantum interop: Debian's age 1.1.1 has no hybrid recipients), and a real
 # PostgreSQL (tests/postgres.sh installs and starts it).
 need=()
 command -v age >/dev/null || need+=(age)
@@ -17,6 +18,8 @@ command -v systemd-analyze >/dev/null || need+=(systemd)
 command -v tor >/dev/null || need+=(tor)
 command -v chromium >/dev/null || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -25,6 +28,15 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "0 passed, 1 failed"
     exit 1
   fi
+fi
+
+# typage at the version package-lock.json pins, from the npm registry, as the Debian packages above.
+if [ ! -d tests/typage/node_modules/age-encryption ]; then
+  npm ci --prefix tests/typage --no-audit --no-fund --loglevel=error >/dev/null || {
+    echo "test.sh: npm could not install typage (tests/typage)" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  }
 fi
 
 results=$(mktemp -d)

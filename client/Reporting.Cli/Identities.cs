@@ -6,7 +6,7 @@ namespace Reporting.Cli;
 /// only when the file needs one.</summary>
 public static class Identities
 {
-    public static IReadOnlyList<X25519Identity> Load(string path, string? passphraseFile)
+    public static IReadOnlyList<IKeyIdentity> Load(string path, string? passphraseFile)
     {
         if (!File.Exists(path))
             throw new ToolException($"no identity file at {path}", "create one with: review keygen --name NAME --out DIR");

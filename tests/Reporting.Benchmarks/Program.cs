@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "soak" => await SoakBenchmark.RunAsync(args[1..]),
     "release" => ReleaseBenchmark.Run(args[1..]),
     "attack" => await AttackBenchmark.RunAsync(args[1..]),
+    "pq" => await HybridSubmitBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,6 +17,7 @@ static int Usage()
     Console.WriteLine("usage: dotnet run -c Release --project tests/Reporting.Benchmarks -- <benchmark>");
     Console.WriteLine("  age [--size-mib N] [--runs R] [--dir DIR]... [--tools DIR] [--no-build]");
     Console.WriteLine("      report seal / review open of N MiB (default 768) as whole processes beside /usr/bin/age, R runs (default 7),");
+    Console.WriteLine("      and ours to a post-quantum hybrid recipient (pq) beside ours to an X25519 one;");
     Console.WriteLine("      in each DIR (default: the temporary folder, then /dev/shm); --tools: where report and review are (default: their Release build)");
     Console.WriteLine("  ingest   64 KiB submissions from 32 clients beside a bare Kestrel endpoint; 1 GiB upload memory");
     Console.WriteLine("  soak [--minutes N] [--store sqlite|postgres] [--window-seconds S] [--warmup-seconds W] [--keep K] [--rate R]");
@@ -28,5 +30,8 @@ static int Usage()
     Console.WriteLine("  attack [--seconds N]");
     Console.WriteLine("      each cheap attack of the threat model at a stated strength while honest sources submit 64 KiB reports, N s each");
     Console.WriteLine("      (default 15), beside the same load with no attack just before: delivered/attempted, p50/p99; PostgreSQL too with REPORTING_BENCH_POSTGRES");
+    Console.WriteLine("  pq [--runs R] [--reviewers N]");
+    Console.WriteLine("      report submit to N (default 5) post-quantum hybrid reviewers beside N classic ones: CPU time, envelope and header size;");
+    Console.WriteLine("      then one stanza's wrap and unwrap in process, classic beside hybrid");
     return 2;
 }

@@ -21,10 +21,12 @@ public sealed class KeyCommandTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    /// <summary>review keygen in DIR/keys; returns the printed recipient.</summary>
-    string Keygen(string name = "alice")
+    /// <summary>review keygen in DIR/keys (post-quantum hybrid, or X25519 with <paramref name="classic"/>, which
+    /// Debian's stock age 1.1.1 needs); returns the printed recipient.</summary>
+    string Keygen(string name = "alice", bool classic = false)
     {
-        var result = Tool.Review("keygen", "--name", name, "--out", dir["keys"], "--passphrase-file", passFile);
+        string[] args = ["keygen", "--name", name, "--out", dir["keys"], "--passphrase-file", passFile];
+        var result = Tool.Review(classic ? [.. args, "--classic"] : args);
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Stdout.Trim();
     }
@@ -67,9 +69,32 @@ public sealed class KeyCommandTests : IDisposable
     }
 
     [Fact]
+    public void Keygen_MakesAHybridIdentityByDefault_AndAClassicOneWhenAsked()
+    {
+        var hybrid = Keygen("alice");
+        var classic = Keygen("bob", classic: true);
+
+        Assert.StartsWith("age1pq1", hybrid);
+        Assert.StartsWith("age1", classic);
+        Assert.DoesNotContain("age1pq1", classic);
+        var alice = Assert.Single(IdentityFile.Open(File.ReadAllBytes(dir["keys/alice.identity"]), Encoding.UTF8.GetBytes(Pass)));
+        Assert.IsType<HybridIdentity>(alice);
+        Assert.Equal(hybrid, alice.Recipient.ToString());
+        Assert.StartsWith("# public key: age1pq1", KeyFilePlaintext(dir["keys/alice.identity"]));
+    }
+
+    /// <summary>What review keygen sealed into a key file (the project's own reader: the format is tested elsewhere).</summary>
+    static string KeyFilePlaintext(string path)
+    {
+        using var input = File.OpenRead(path);
+        using var reader = AgeFile.Open(input, [new ScryptIdentity(Encoding.UTF8.GetBytes(Pass))]);
+        return new StreamReader(reader).ReadToEnd().Split('\n').First(l => l.StartsWith("# public key:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Keygen_Identity_OpensWithStockAge()
     {
-        var recipient = Keygen();
+        var recipient = Keygen(classic: true);
         File.WriteAllText(dir["message.txt"], "seen by the stock age tool");
         var seal = Run("age", $"-r {recipient} -o {dir["message.age"]} {dir["message.txt"]}");
         Assert.True(seal.ExitCode == 0, seal.ToString());
@@ -122,10 +147,42 @@ public sealed class KeyCommandTests : IDisposable
         Assert.Equal(plaintext, File.ReadAllBytes(dir["opened.bin"]));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void HybridKeys_InteroperateWithTypage_ThroughReportSealAndReviewOpen(bool armor)
+    {
+        // typage (npm age-encryption) seals to what review keygen made; review open reads it.
+        var recipient = Keygen();
+        File.WriteAllBytes(dir["from-typage.age"], Typage.Seal("sealed by typage"u8.ToArray(), [recipient], armor));
+        var opened = Tool.Review("open", "--identity", dir["keys/alice.identity"], "--passphrase-file", passFile, dir["from-typage.age"]);
+        // report seal seals to typage's own key; typage reads it.
+        var (typageIdentity, typageRecipient) = Typage.KeyGen();
+        string[] seal = ["seal", "-r", typageRecipient, "-o", dir["to-typage.age"]];
+        Succeeds(Tool.Run("report", armor ? [.. seal, "-a"] : seal, stdin: "sealed by report"));
+
+        Succeeds(opened);
+        Assert.Equal("sealed by typage", opened.Stdout);
+        Assert.Equal("sealed by report", Encoding.UTF8.GetString(Typage.Open(File.ReadAllBytes(dir["to-typage.age"]), typageIdentity)));
+    }
+
+    [Fact]
+    public void Open_WithAnIdentityOfTheOtherKind_SaysWhichKindTheFileNeeds()
+    {
+        var hybrid = Keygen("alice");
+        Keygen("bob", classic: true);
+        Succeeds(Tool.Run("report", ["seal", "-r", hybrid, "-o", dir["sealed.age"]], stdin: "x"));
+
+        var result = Tool.Review("open", "--identity", dir["keys/bob.identity"], "--passphrase-file", passFile, dir["sealed.age"]);
+
+        FailsSaying(result, "review", "sealed to post-quantum (age1pq1…) recipients");
+        Assert.Contains("AGE-SECRET-KEY-PQ-1", result.Stderr);
+    }
+
     [Fact]
     public void Seal_ToSeveralRecipients_FromStandardInput_OpensWithStockAgeAndPlainIdentity()
     {
-        var alice = Keygen("alice");
+        var alice = Keygen("alice", classic: true);
         File.WriteAllText(dir["bob.key"], "# plain identity, as age-keygen writes it\n" + X25519IdentityText(out var bob) + "\n");
 
         Succeeds(Tool.Run("report", ["seal", "-r", alice, "-r", bob, "-a", "-o", dir["sealed.age"]], stdin: "from standard input"));
@@ -367,8 +424,40 @@ public sealed class KeyCommandTests : IDisposable
 
         var result = Tool.Run("report", ["seal", "-r", typo, "-o", dir["sealed.age"]], stdin: "x");
 
-        FailsSaying(result, "report", "not a valid age1");
+        FailsSaying(result, "report", "not a valid age recipient");
+        Assert.Contains("checksum", result.Stderr);
         NothingAt(dir["sealed.age"]);
+    }
+
+    [Fact]
+    public void Seal_ToAMixOfHybridAndClassicRecipients_IsRefused_AndAPluginRecipientIsNamedAsSuch()
+    {
+        var hybrid = Keygen("alice");
+        var classic = Keygen("bob", classic: true);
+        var plugin = Bech32.Encode("age1yubikey", new byte[33]);
+
+        var mixed = Tool.Run("report", ["seal", "-r", hybrid, "-r", classic, "-o", dir["sealed.age"]], stdin: "x");
+        var unsupported = Tool.Run("report", ["seal", "-r", plugin, "-o", dir["sealed.age"]], stdin: "x");
+
+        FailsSaying(mixed, "report", "mix post-quantum (age1pq1…) and classic");
+        FailsSaying(unsupported, "report", "do not support");
+        Assert.DoesNotContain("checksum", unsupported.Stderr);
+        NothingAt(dir["sealed.age"]);
+    }
+
+    [Fact]
+    public void OrgSign_RefusesARosterMixingHybridAndClassicReviewers_NamingTheClassicOnes()
+    {
+        Succeeds(Tool.Review("org", "init", "--out", dir["org.key"], "--passphrase-file", passFile));
+        Keygen("alice");
+        Keygen("bob", classic: true);
+
+        var result = Tool.Review("org", "sign", "--org-key", dir["org.key"], "--passphrase-file", passFile,
+            "--entry", dir["keys/alice.entry.json"], "--entry", dir["keys/bob.entry.json"], "--version", "1", "--out", dir["roster.json"]);
+
+        FailsSaying(result, "review", "mix post-quantum and classic reviewers (bob");
+        Assert.Contains("--classic", result.Stderr);
+        NothingAt(dir["roster.json"]);
     }
 
     [Fact]

@@ -195,6 +195,30 @@ public class CodenameTests
         Assert.NotEqual(a.ReplyIdentity.Recipient.ToString(), b.ReplyIdentity.Recipient.ToString());
         Assert.NotEqual(a.MailboxKey.PublicKey, c.MailboxKey.PublicKey);
         Assert.NotEqual(a.ReplyIdentity.Recipient.ToString(), c.ReplyIdentity.Recipient.ToString());
+        Assert.NotEqual(a.HybridReplyIdentity.Recipient.ToString(), b.HybridReplyIdentity.Recipient.ToString());
+        Assert.NotEqual(a.HybridReplyIdentity.Recipient.ToString(), c.HybridReplyIdentity.Recipient.ToString());
+    }
+
+    [Fact]
+    public void DeriveKeys_FollowsTheProtocol_ForBothReplyIdentities()
+    {
+        // Recomputed here from PROTOCOL.md (Codename) with NSec's Argon2id and .NET's HKDF, not through Codename.
+        using var organisation = SigningKey.Generate(SigningKeyKind.Organisation);
+        var salt = System.Security.Cryptography.SHA256.HashData([.. "reporting codename salt v1"u8, .. organisation.PublicKey.Bytes])[..16];
+        var argon2 = NSec.Cryptography.PasswordBasedKeyDerivationAlgorithm.Argon2id(
+            new NSec.Cryptography.Argon2Parameters { DegreeOfParallelism = 1, MemorySize = 64 * 1024, NumberOfPasses = 3 });
+        var stretched = argon2.DeriveBytes(KnownBits, salt, 64);
+        var hybridSeed = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256,
+            stretched, 32, [], "reporting codename hybrid reply v1"u8.ToArray());
+        using var expectedClassic = Reporting.Format.Age.X25519Identity.FromSecret(stretched.AsSpan(0, 32));
+        using var expectedHybrid = Reporting.Format.Age.HybridIdentity.FromSeed(hybridSeed);
+
+        using var keys = Codename.FromRandom(Wordlist.English, KnownBits).DeriveKeys(organisation.PublicKey);
+
+        Assert.Equal(expectedClassic.Recipient.ToString(), keys.ReplyIdentity.Recipient.ToString());
+        Assert.Equal(expectedHybrid.Recipient.ToString(), keys.HybridReplyIdentity.Recipient.ToString());
+        Assert.StartsWith("age1pq1", keys.ReplyIdentityFor(Reporting.Format.Age.KeyKind.Hybrid).Recipient.ToString());
+        Assert.StartsWith("age1", keys.ReplyIdentityFor(Reporting.Format.Age.KeyKind.X25519).Recipient.ToString());
     }
 
     [Fact]

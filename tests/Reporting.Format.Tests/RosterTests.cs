@@ -23,13 +23,13 @@ public sealed class RosterTests : IDisposable
         keys.ForEach(k => k.Dispose());
     }
 
-    RosterEntry Reviewer(string name)
+    RosterEntry Reviewer(string name, KeyKind kind = KeyKind.X25519)
     {
-        var identity = X25519Identity.Generate();
+        var identity = AgeKeys.Generate(kind);
         var access = SigningKey.Generate(SigningKeyKind.Access);
         keys.Add(identity);
         keys.Add(access);
-        return new RosterEntry(name, identity.Recipient.ToString(), access.PublicKey.ToString());
+        return new RosterEntry(name, identity.Recipient.ToString()!, access.PublicKey.ToString());
     }
 
     Roster RosterOf(SigningKey signer, int version = 3, params RosterEntry[] reviewers) =>
@@ -75,6 +75,28 @@ public sealed class RosterTests : IDisposable
         Assert.Equal(Expires, verified.Roster.Expires);
         Assert.Equal(roster.Organisation, verified.Roster.Organisation);
         Assert.Equal(roster.Reviewers, verified.Roster.Reviewers);
+    }
+
+    [Fact]
+    public void HybridRoster_IsSignedAndVerified_AndSaysItsKind()
+    {
+        var signed = SignedRoster.Sign(RosterOf(organisation, 3, Reviewer("alice", KeyKind.Hybrid), Reviewer("bob", KeyKind.Hybrid)), organisation);
+
+        var verified = SignedRoster.Verify(signed.FileBytes, organisation.PublicKey, Issued);
+
+        Assert.Equal(KeyKind.Hybrid, verified.Roster.RecipientKind());
+        Assert.All(verified.Roster.Reviewers, r => Assert.StartsWith("age1pq1", r.Recipient));
+        Assert.Equal(KeyKind.X25519, SignedRoster.Sign(RosterOf(organisation), organisation).Roster.RecipientKind());
+    }
+
+    [Fact]
+    public void RosterMixingHybridAndClassicReviewers_IsNotSigned_AndNotBelievedWhenSignedByHand()
+    {
+        RosterEntry[] mixed = [Reviewer("alice", KeyKind.Hybrid), Reviewer("bob")];
+
+        var e = Assert.Throws<ArgumentException>(() => SignedRoster.Sign(RosterOf(organisation, 3, mixed), organisation));
+        Assert.Contains("mixes post-quantum", e.Message);
+        Assert.Equal(RosterFailure.Malformed, Refused(HandMade(PayloadJson(mixed), organisation)).Failure);
     }
 
     [Fact]

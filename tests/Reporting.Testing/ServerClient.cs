@@ -1,3 +1,4 @@
+using Reporting.Format.Age;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
@@ -68,7 +69,11 @@ public class ServerClient(Uri address, TestWorld world) : IDisposable
         return await Client.SendAsync(request);
     }
 
-    public byte[] SealForRoster(byte[] plaintext) => StockAge.Seal(plaintext, World.Reviewers.Select(r => r.Recipient));
+    /// <summary>Sealed by the stock age to a classic roster; to a post-quantum one (which Debian's age 1.1.1 cannot
+    /// seal to) by the project's own code.</summary>
+    public byte[] SealForRoster(byte[] plaintext) => World.Kind == KeyKind.Hybrid
+        ? AgeInMemory.Seal(plaintext, [.. World.Reviewers.Select(r => r.Identity.Recipient)], armor: false, parallel: false)
+        : StockAge.Seal(plaintext, World.Reviewers.Select(r => r.Recipient));
 
     public async Task<string> SubmitOkAsync(byte[] envelope)
     {

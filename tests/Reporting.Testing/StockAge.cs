@@ -57,7 +57,7 @@ public static class StockAge
         return new OpenedReport(document ?? throw new InvalidDataException("no report.json"), attachments, plaintext);
     }
 
-    static byte[] Run(string tool, IEnumerable<string> arguments, byte[] input)
+    internal static byte[] Run(string tool, IEnumerable<string> arguments, byte[] input)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

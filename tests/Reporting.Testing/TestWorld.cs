@@ -1,9 +1,10 @@
+using Reporting.Format.Age;
 using Reporting.Format.Keys;
 
 namespace Reporting.Testing;
 
 /// <summary>An organisation with two reviewers and a signed roster, all real keys, and a data folder:
-/// everything a server needs to start. Reviewer recipients come from the stock age-keygen.</summary>
+/// everything a server needs to start. Classic reviewer recipients come from the stock age-keygen.</summary>
 public sealed class TestWorld : IDisposable
 {
     public TempFolder Folder { get; } = new();
@@ -13,10 +14,17 @@ public sealed class TestWorld : IDisposable
     public string DataDir => Folder["data"];
     public string RosterFile => Folder["roster.json"];
     public int RosterVersion { get; private set; }
+    /// <summary>The kind of the reviewers' keys: what the first roster is sealed with.</summary>
+    public KeyKind Kind { get; }
 
-    public TestWorld(int reviewers = 2)
+    /// <param name="kind">X25519 reviewers come from the stock age-keygen; post-quantum hybrid ones (which Debian's
+    /// age 1.1.1 cannot make) from the project's own code.</param>
+    public TestWorld(int reviewers = 2, KeyKind kind = KeyKind.X25519)
     {
-        Reviewers = [.. Enumerable.Range(1, reviewers).Select(i => TestReviewer.FromStockAge($"reviewer{i}"))];
+        Kind = kind;
+        Reviewers = [.. Enumerable.Range(1, reviewers).Select(i => kind == KeyKind.Hybrid
+            ? TestReviewer.Generate($"reviewer{i}", KeyKind.Hybrid)
+            : TestReviewer.FromStockAge($"reviewer{i}"))];
         SignRoster(version: 1, Reviewers);
     }
 

@@ -10,7 +10,7 @@ static class SealCommand
 {
     public static Command Create()
     {
-        var recipients = new Option<string[]>("--recipient", "-r") { Description = "An age1… recipient; repeat for several", Required = true };
+        var recipients = new Option<string[]>("--recipient", "-r") { Description = "An age1pq1… (post-quantum) or age1… recipient; repeat for several, all of one kind", Required = true };
         var armor = new Option<bool>("--armor", "-a") { Description = "Write ASCII armor (text that survives chat and e-mail)" };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this new file (it appears only if everything is sealed), or to a device or pipe; default: standard output" };
         var input = new Argument<string?>("IN") { Description = "The file to seal; default: standard input", Arity = ArgumentArity.ZeroOrOne };
@@ -42,14 +42,21 @@ static class SealCommand
                     "never share that key; give the age1… recipient that belongs to it");
             try
             {
-                parsed.Add(X25519Recipient.Parse(text));
+                parsed.Add(AgeKeys.ParseRecipient(text));
             }
             catch (Exception e) when (e is AgeException or FormatException or ArgumentException)
             {
-                throw new ToolException($"recipient {i + 1} is not a valid age1… recipient",
-                    "copy it again from the reviewer's entry: one wrong character breaks its checksum");
+                // Only a damaged key gets the checksum hint; a key of another kind is named as such.
+                throw Bech32.TryDecode(text, out _, out _)
+                    ? new ToolException($"recipient {i + 1}: {e.Message}", "give an age1pq1… or age1… recipient")
+                    : new ToolException($"recipient {i + 1} is not a valid age recipient",
+                        "copy it again from the reviewer's entry: one wrong character breaks its checksum");
             }
         }
+        var kinds = recipients.Select(r => AgeKeys.KindOf(r.Trim())).Distinct().Count();
+        if (kinds > 1)
+            throw new ToolException("the recipients mix post-quantum (age1pq1…) and classic (age1…) keys",
+                "seal to one kind only: a classic recipient would let whoever breaks X25519 later open the file");
         return parsed;
     }
 }

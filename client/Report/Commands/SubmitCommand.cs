@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Reporting.Cli;
+using Reporting.Format.Age;
 using Reporting.Format.Bundles;
 using Reporting.Format.Codenames;
 using Reporting.Format.Rosters;
@@ -93,7 +94,7 @@ static class SubmitCommand
                 When = draft.When,
                 Language = UiText.Language,
                 Text = draft.Text!,
-                Reply = codename is null ? null : ReplyAddressOf(codename, config),
+                Reply = codename is null ? null : ReplyAddressOf(codename, config, roster.RecipientKind()),
             };
             var sources = attachments.Select(a => a.Source).ToList();
             var expected = Encoding.UTF8.GetByteCount(document.Text) + attachments.Sum(a => a.Size) + 2048L * (attachments.Count + 2);
@@ -118,10 +119,12 @@ static class SubmitCommand
         return command;
     }
 
-    static ReplyAddress ReplyAddressOf(Codename codename, ReportConfig config)
+    /// <summary>The answer is sealed to a reply recipient of the roster's kind: a report sealed post-quantum gets a
+    /// post-quantum answer.</summary>
+    static ReplyAddress ReplyAddressOf(Codename codename, ReportConfig config, KeyKind kind)
     {
         using var keys = codename.DeriveKeys(RosterStore.ParseOrganisation(config.Organisation));
-        return new ReplyAddress(keys.ReplyIdentity.Recipient.ToString(), keys.MailboxKey.PublicKey.ToString());
+        return new ReplyAddress(keys.ReplyIdentityFor(kind).Recipient.ToString()!, keys.MailboxKey.PublicKey.ToString());
     }
 
     static void ShowCodename(Codename? codename)

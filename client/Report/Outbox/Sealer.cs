@@ -35,7 +35,8 @@ static class Sealer
 
     static void Seal(Stream destination, Roster roster, ReportDocument document, IReadOnlyList<AttachmentSource> attachments, long expectedBytes, bool armor)
     {
-        var recipients = roster.Reviewers.Select(r => (IRecipient)X25519Recipient.Parse(r.Recipient)).ToList();
+        // All of one kind (the roster was refused otherwise): hybrid for a post-quantum roster, X25519 for a classic one.
+        var recipients = roster.Reviewers.Select(r => AgeKeys.ParseRecipient(r.Recipient)).ToList();
         using var bar = new ProgressBar(UiText.Get("ProgressSeal"), Padme.PaddedLength(expectedBytes));
         using (var counting = new CountingWriteStream(destination, bar.Report))
         using (var sealing = AgeFile.Seal(counting, recipients, armor, leaveOpen: true))

@@ -10,7 +10,7 @@ using Reporting.Report.Delivery;
 namespace Reporting.Report.Replies;
 
 /// <summary>A source's mailbox on the server: listed and read with requests signed by the mailbox key
-/// (D5, D10). Replies are opened in memory with the reply identity; nothing is written anywhere.</summary>
+/// (D5, D10). Replies are opened in memory with the reply identities; nothing is written anywhere.</summary>
 sealed class Mailbox(HttpClient client, CodenameKeys keys)
 {
     /// <summary>A reply is a short text; a much larger one is not worth holding in memory.</summary>
@@ -41,7 +41,8 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
             ?? throw new InvalidDataException("reply too large");
         try
         {
-            using var plaintext = AgeFile.Open(new MemoryStream(ciphertext), [keys.ReplyIdentity]);
+            // Either kind: answers to reports sealed to a classic roster are X25519, to a hybrid one post-quantum.
+            using var plaintext = AgeFile.Open(new MemoryStream(ciphertext), [keys.HybridReplyIdentity, keys.ReplyIdentity]);
             using var buffer = new MemoryStream();
             plaintext.CopyTo(buffer);
             var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);

@@ -77,6 +77,10 @@ public static class AgeFile
             // Mixing a passphrase with keys would let a key holder pass the file off as passphrase-only.
             if (stanzas.Count > 1 && stanzas.Any(s => s.Type == ScryptRecipient.StanzaType))
                 throw new ArgumentException("A passphrase (scrypt) recipient must be the only recipient.", nameof(recipients));
+            // A classic stanza beside a post-quantum one opens the file to whoever breaks X25519 later, undoing
+            // what the hybrid recipient is for (age refuses the mix too).
+            if (stanzas.Any(s => s.Type == HybridRecipient.StanzaType) && stanzas.Any(s => s.Type != HybridRecipient.StanzaType))
+                throw new ArgumentException("Post-quantum (age1pq1…) and classic recipients must not be mixed in one file.", nameof(recipients));
             sink.Write(AgeHeader.Encode(stanzas, fileKey));
             RandomNumberGenerator.Fill(nonce);
             sink.Write(nonce);

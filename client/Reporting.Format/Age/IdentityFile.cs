@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Reporting.Format.Age;
 
-/// <summary>age identity files: one or more <c>AGE-SECRET-KEY-1…</c> lines, <c>#</c> comments and blank lines;
+/// <summary>age identity files: one or more <c>AGE-SECRET-KEY-1…</c> or <c>AGE-SECRET-KEY-PQ-1…</c> lines (both kinds may share a file), <c>#</c> comments and blank lines;
 /// or such a file itself sealed with a passphrase (as <c>age -p</c> writes it).</summary>
 public static class IdentityFile
 {
@@ -20,10 +20,10 @@ public static class IdentityFile
     }
 
     /// <summary>Parses a plain identity file. Throws <see cref="AgeException"/> (InvalidKey) naming the line.</summary>
-    public static IReadOnlyList<X25519Identity> Parse(ReadOnlySpan<byte> content)
+    public static IReadOnlyList<IKeyIdentity> Parse(ReadOnlySpan<byte> content)
     {
         if (content.Length > MaxSize) throw new AgeException(AgeFailure.InvalidKey, "the identity file is too large to be one");
-        var identities = new List<X25519Identity>();
+        var identities = new List<IKeyIdentity>();
         int lineNumber = 0;
         try
         {
@@ -40,15 +40,16 @@ public static class IdentityFile
                     throw new AgeException(AgeFailure.InvalidKey, $"line {lineNumber} of the identity file is not an age identity");
                 try
                 {
-                    identities.Add(X25519Identity.Parse(Encoding.ASCII.GetString(line)));
+                    identities.Add(AgeKeys.ParseIdentity(Encoding.ASCII.GetString(line)));
                 }
-                catch (AgeException)
+                catch (AgeException e)
                 {
-                    throw new AgeException(AgeFailure.InvalidKey, $"line {lineNumber} of the identity file is not a valid AGE-SECRET-KEY-1… identity");
+                    // The parser's message names the kind of problem, never the line's text.
+                    throw new AgeException(AgeFailure.InvalidKey, $"line {lineNumber} of the identity file: {e.Message}");
                 }
             }
             if (identities.Count == 0)
-                throw new AgeException(AgeFailure.InvalidKey, "the identity file holds no AGE-SECRET-KEY-1… identity");
+                throw new AgeException(AgeFailure.InvalidKey, "the identity file holds no AGE-SECRET-KEY-1… or AGE-SECRET-KEY-PQ-1… identity");
             return identities;
         }
         catch
@@ -59,7 +60,7 @@ public static class IdentityFile
     }
 
     /// <summary>Opens a passphrase-encrypted identity file, then parses it.</summary>
-    public static IReadOnlyList<X25519Identity> Open(ReadOnlySpan<byte> content, ReadOnlyMemory<byte> passphrase)
+    public static IReadOnlyList<IKeyIdentity> Open(ReadOnlySpan<byte> content, ReadOnlyMemory<byte> passphrase)
     {
         byte[] plain = new byte[MaxSize];
         int length = 0;

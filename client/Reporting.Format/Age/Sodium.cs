@@ -2,8 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Reporting.Format.Age;
 
-/// <summary>The one libsodium call NSec does not expose: scrypt with a salt of any length
-/// (NSec's scrypt takes 32-byte salts, age's is 44). Same native library NSec loads.</summary>
+/// <summary>The libsodium calls NSec does not expose: scrypt with a salt of any length (NSec's scrypt takes
+/// 32-byte salts, age's is 44), and the X-Wing KEM (<see cref="XWing"/>). Same native library NSec loads.</summary>
 internal static partial class Sodium
 {
     // NSec P/Invokes "libsodium" too; the runtime resolves it to the libsodium package's native asset.
@@ -14,6 +14,9 @@ internal static partial class Sodium
         // sodium_init picks the fastest implementations and is idempotent: 0 = done now, 1 = already done.
         if (sodium_init() < 0) throw new InvalidOperationException("libsodium could not be initialised.");
     }
+
+    /// <summary>Runs the static constructor (sodium_init) before a call from another class.</summary>
+    internal static void EnsureInitialised() { }
 
     /// <summary>scrypt(passphrase, salt, N = 2^logN, r, p) into <paramref name="output"/>.</summary>
     public static unsafe void Scrypt(ReadOnlySpan<byte> passphrase, ReadOnlySpan<byte> salt, int logN, uint r, uint p, Span<byte> output)

@@ -4,7 +4,7 @@ using NSec.Cryptography;
 namespace Reporting.Format.Age;
 
 /// <summary>An age X25519 identity, written <c>AGE-SECRET-KEY-1…</c>. Holds secret bytes: dispose it.</summary>
-public sealed class X25519Identity : IIdentity, IDisposable
+public sealed class X25519Identity : IKeyIdentity
 {
     internal const string Hrp = "AGE-SECRET-KEY-";
 
@@ -30,6 +30,8 @@ public sealed class X25519Identity : IIdentity, IDisposable
             throw new AgeException(AgeFailure.InvalidKey, "not a valid age identity (bad Bech32 checksum or character)");
         try
         {
+            if (hrp == HybridIdentity.Hrp)
+                throw new AgeException(AgeFailure.InvalidKey, "a post-quantum identity (AGE-SECRET-KEY-PQ-1…), not an X25519 one");
             if (hrp != Hrp || secret.Length != X25519Recipient.PointSize)
                 throw new AgeException(AgeFailure.InvalidKey, "not a valid age identity (expected AGE-SECRET-KEY-1…)");
             return FromSecret(secret);
@@ -49,6 +51,8 @@ public sealed class X25519Identity : IIdentity, IDisposable
     }
 
     public X25519Recipient Recipient => recipient;
+
+    IRecipient IKeyIdentity.Recipient => recipient;
 
     /// <summary>The secret as <c>AGE-SECRET-KEY-1…</c>. Opt-in export, never logged or printed by default.</summary>
     public string Export()

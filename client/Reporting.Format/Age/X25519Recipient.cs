@@ -29,8 +29,12 @@ public sealed class X25519Recipient : IRecipient
     public static X25519Recipient Parse(string encoded)
     {
         ArgumentNullException.ThrowIfNull(encoded);
-        if (!Bech32.TryDecode(encoded, out string hrp, out byte[] data) || hrp != Hrp || data.Length != PointSize)
-            throw new AgeException(AgeFailure.InvalidKey, "not a valid age recipient (expected age1… with a correct checksum)");
+        if (!Bech32.TryDecode(encoded, out string hrp, out byte[] data))
+            throw new AgeException(AgeFailure.InvalidKey, "not a valid age recipient: a character is wrong or missing (the checksum does not match)");
+        if (hrp == HybridRecipient.Hrp)
+            throw new AgeException(AgeFailure.InvalidKey, "a post-quantum recipient (age1pq1…), not an X25519 one");
+        if (hrp != Hrp || data.Length != PointSize)
+            throw new AgeException(AgeFailure.InvalidKey, "not a valid age X25519 recipient (expected age1…)");
         return new X25519Recipient(data);
     }
 

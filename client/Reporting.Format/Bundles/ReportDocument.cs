@@ -10,7 +10,8 @@ namespace Reporting.Format.Bundles;
 /// <param name="Scrubbed">True when metadata was removed by re-encoding.</param>
 public sealed record ReportAttachment(string Name, long Size, string Sha256, string MediaType, bool Scrubbed);
 
-/// <summary>Where a reviewer may answer: the reply recipient (<c>age1…</c>) and the mailbox key (<c>reportmailbox1…</c>).</summary>
+/// <summary>Where a reviewer may answer: the reply recipient (<c>age1pq1…</c> when the report was sealed to a post-quantum
+/// roster, else <c>age1…</c>) and the mailbox key (<c>reportmailbox1…</c>).</summary>
 public sealed record ReplyAddress(string Recipient, string Mailbox);
 
 /// <summary>The content of report.json, the first entry of a bundle.</summary>

@@ -116,7 +116,12 @@ public sealed class Codename
     public override string ToString() =>
         string.Join(' ', indices.Select(i => Wordlist.Words[i].Normalize(NormalizationForm.FormC)));
 
-    /// <summary>Argon2id (64 MiB, 3 passes), salted by the organisation key, into the reply identity and mailbox key.</summary>
+    /// <summary>Binds the hybrid reply identity's seed to its use: it comes from the same Argon2id output as the
+    /// X25519 reply identity and the mailbox key, which use its two halves as they are.</summary>
+    static readonly byte[] HybridReplyLabel = "reporting codename hybrid reply v1"u8.ToArray();
+
+    /// <summary>Argon2id (64 MiB, 3 passes), salted by the organisation key, into the reply identities (X25519 and
+    /// hybrid) and the mailbox key.</summary>
     public CodenameKeys DeriveKeys(PublicSigningKey organisation)
     {
         if (organisation.Kind != SigningKeyKind.Organisation)
@@ -126,25 +131,36 @@ public sealed class Codename
         Salt(organisation, salt);
 
         Span<byte> output = stackalloc byte[64];
+        Span<byte> hybridSeed = stackalloc byte[32];
         try
         {
             PasswordBasedKeyDerivationAlgorithm.Argon2id(Stretching).DeriveBytes(random, salt, output);
+            HybridReplySeed(output, hybridSeed);
             var replyIdentity = X25519Identity.FromSecret(output[..32]);
+            HybridIdentity? hybridReplyIdentity = null;
             try
             {
-                return new CodenameKeys(replyIdentity, SigningKey.FromSeed(SigningKeyKind.Mailbox, output[32..]));
+                hybridReplyIdentity = HybridIdentity.FromSeed(hybridSeed);
+                return new CodenameKeys(replyIdentity, hybridReplyIdentity, SigningKey.FromSeed(SigningKeyKind.Mailbox, output[32..]));
             }
             catch
             {
                 replyIdentity.Dispose();
+                hybridReplyIdentity?.Dispose();
                 throw;
             }
         }
         finally
         {
             CryptographicOperations.ZeroMemory(output);
+            CryptographicOperations.ZeroMemory(hybridSeed);
         }
     }
+
+    /// <summary>HKDF-SHA256(all 64 bytes of the Argon2id output, no salt, the label): the X25519 reply secret and the
+    /// mailbox seed cannot be told from it, nor it from them.</summary>
+    static void HybridReplySeed(ReadOnlySpan<byte> stretched, Span<byte> seed) =>
+        System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, stretched, seed, default, HybridReplyLabel);
 
     /// <summary>Salting with the organisation key means one precomputed table cannot serve every deployment.</summary>
     static void Salt(PublicSigningKey organisation, Span<byte> salt)
@@ -232,14 +248,23 @@ public sealed class Codename
     }
 }
 
-/// <summary>The two keys a codename stands for. Dispose to zero them.</summary>
-public sealed class CodenameKeys(X25519Identity replyIdentity, SigningKey mailboxKey) : IDisposable
+/// <summary>The keys a codename stands for: a reply identity of each kind and the mailbox key. Dispose to zero them.</summary>
+public sealed class CodenameKeys(X25519Identity replyIdentity, HybridIdentity hybridReplyIdentity, SigningKey mailboxKey) : IDisposable
 {
+    /// <summary>Answers to a report sealed to a classic roster are sealed to this one.</summary>
     public X25519Identity ReplyIdentity { get; } = replyIdentity;
+    /// <summary>Answers to a report sealed to a hybrid roster are sealed to this one: the answer is as
+    /// quantum-resistant as the report.</summary>
+    public HybridIdentity HybridReplyIdentity { get; } = hybridReplyIdentity;
     public SigningKey MailboxKey { get; } = mailboxKey;
+
+    /// <summary>The reply identity whose kind matches the roster a report is sealed to.</summary>
+    public IKeyIdentity ReplyIdentityFor(KeyKind kind) => kind == KeyKind.Hybrid ? HybridReplyIdentity : ReplyIdentity;
+
     public void Dispose()
     {
         ReplyIdentity.Dispose();
+        HybridReplyIdentity.Dispose();
         MailboxKey.Dispose();
     }
 }

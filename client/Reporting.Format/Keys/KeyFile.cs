@@ -14,8 +14,8 @@ public static class KeyFile
     const int MaxPlaintext = 4096;
 
     /// <summary>Throws IOException when <paramref name="path"/> already exists: a key is never overwritten.</summary>
-    public static void WriteIdentity(string path, X25519Identity identity, ReadOnlyMemory<byte> passphrase) =>
-        Write(path, identity.Recipient.ToString(), identity.Export(), passphrase);
+    public static void WriteIdentity(string path, IKeyIdentity identity, ReadOnlyMemory<byte> passphrase) =>
+        Write(path, identity.Recipient.ToString()!, identity.Export(), passphrase);
 
     /// <summary>Throws IOException when <paramref name="path"/> already exists: a key is never overwritten.</summary>
     public static void WriteSigningKey(string path, SigningKey key, ReadOnlyMemory<byte> passphrase) =>

@@ -6,7 +6,7 @@ using Reporting.Format.Keys;
 namespace Reporting.Format.Rosters;
 
 /// <summary>One reviewer as the roster lists them.</summary>
-/// <param name="Recipient">age X25519 recipient, <c>age1…</c>.</param>
+/// <param name="Recipient">age recipient: post-quantum hybrid <c>age1pq1…</c> or X25519 <c>age1…</c>.</param>
 /// <param name="AccessKey">Ed25519 access public key, <c>reportaccess1…</c>.</param>
 public sealed partial record RosterEntry(string Name, string Recipient, string AccessKey)
 {
@@ -42,12 +42,12 @@ public sealed partial record RosterEntry(string Name, string Recipient, string A
         try
         {
             // One spelling per key: duplicates are found by comparing the text.
-            if (X25519Recipient.Parse(Recipient).ToString() != Recipient)
+            if (AgeKeys.ParseRecipient(Recipient).ToString() != Recipient)
                 return $"the recipient of {Name} is not written in lowercase";
         }
         catch (Exception e) when (e is AgeException or FormatException or ArgumentException)
         {
-            return $"the recipient of {Name} is not a valid age1… key";
+            return $"the recipient of {Name} is not a valid age1pq1… or age1… key";
         }
         if (!PublicSigningKey.TryParse(AccessKey, out var access) || access!.Kind != SigningKeyKind.Access)
             return $"the access key of {Name} is not a valid reportaccess1… key";
@@ -116,6 +116,10 @@ public sealed record Roster(
             if (entry.Problem() is { } problem)
                 return problem;
         }
+        // One kind per roster: a classic stanza beside hybrid ones would let whoever breaks X25519 later open
+        // the report, so a hybrid roster must be hybrid throughout (age refuses such a mix too).
+        if (Reviewers.Select(r => AgeKeys.KindOf(r.Recipient)).Distinct().Count() > 1)
+            return "it mixes post-quantum (age1pq1…) and classic (age1…) recipients";
         if (Duplicate(Reviewers.Select(r => r.Name)) is { } name)
             return $"the name {name} appears twice";
         if (Duplicate(Reviewers.Select(r => r.Recipient)) is not null)
@@ -124,6 +128,9 @@ public sealed record Roster(
             return "two reviewers share one access key";
         return null;
     }
+
+    /// <summary>The kind of every reviewer's recipient (a valid roster has one kind): what reports are sealed with.</summary>
+    public KeyKind RecipientKind() => AgeKeys.KindOf(Reviewers[0].Recipient);
 
     static string? Duplicate(IEnumerable<string> values)
     {

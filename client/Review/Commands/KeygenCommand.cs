@@ -20,19 +20,24 @@ static class KeygenCommand
         {
             Description = "Read the access key's new passphrase, a different one, from this file (else asked; with --passphrase-file alone the same, with a warning)",
         };
+        var classic = new Option<bool>("--classic")
+        {
+            Description = "Make an X25519 identity (age1…) instead of a post-quantum one (age1pq1…): only for an organisation whose reviewers must open reports with age older than 1.3",
+        };
         var command = new Command("keygen", "Make your keys: NAME.identity (offline machine), NAME.access (online), NAME.entry.json (for the organisation)")
         {
-            name, output, passphraseFile, accessPassphraseFile,
+            name, output, passphraseFile, accessPassphraseFile, classic,
         };
         command.SetAction(result => Run(result.GetValue(name)!, result.GetValue(output)!, result.GetValue(passphraseFile),
-            result.GetValue(accessPassphraseFile) ?? result.GetValue(passphraseFile)));
+            result.GetValue(accessPassphraseFile) ?? result.GetValue(passphraseFile), result.GetValue(classic) ? KeyKind.X25519 : KeyKind.Hybrid));
         return command;
     }
 
     /// <summary>Two passphrases, not one (docs/DESIGN.md D4): the access key's is typed on the online
     /// workstation at every fetch and push, where malware may catch it; it must not also open the identity,
-    /// which reads every report.</summary>
-    static int Run(string name, string folder, string? passphraseFile, string? accessPassphraseFile)
+    /// which reads every report. The identity is post-quantum hybrid unless asked otherwise (docs/DESIGN.md D1):
+    /// reports are kept for years, and a copy taken today must not open once X25519 falls.</summary>
+    static int Run(string name, string folder, string? passphraseFile, string? accessPassphraseFile, KeyKind kind)
     {
         if (!RosterEntry.IsValidName(name))
             throw new ToolException($"the name \"{name}\" is not allowed",
@@ -61,9 +66,9 @@ static class KeygenCommand
         }
         try
         {
-            using var identity = X25519Identity.Generate();
+            using var identity = AgeKeys.Generate(kind);
             using var access = SigningKey.Generate(SigningKeyKind.Access);
-            var entry = new RosterEntry(name, identity.Recipient.ToString(), access.PublicKey.ToString());
+            var entry = new RosterEntry(name, identity.Recipient.ToString()!, access.PublicKey.ToString());
             try
             {
                 KeyFile.WriteIdentity(identityPath, identity, passphrase);
@@ -84,7 +89,9 @@ static class KeygenCommand
             Console.Error.WriteLine($"review: wrote {identityPath} (keep it on the offline machine)");
             Console.Error.WriteLine($"review: wrote {accessPath} (for the online workstation)");
             Console.Error.WriteLine($"review: wrote {entryPath} (send it to whoever signs the roster)");
-            Console.Error.WriteLine("review: each key file is sealed with its own passphrase; age -d -i also opens the identity");
+            Console.Error.WriteLine(kind == KeyKind.Hybrid
+                ? "review: each key file is sealed with its own passphrase; age 1.3 or later (age -d -i) also opens the post-quantum identity"
+                : "review: each key file is sealed with its own passphrase; age -d -i also opens the identity");
             return 0;
         }
         finally

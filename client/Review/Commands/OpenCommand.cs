@@ -12,7 +12,7 @@ static class OpenCommand
 {
     public static Command Create()
     {
-        var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-1…) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
+        var identities = new Option<string[]>("--identity", "-i") { Description = "An identity file, plain (AGE-SECRET-KEY-PQ-1… or AGE-SECRET-KEY-1… lines) or passphrase-encrypted; repeat for several. Without it, the file must be passphrase-encrypted" };
         var output = new Option<string?>("--output", "-o") { Description = "Write the plaintext to this new file (it appears only if everything decrypts), or to a device or pipe; default: standard output" };
         var passphraseFile = new Option<string?>("--passphrase-file") { Description = "Read the passphrase (of the identity files, or of the file) from this file instead of asking" };
         var input = new Argument<string?>("IN") { Description = "The age file (binary or armored); default: standard input", Arity = ArgumentArity.ZeroOrOne };
@@ -30,7 +30,7 @@ static class OpenCommand
         using var output = CommandFiles.CreateOutput(outputPath, durable: false);
         using var input = CommandFiles.OpenInput(inputPath);
 
-        List<X25519Identity> loaded = [];
+        List<IKeyIdentity> loaded = [];
         try
         {
             foreach (var file in identityFiles)
@@ -53,7 +53,7 @@ static class OpenCommand
             }
             catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched)
             {
-                throw NoMatch(what, identityFiles.Length > 0, types.Seen);
+                throw NoMatch(what, identityFiles.Length > 0, types.Seen, loaded);
             }
             catch (AgeException e)
             {
@@ -103,11 +103,18 @@ static class OpenCommand
     }
 
     /// <summary>Says which of three different mistakes the user made.</summary>
-    static ToolException NoMatch(string what, bool withIdentities, IReadOnlySet<string> stanzaTypes)
+    static ToolException NoMatch(string what, bool withIdentities, IReadOnlySet<string> stanzaTypes, IReadOnlyList<IKeyIdentity> identities)
     {
         var passphraseEncrypted = stanzaTypes.Contains("scrypt");
         if (withIdentities && passphraseEncrypted)
             return new ToolException($"{what} is encrypted with a passphrase, not to an identity", "run review open without --identity");
+        // A post-quantum file tried with classic identities only (or the reverse) is a mix-up of key files.
+        if (withIdentities && stanzaTypes.Contains("mlkem768x25519") && !identities.Any(i => i is HybridIdentity))
+            return new ToolException($"{what} is sealed to post-quantum (age1pq1…) recipients, and the identities given are all classic",
+                "give the AGE-SECRET-KEY-PQ-1… identity (review keygen makes one by default)");
+        if (withIdentities && stanzaTypes.Contains("X25519") && !identities.Any(i => i is X25519Identity))
+            return new ToolException($"{what} is sealed to classic (age1…) recipients, and the identities given are all post-quantum",
+                "give the AGE-SECRET-KEY-1… identity it was sealed to (one made with --classic, or an earlier one)");
         if (withIdentities)
             return new ToolException($"none of the identities given can open {what}",
                 "it was sealed to other recipients: check that you gave the right identity file");

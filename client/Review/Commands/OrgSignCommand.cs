@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reporting.Cli;
+using Reporting.Format.Age;
 using Reporting.Format.IO;
 using Reporting.Format.Keys;
 using Reporting.Format.Rosters;
@@ -66,6 +67,7 @@ static class OrgSignCommand
             var reviewers = result.GetValue(entries)!.Select(ReadEntry).ToList();
             if (reviewers.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
                 throw new ToolException($"the name {twice.Key} appears in two entries", "each reviewer needs a name of their own");
+            RefuseMixedKinds(reviewers);
 
             using var organisation = SigningKeys.Read(result.GetValue(orgKey)!, result.GetValue(passphraseFile),
                 SigningKeyKind.Organisation, "make one with: review org init --out FILE");
@@ -94,6 +96,17 @@ static class OrgSignCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Checked before the passphrase is asked, with the names: a roster is all post-quantum or all classic
+    /// (a classic stanza in a report would undo the others' quantum resistance).</summary>
+    static void RefuseMixedKinds(IReadOnlyList<RosterEntry> reviewers)
+    {
+        var classic = reviewers.Where(r => AgeKeys.KindOf(r.Recipient) == KeyKind.X25519).Select(r => r.Name).ToList();
+        if (classic.Count == 0 || classic.Count == reviewers.Count)
+            return;
+        throw new ToolException($"the roster would mix post-quantum and classic reviewers ({string.Join(", ", classic)}: classic age1… keys)",
+            "a roster is of one kind: have them run review keygen again (post-quantum by default), or make every key with --classic");
     }
 
     static RosterEntry ReadEntry(string path)

@@ -29,7 +29,7 @@ static class ReplyCommand
             var identities = Identities.Load(result.GetValue(identity)!.FullName, result.GetValue(passphraseFile)?.FullName);
             try
             {
-                List<IRecipient> recipients = [X25519Recipient.Parse(address.Recipient), .. identities.Select(i => i.Recipient)];
+                var recipients = RecipientsOf(address, identities);
                 var folder = result.GetValue(output)!;
                 folder.Create();
                 var name = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
@@ -50,6 +50,20 @@ static class ReplyCommand
         return command;
     }
 
+    /// <summary>The source's reply recipient and the team's own copy: the first of the reviewer's identities of the
+    /// same kind (a mix is refused, and the server takes at most two stanzas). A reviewer who holds only the other
+    /// kind (a classic report answered after the move to post-quantum) seals to the source alone.</summary>
+    static List<IRecipient> RecipientsOf(ReplyAddress address, IReadOnlyList<IKeyIdentity> identities)
+    {
+        var source = AgeKeys.ParseRecipient(address.Recipient);
+        var kind = AgeKeys.KindOf(address.Recipient);
+        var own = identities.FirstOrDefault(i => AgeKeys.KindOf(i.Recipient.ToString()!) == kind);
+        if (own is not null)
+            return [source, own.Recipient];
+        Console.Error.WriteLine("review: warning: your identity is of another kind than the report's reply address; the answer is sealed to the source alone, and you cannot read it back");
+        return [source];
+    }
+
     static ReplyAddress ReadReplyAddress(DirectoryInfo report)
     {
         var path = Path.Combine(report.FullName, "report.json");
@@ -67,7 +81,7 @@ static class ReplyCommand
         var reply = document.Reply ?? throw new ToolException("the source of this report asked for no answer");
         try
         {
-            X25519Recipient.Parse(reply.Recipient);
+            AgeKeys.ParseRecipient(reply.Recipient);
             PublicSigningKey.Parse(reply.Mailbox, SigningKeyKind.Mailbox);
         }
         catch (Exception e) when (e is AgeException or FormatException or ArgumentException)

@@ -51,8 +51,9 @@ public static class MailboxRoutes
             // The signature declared this hash; a body that differs is not what the reviewer signed.
             if (!SignedRequestCheck.IsDeclaredBody(context, body.Sha256!))
                 return Problems.NotSigned();
-            if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas) != ShapeProblem.None)
-                return Problems.NotAnEnvelope("A reply is a binary age file sealed to X25519 recipients.");
+            // The server cannot tell which kind of report a mailbox answers: either kind, but not a mix.
+            if (EnvelopeShape.Check(body.Content, body.Length, MinReplyStanzas, MaxReplyStanzas, kind: null) != ShapeProblem.None)
+                return Problems.NotAnEnvelope("A reply is a binary age file sealed to recipients of one kind (mlkem768x25519 or X25519).");
             var (day, expires) = intake.Stamp();
             var reply = new NewReply(RandomId.New(), key.ToString(), day, body.Length, expires, body.Sha256!);
             var id = await store.AddReplyAsync(reply, body.Content, CancellationToken.None);

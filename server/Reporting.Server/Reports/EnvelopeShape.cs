@@ -8,7 +8,8 @@ public enum ShapeProblem
     None,
     /// <summary>Not an age v1 binary header (armored, garbage, or cut inside the header).</summary>
     MalformedHeader,
-    /// <summary>A stanza other than a well-formed X25519 one (scrypt, a plugin, …).</summary>
+    /// <summary>A stanza other than a well-formed one of the kind expected (scrypt, a plugin, a classic X25519
+    /// stanza for a post-quantum roster, …), or stanzas of two kinds.</summary>
     ForeignStanza,
     /// <summary>Not exactly one stanza per reviewer of the roster version named (or, for a reply, not one
     /// or two).</summary>
@@ -19,12 +20,14 @@ public enum ShapeProblem
 
 /// <summary>The shape checks of D6, done before anything is kept. The server holds no key, so it cannot
 /// tell which reviewer a stanza is for; it can insist that the envelope is age, is sealed only with
-/// X25519 to as many recipients as the roster names (no passphrase stanza a server operator could
-/// brute-force, no extra recipient), and that the payload's length is possible.</summary>
+/// recipients of the roster's kind (post-quantum hybrid or X25519), as many as the roster names (no
+/// passphrase stanza a server operator could brute-force, no extra recipient, no classic stanza that
+/// would undo a hybrid roster's quantum resistance), and that the payload's length is possible.</summary>
 public static class EnvelopeShape
 {
-    /// <summary>Header bytes read at most: a few hundred stanzas, far beyond any real roster, so a
-    /// hostile "header" cannot make the parser read the whole upload.</summary>
+    /// <summary>Header bytes read at most, so a hostile "header" cannot make the parser read the whole upload.
+    /// An X25519 stanza takes about 100 bytes, a hybrid one about 1.56 KB: 64 KiB holds 42 hybrid reviewers
+    /// (hundreds of classic ones), beyond the 32 a roster is meant to carry.</summary>
     public const int MaxHeaderBytes = 64 << 10;
 
     // age STREAM: a 16-byte nonce, then 64 KiB chunks each followed by a 16-byte Poly1305 tag.
@@ -32,18 +35,21 @@ public static class EnvelopeShape
     const long TagBytes = 16;
     const long ChunkBytes = 64 << 10;
 
-    // An X25519 stanza: one argument, the 32-byte ephemeral share as unpadded base64 (43 characters),
-    // and a 32-byte body (the wrapped 16-byte file key and its tag).
+    // An X25519 stanza: one argument, the 32-byte ephemeral share as unpadded base64 (43 characters).
+    // A hybrid one: one argument, the 1120-byte X-Wing enc as unpadded base64 (1494 characters).
+    // Either has a 32-byte body (the wrapped 16-byte file key and its tag).
     const int ShareBase64Length = 43;
+    const int EncBase64Length = 1494;
     const int StanzaBodyBytes = 32;
 
+    /// <summary>Exactly <paramref name="reviewers"/> stanzas, all of <paramref name="kind"/>.</summary>
     /// <param name="envelope">Seekable, positioned at the start.</param>
-    public static ShapeProblem Check(Stream envelope, long length, int reviewers) =>
-        Check(envelope, length, reviewers, reviewers);
+    public static ShapeProblem Check(Stream envelope, long length, int reviewers, KeyKind kind) =>
+        Check(envelope, length, reviewers, reviewers, kind);
 
-    /// <summary>As <see cref="Check(Stream, long, int)"/>, with between <paramref name="minStanzas"/> and
-    /// <paramref name="maxStanzas"/> X25519 stanzas.</summary>
-    public static ShapeProblem Check(Stream envelope, long length, int minStanzas, int maxStanzas)
+    /// <summary>Between <paramref name="minStanzas"/> and <paramref name="maxStanzas"/> stanzas, all of
+    /// <paramref name="kind"/>, or (when null) all of either kind.</summary>
+    public static ShapeProblem Check(Stream envelope, long length, int minStanzas, int maxStanzas, KeyKind? kind)
     {
         AgeHeader header;
         long headerLength;
@@ -67,15 +73,24 @@ public static class EnvelopeShape
             ArrayPool<byte>.Shared.Return(prefix);
         }
 
+        var expected = kind ?? KindOf(header.Stanzas.FirstOrDefault());
         foreach (var stanza in header.Stanzas)
         {
-            if (stanza is not { Type: "X25519", Arguments: [{ Length: ShareBase64Length }], Body.Length: StanzaBodyBytes })
+            if (KindOf(stanza) is not { } found || found != expected)
                 return ShapeProblem.ForeignStanza;
         }
         if (header.Stanzas.Count < minStanzas || header.Stanzas.Count > maxStanzas)
             return ShapeProblem.WrongStanzaCount;
         return IsPossiblePayloadLength(length - headerLength) ? ShapeProblem.None : ShapeProblem.MalformedPayload;
     }
+
+    /// <summary>The kind of a well-formed X25519 or hybrid stanza; null for anything else.</summary>
+    static KeyKind? KindOf(Stanza? stanza) => stanza switch
+    {
+        { Type: "X25519", Arguments: [{ Length: ShareBase64Length }], Body.Length: StanzaBodyBytes } => KeyKind.X25519,
+        { Type: "mlkem768x25519", Arguments: [{ Length: EncBase64Length }], Body.Length: StanzaBodyBytes } => KeyKind.Hybrid,
+        _ => null,
+    };
 
     /// <summary>Every chunk but the last is full; the last holds 1 to 64 KiB (or 0 bytes if it is the
     /// only one), and each carries a tag.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reporting.Format.Age;
 using Reporting.Format.Protocol;
 using Reporting.Server.Challenges;
 using Reporting.Server.Hardening;
@@ -88,7 +89,7 @@ public static class ReportRoutes
             }
             using (body)
             {
-                var problem = EnvelopeShape.Check(body.Content, body.Length, reviewers);
+                var problem = EnvelopeShape.Check(body.Content, body.Length, reviewers.Count, AgeKeys.KindOf(reviewers[0].Recipient));
                 if (problem != ShapeProblem.None)
                 {
                     await store.SpendTokenAsync(ticket.TokenId, ticket.ExpiresDay, CancellationToken.None);
@@ -145,7 +146,7 @@ public static class ReportRoutes
     static string Explain(ShapeProblem problem) => problem switch
     {
         ShapeProblem.MalformedHeader => "The body is not a binary age v1 file.",
-        ShapeProblem.ForeignStanza => "Only X25519 recipients are accepted.",
+        ShapeProblem.ForeignStanza => "Seal with recipients of the roster's kind only (mlkem768x25519 for a post-quantum roster, else X25519).",
         ShapeProblem.WrongStanzaCount => "Seal to exactly the reviewers of the roster version named.",
         _ => "The payload is incomplete.",
     };

@@ -130,10 +130,10 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
         _versions = versions;
     }
 
-    /// <summary>The reviewer count of <paramref name="version"/> when submissions sealed to it are still
+    /// <summary>The reviewers of <paramref name="version"/> when submissions sealed to it are still
     /// accepted: the current version, or an earlier one within the grace period after its successor was
     /// first served. Null otherwise.</summary>
-    public int? ReviewersIfAccepted(int version)
+    public IReadOnlyList<RosterEntry>? ReviewersIfAccepted(int version)
     {
         var versions = _versions;
         for (var i = 0; i < versions.Count; i++)
@@ -141,10 +141,10 @@ public sealed class RosterBook(IReportStore store, IOptions<ReportingOptions> op
             if (versions[i].Signed.Roster.Version != version)
                 continue;
             if (i == versions.Count - 1)
-                return versions[i].Signed.Roster.Reviewers.Count;
+                return versions[i].Signed.Roster.Reviewers;
             var superseded = versions[i + 1].FirstServed;
             return Today() <= superseded.AddDays(options.Value.RosterGraceDays)
-                ? versions[i].Signed.Roster.Reviewers.Count
+                ? versions[i].Signed.Roster.Reviewers
                 : null;
         }
         return null;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Reporting.Format.Age;
 using Reporting.Format.Keys;
 using Reporting.Format.Protocol;
 using Reporting.Format.Rosters;
@@ -109,11 +110,13 @@ public sealed class ServerFixture : IDisposable
     /// <param name="reviewers">How many reviewers the roster lists.</param>
     /// <param name="powDifficulty">Proof-of-work bits: low so that tests do not spend seconds hashing.</param>
     /// <param name="settings">Extra server configuration, e.g. <c>["Reporting:MaxEnvelopeBytes"] = "…"</c>.</param>
-    public static ServerFixture Start(int reviewers = 1, int powDifficulty = 4, int rosterVersion = 1, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="kind">The reviewers' kind of key: X25519 (classic) or post-quantum hybrid.</param>
+    public static ServerFixture Start(int reviewers = 1, int powDifficulty = 4, int rosterVersion = 1, IReadOnlyDictionary<string, string?>? settings = null,
+        KeyKind kind = KeyKind.X25519)
     {
         var folder = new TempFolder();
         var organisation = SigningKey.Generate(SigningKeyKind.Organisation);
-        var people = Enumerable.Range(1, reviewers).Select(i => TestReviewer.Generate($"reviewer{i}")).ToList();
+        var people = Enumerable.Range(1, reviewers).Select(i => TestReviewer.Generate($"reviewer{i}", kind)).ToList();
         var roster = TestRoster.Sign(organisation, people, rosterVersion);
         return new ServerFixture(folder, organisation, people, roster, powDifficulty, settings);
     }

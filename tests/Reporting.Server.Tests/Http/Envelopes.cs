@@ -8,6 +8,7 @@ namespace Reporting.Server.Tests.Http;
 public static class Envelopes
 {
     public static string X25519Stanza() => $"-> X25519 {B64(32)}\n{B64(32)}\n";
+    public static string HybridStanza() => $"-> mlkem768x25519 {B64(1120)}\n{B64(32)}\n";
     public static string ScryptStanza() => $"-> scrypt {B64(16)} 18\n{B64(32)}\n";
 
     public static byte[] Handmade(IEnumerable<string> stanzas, int payloadBytes = 16 + 100)

@@ -1,9 +1,11 @@
+using Reporting.Format.Age;
+
 namespace Reporting.Server.Tests.Http;
 
 /// <summary>A test class with its own world (keys, roster, data folder) and a running server on it.</summary>
-public abstract class ServerTest : IAsyncLifetime
+public abstract class ServerTest(KeyKind kind = KeyKind.X25519, int reviewers = 2) : IAsyncLifetime
 {
-    protected TestWorld World { get; } = new();
+    protected TestWorld World { get; } = new(reviewers, kind);
     protected RunningServer Server { get; private set; } = null!;
 
     public async Task InitializeAsync() => Server = await RunningServer.StartAsync(World, Configure);
