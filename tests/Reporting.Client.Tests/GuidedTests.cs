@@ -61,7 +61,7 @@ public sealed class GuidedTests
         var lines = screen.Replace("\r", "").Split('\n');
         var words = lines[Array.FindIndex(lines, l => l.Trim() == "codename:") + 1].Trim();
         Assert.True(Codename.TryParse(words, out var codename, out var problem), problem?.ToString());
-        Assert.Equal("ko", codename!.Wordlist.Language);
+        Assert.Equal("ko", codename!.Wordlist!.Language);
     }
 
     [Fact]
