@@ -121,6 +121,7 @@ static class RosterStore
             }, cancellationToken).AsTask().GetAwaiter().GetResult();
             if (response.StatusCode != HttpStatusCode.OK)
                 throw new ToolException(UiText.Format("RosterFetchFailed", $"HTTP {(int)response.StatusCode}"), UiText.Get("HintCheckServer"));
+            ServerLimits.Remember(home, response);
             if (response.Content.Headers.ContentLength > MaxRosterBytes)
                 throw Explain(new RosterException(RosterFailure.Malformed, "too large"));
             using var body = response.Content.ReadAsStream(cancellationToken);
@@ -137,7 +138,7 @@ static class RosterStore
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException or System.Net.Sockets.SocketException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            throw new ToolException(UiText.Format("RosterFetchFailed", e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message),
+            throw new ToolException(UiText.Format("RosterFetchFailed", NetworkProblem.Describe(e)),
                 channel.Proxy is null ? UiText.Get("HintCheckServer") : UiText.Get("HintCheckProxy"));
         }
         return Accept(home, config, bytes);

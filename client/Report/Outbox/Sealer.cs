@@ -33,9 +33,12 @@ static class Sealer
         return length;
     }
 
+    public static IReadOnlyList<IRecipient> Recipients(Roster roster) =>
+        [.. roster.Reviewers.Select(r => (IRecipient)X25519Recipient.Parse(r.Recipient))];
+
     static void Seal(Stream destination, Roster roster, ReportDocument document, IReadOnlyList<AttachmentSource> attachments, long expectedBytes, bool armor)
     {
-        var recipients = roster.Reviewers.Select(r => (IRecipient)X25519Recipient.Parse(r.Recipient)).ToList();
+        var recipients = Recipients(roster);
         using var bar = new ProgressBar(UiText.Get("ProgressSeal"), Padme.PaddedLength(expectedBytes));
         using (var counting = new CountingWriteStream(destination, bar.Report))
         using (var sealing = AgeFile.Seal(counting, recipients, armor, leaveOpen: true))
