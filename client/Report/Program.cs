@@ -7,6 +7,8 @@ using Reporting.Report.Commands;
 // The language first: the commands' help texts are written in it.
 EarlyLanguage.Apply(args);
 var root = new RootCommand(UiText.Get("Help_report"));
+foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+    help.Description = UiText.Get("Help_help");
 root.Options.Add(CommonOptions.Home);
 root.Options.Add(CommonOptions.Language);
 root.Subcommands.Add(InitCommand.Create());

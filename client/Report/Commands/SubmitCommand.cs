@@ -84,7 +84,7 @@ static class SubmitCommand
             if (guided)
             {
                 var interview = new Interview(Console.In, Console.Error);
-                interview.Introduce(draft, askReply: result.GetResult(noReply) is null && result.GetResult(digits) is null);
+                interview.Introduce(draft, askReply: !result.GetValue(noReply) && !result.GetValue(digits));
                 if (draft.Category is null) interview.AskCategory(draft);
                 if (result.GetResult(region) is null) interview.AskRegion(draft);
                 if (result.GetResult(when) is null) interview.AskWhen(draft);

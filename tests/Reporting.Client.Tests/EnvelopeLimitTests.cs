@@ -1,0 +1,78 @@
+using Reporting.Client.Tests.Infrastructure;
+using Xunit;
+
+namespace Reporting.Client.Tests;
+
+/// <summary>The server's largest envelope, published beside the roster, is known before sealing: a report that
+/// would be larger is refused while it can still be changed, never sealed, queued and refused for good.</summary>
+public sealed class EnvelopeLimitTests
+{
+    static readonly Dictionary<string, string?> OneMebibyte = new() { ["Reporting:MaxEnvelopeBytes"] = (1 << 20).ToString() };
+
+    static string FileOf(SourceMachine source, int bytes)
+    {
+        var content = new byte[bytes];
+        Random.Shared.NextBytes(content);
+        var path = source.Files[$"recording-{bytes}.bin"];
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void AttachmentUnderTheLimitButOverItOncePadded_IsRefusedBeforeSealing_AndNothingIsQueued()
+    {
+        using var server = ServerFixture.Start(settings: OneMebibyte);
+        using var source = new SourceMachine();
+        source.Init(server);
+        var (text, _) = source.TextFile();
+        // 1,040,000 bytes, under 1 MiB; with the tar headers and report.json Padmé rounds the bundle up to 1 MiB,
+        // and age's header and tags put the envelope over it.
+        var attachment = FileOf(source, 1_040_000);
+
+        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", attachment,
+            "--allow-unscrubbed", "--no-reply", "--yes");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("report: error: this report would be", result.Stderr);
+        Assert.Contains("the server takes at most 1,024 KB", result.Stderr);
+        Assert.Contains("report: hint: leave out an attachment", result.Stderr);
+        Assert.DoesNotContain("sealing", result.Stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(source.Home, "outbox")));
+        using var api = server.ReviewerApi();
+        Assert.Empty(api.List());
+    }
+
+    [Fact]
+    public void AttachmentThatFitsOncePadded_IsDelivered()
+    {
+        using var server = ServerFixture.Start(settings: OneMebibyte);
+        using var source = new SourceMachine();
+        source.Init(server);
+        var (text, _) = source.TextFile();
+
+        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", FileOf(source, 900_000),
+            "--allow-unscrubbed", "--no-reply", "--yes");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var api = server.ReviewerApi();
+        Assert.Single(api.List());
+    }
+
+    [Fact]
+    public void Limit_IsReadWithTheRoster_InTheUsersLanguage()
+    {
+        using var server = ServerFixture.Start(settings: OneMebibyte);
+        using var source = new SourceMachine();
+        source.Init(server, null, "--language", "zh");
+        var (text, _) = source.TextFile();
+
+        Assert.Equal("1048576", File.ReadAllText(Path.Combine(source.Home, "limits")));
+        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", FileOf(source, 1_100_000),
+            "--allow-unscrubbed", "--no-reply", "--yes");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("report: 错误: 这份报告加密后有", result.Stderr);
+        Assert.Contains("但服务器最多只收 1,024 KB", result.Stderr);
+        Assert.Contains("report: 提示:", result.Stderr);
+    }
+}
