@@ -14,7 +14,8 @@ static class NetworkProblem
     {
         TimeoutRejectedException or OperationCanceledException => UiText.Get("NetTimedOut"),
         BrokenCircuitException => UiText.Get("NetUnreachable"),
-        ProtocolException => UiText.Get("NetNotTheServer"),
+        // The detail (what was wrong with the answer) stays, for whoever helps the source.
+        ProtocolException => $"{UiText.Get("NetNotTheServer")} ({e.Message})",
         HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => UiText.Get("NetNameNotFound"),
         HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError } => UiText.Get("NetProxy"),
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => UiText.Get("NetSecureConnection"),
