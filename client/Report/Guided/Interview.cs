@@ -225,18 +225,18 @@ sealed class Interview(TextReader input, TextWriter output)
     {
         output.WriteLine();
         output.WriteLine(UiText.Get("SummaryTitle"));
-        output.WriteLine($"  1) {UiText.Get("FieldCategory")}: {CategoryName(draft.Category!)}");
-        output.WriteLine($"  2) {UiText.Get("FieldRegion")}: {draft.Region ?? UiText.Get("NotGiven")}");
-        output.WriteLine($"  3) {UiText.Get("FieldWhen")}: {draft.When ?? UiText.Get("NotSure")}");
+        output.WriteLine("  1) " + UiText.Format("SummaryField", UiText.Get("FieldCategory"), CategoryName(draft.Category!)));
+        output.WriteLine("  2) " + UiText.Format("SummaryField", UiText.Get("FieldRegion"), draft.Region ?? UiText.Get("NotGiven")));
+        output.WriteLine("  3) " + UiText.Format("SummaryField", UiText.Get("FieldWhen"), draft.When ?? UiText.Get("NotSure")));
         var text = draft.Text ?? "";
         var preview = text.Length > 200 ? text[..200] + "…" : text;
-        output.WriteLine($"  4) {UiText.Get("FieldText")} ({UiText.Count("Characters", text.Length)}):");
+        output.WriteLine("  4) " + UiText.Format("SummaryTextField", UiText.Get("FieldText"), UiText.Count("Characters", text.Length)));
         foreach (var line in preview.Split('\n'))
             output.WriteLine($"       {line}");
-        output.WriteLine($"  5) {UiText.Get("FieldAttachments")}: {(draft.Attachments.Count == 0 ? UiText.Get("None") : "")}");
+        output.WriteLine("  5) " + UiText.Format("SummaryField", UiText.Get("FieldAttachments"), draft.Attachments.Count == 0 ? UiText.Get("None") : "").TrimEnd());
         foreach (var attachment in draft.Attachments)
             output.WriteLine($"       {attachment.Source.Name} — " + (attachment.Source.Scrubbed ? UiText.Get("Cleaned") : UiText.Get("NotCleaned")));
-        output.WriteLine($"  6) {UiText.Get("FieldReply")}: {ReplyName(draft.Reply)}");
+        output.WriteLine("  6) " + UiText.Format("SummaryField", UiText.Get("FieldReply"), ReplyName(draft.Reply)));
         output.WriteLine(UiText.Count("SummarySealing", reviewers));
     }
 
