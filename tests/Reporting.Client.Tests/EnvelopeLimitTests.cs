@@ -9,13 +9,15 @@ public sealed class EnvelopeLimitTests
 {
     static readonly Dictionary<string, string?> OneMebibyte = new() { ["Reporting:MaxEnvelopeBytes"] = (1 << 20).ToString() };
 
-    static string FileOf(SourceMachine source, int bytes)
+    /// <summary>report submit --yes with a text and one file of <paramref name="bytes"/> random bytes (not a photo).</summary>
+    static ToolResult SubmitWithFileOf(SourceMachine source, int bytes)
     {
         var content = new byte[bytes];
         Random.Shared.NextBytes(content);
         var path = source.Files[$"recording-{bytes}.bin"];
         File.WriteAllBytes(path, content);
-        return path;
+        var (text, _) = source.TextFile();
+        return source.Report("submit", "--category", "other", "--text-file", text, "--attach", path, "--allow-unscrubbed", "--no-reply", "--yes");
     }
 
     [Fact]
@@ -24,13 +26,10 @@ public sealed class EnvelopeLimitTests
         using var server = ServerFixture.Start(settings: OneMebibyte);
         using var source = new SourceMachine();
         source.Init(server);
-        var (text, _) = source.TextFile();
+
         // 1,040,000 bytes, under 1 MiB; with the tar headers and report.json Padmé rounds the bundle up to 1 MiB,
         // and age's header and tags put the envelope over it.
-        var attachment = FileOf(source, 1_040_000);
-
-        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", attachment,
-            "--allow-unscrubbed", "--no-reply", "--yes");
+        var result = SubmitWithFileOf(source, 1_040_000);
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("report: error: this report would be", result.Stderr);
@@ -48,10 +47,8 @@ public sealed class EnvelopeLimitTests
         using var server = ServerFixture.Start(settings: OneMebibyte);
         using var source = new SourceMachine();
         source.Init(server);
-        var (text, _) = source.TextFile();
 
-        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", FileOf(source, 900_000),
-            "--allow-unscrubbed", "--no-reply", "--yes");
+        var result = SubmitWithFileOf(source, 900_000);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var api = server.ReviewerApi();
@@ -64,11 +61,9 @@ public sealed class EnvelopeLimitTests
         using var server = ServerFixture.Start(settings: OneMebibyte);
         using var source = new SourceMachine();
         source.Init(server, null, "--language", "zh");
-        var (text, _) = source.TextFile();
 
         Assert.Equal("1048576", File.ReadAllText(Path.Combine(source.Home, "limits")));
-        var result = source.Report("submit", "--category", "other", "--text-file", text, "--attach", FileOf(source, 1_100_000),
-            "--allow-unscrubbed", "--no-reply", "--yes");
+        var result = SubmitWithFileOf(source, 1_100_000);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("report: 错误: 这份报告加密后有", result.Stderr);

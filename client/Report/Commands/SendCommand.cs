@@ -113,7 +113,7 @@ static class SendCommand
     /// <summary>A final error, said once with what the source can still do: carry it by hand, or write it again smaller.</summary>
     public static void PrintTooLarge(OutboxEntry entry)
     {
-        Console.Error.WriteLine($"report: error: {UiText.Format("EnvelopeRefusedTooLarge", entry.IdempotencyKey, UiText.Size(entry.Size, roundUp: true))}");
+        Console.Error.WriteLine(UiText.Error(UiText.Format("EnvelopeRefusedTooLarge", entry.IdempotencyKey, UiText.Size(entry.Size, roundUp: true))));
         Console.Error.WriteLine(UiText.Hint(UiText.Format("HintTooLargeCarry", entry.IdempotencyKey)));
         Console.Error.WriteLine(UiText.Hint(UiText.Format("HintTooLargeRewrite", entry.IdempotencyKey)));
     }

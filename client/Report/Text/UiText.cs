@@ -46,6 +46,9 @@ static class UiText
     public static string Format(string key, params object?[] arguments) =>
         string.Format(Culture, Get(key), arguments);
 
+    /// <summary>"report: error: …" with the label in the user's language.</summary>
+    public static string Error(string text) => $"report: {Get("LabelError")}: {text}";
+
     /// <summary>"report: hint: …" with the label in the user's language.</summary>
     public static string Hint(string text) => $"report: {Get("LabelHint")}: {text}";
 
