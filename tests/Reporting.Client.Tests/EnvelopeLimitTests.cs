@@ -70,4 +70,28 @@ public sealed class EnvelopeLimitTests
         Assert.Contains("但服务器最多只收 1,024 KB", result.Stderr);
         Assert.Contains("report: 提示:", result.Stderr);
     }
+
+    [Fact]
+    public void QueuedReportLargerThanTheServerTakes_IsRefusedOnce_AndNeverOfferedAgain()
+    {
+        using var server = ServerFixture.Start(settings: OneMebibyte);
+        using var source = new SourceMachine();
+        // Set up while the server cannot be reached, so the limit is not known yet: the report is sealed and queued.
+        var unreachable = new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}/");
+        source.Init(server, unreachable, "--roster", server.RosterFile);
+        var queued = SubmitWithFileOf(source, 1_100_000);
+        Assert.True(queued.ExitCode == 75, queued.ToString());
+
+        source.Init(server);
+        var sent = source.Report("send", "--pause", "0");
+
+        Assert.True(sent.ExitCode == 1, sent.ToString());
+        Assert.Contains("report: error: the server does not take report", sent.Stderr);
+        Assert.Contains("report outbox --export", sent.Stderr);
+        Assert.Contains("too large for the server", source.Report("outbox").Stdout);
+        var again = source.Report("send", "--pause", "0");
+        Assert.Equal(1, again.ExitCode);
+        using var api = server.ReviewerApi();
+        Assert.Empty(api.List());
+    }
 }

@@ -43,12 +43,16 @@ static class SendCommand
             var most = result.GetValue(pause);
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
-            // The roster says whose receipts to believe: the current one, else the one kept from before. Not
-            // fetched when nothing will be offered (every entry refused for its roster): no connection for nothing.
-            var courier = entries.All(e => e.Final)
-                ? null
-                : new Courier(channel, outbox, CommonOptions.Policy(result) with { MaxEnvelopeBytes = ServerLimits.MaxEnvelopeBytes(home) },
-                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster, result.GetValue(CommonOptions.ReceiptFile)));
+            // The roster says whose receipts to believe: the current one, else the one kept from before; the server's
+            // envelope limit comes with it. Not fetched when nothing will be offered (every entry final): no
+            // connection for nothing.
+            Courier? courier = null;
+            if (!entries.All(e => e.Final))
+            {
+                var roster = RosterStore.Current(home, config, channel, CommonOptions.Policy(result)).Roster;
+                courier = new Courier(channel, outbox, CommonOptions.Policy(result) with { MaxEnvelopeBytes = ServerLimits.MaxEnvelopeBytes(home) },
+                    DeliveryReceipts.For(roster, result.GetValue(CommonOptions.ReceiptFile)));
+            }
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)
