@@ -52,7 +52,7 @@ static class SubmitCommand
             if (exportPath is not null && (File.Exists(exportPath) || Directory.Exists(exportPath)))
                 throw new ToolException(UiText.Format("ExportExists", exportPath));
             var channel = exportPath is null ? Channel.Create(config.Server, result.GetValue(proxy) ?? config.Proxy) : null;
-            var policy = CommonOptions.Policy(result) with { MaxEnvelopeBytes = null };
+            var policy = CommonOptions.Policy(result);
             var allow = result.GetValue(allowUnscrubbed);
 
             var draft = new Draft
@@ -70,8 +70,9 @@ static class SubmitCommand
             // The roster first: nobody should write a long report only to learn it cannot be sealed. The server's
             // limit comes with it (or from the last time it was fetched).
             var roster = RosterStore.Current(home, config, channel, policy).Roster;
-            var limit = new EnvelopeLimit(roster, ServerLimits.MaxEnvelopeBytes(home));
             policy = policy with { MaxEnvelopeBytes = ServerLimits.MaxEnvelopeBytes(home) };
+            // A report carried by hand (--export) never meets the server's limit.
+            var limit = new EnvelopeLimit(roster, exportPath is null ? policy.MaxEnvelopeBytes : null);
 
             var paths = result.GetValue(attach) ?? [];
             for (var i = 0; i < paths.Length; i++)
@@ -80,7 +81,7 @@ static class SubmitCommand
                 Console.Error.WriteLine($"report: {UiText.Format("WarnUnscrubbed", attachment.OriginalPath)}");
 
             using var interruption = new Interruption(Console.Error, askFirst: guided);
-            Codename? codename = null;
+            var reply = new ReplyKeys(config);
             if (guided)
             {
                 var interview = new Interview(Console.In, Console.Error);
@@ -89,26 +90,26 @@ static class SubmitCommand
                 if (result.GetResult(region) is null) interview.AskRegion(draft);
                 if (result.GetResult(when) is null) interview.AskWhen(draft);
                 if (draft.Text is null) interview.AskText(draft);
-                string? TooLarge(IReadOnlyList<PreparedAttachment> attachments) => limit.Problem(DocumentOf(draft, null, config), Sources(attachments));
+                string? TooLarge(IReadOnlyList<PreparedAttachment> attachments) => limit.Problem(DocumentOf(draft, null), Sources(attachments));
                 if (result.GetResult(attach) is null) interview.AskAttachments(draft, allow, TooLarge);
                 while (true)
                 {
                     if (!interview.Review(draft, roster.Reviewers.Count, allow, TooLarge))
                         throw new ToolException(UiText.Get("Cancelled"));
-                    codename = CodenameFor(draft.Reply, codename);
-                    if (limit.Problem(DocumentOf(draft, codename, config), Sources(draft.Attachments)) is not { } problem)
+                    reply.Choose(draft.Reply);
+                    if (limit.Problem(DocumentOf(draft, reply.Address), Sources(draft.Attachments)) is not { } problem)
                         break;
                     interview.Refuse(problem);
                 }
             }
             else
             {
-                codename = CodenameFor(draft.Reply, null);
-                if (limit.Problem(DocumentOf(draft, codename, config), Sources(draft.Attachments)) is { } problem)
+                reply.Choose(draft.Reply);
+                if (limit.Problem(DocumentOf(draft, reply.Address), Sources(draft.Attachments)) is { } problem)
                     throw new ToolException(problem, UiText.Get("HintRemoveAttachment"));
             }
 
-            var document = DocumentOf(draft, codename, config);
+            var document = DocumentOf(draft, reply.Address);
             var sources = Sources(draft.Attachments);
             var expected = Encoding.UTF8.GetByteCount(document.Text) + draft.Attachments.Sum(a => a.Size) + 2048L * (draft.Attachments.Count + 2);
 
@@ -117,7 +118,7 @@ static class SubmitCommand
                 var size = Sealer.SealToFile(exportPath, roster, document, sources, expected, result.GetValue(armor));
                 interruption.Sealed = true;
                 Console.Error.WriteLine($"report: {UiText.Count("Exported", roster.Reviewers.Count, exportPath, UiText.Size(size, roundUp: true))}");
-                ShowCodename(codename, guided);
+                ShowCodename(reply.Codename, guided);
                 return ExitCode.Delivered;
             }
 
@@ -126,7 +127,7 @@ static class SubmitCommand
             interruption.Sealed = true;
             Console.Error.WriteLine($"report: {UiText.Count("Sealed", roster.Reviewers.Count, roster.Version)}");
             // Shown before delivery: a lost connection must not cost the user the codename.
-            ShowCodename(codename, guided);
+            ShowCodename(reply.Codename, guided);
 
             var delivery = new Courier(channel!, outbox, policy, DeliveryReceipts.For(roster, result.GetValue(receiptFile))).Deliver(entry, CancellationToken.None);
             return SendCommand.Print(delivery, entry);
@@ -134,32 +135,17 @@ static class SubmitCommand
         return command;
     }
 
-    /// <summary>The codename for the form chosen: the one already made when it still fits (a report refused for its
-    /// size keeps its codename), a new one otherwise, none for no answer.</summary>
-    static Codename? CodenameFor(ReplyForm form, Codename? made) => form switch
-    {
-        ReplyForm.None => null,
-        ReplyForm.Digits => made is { Wordlist: null } ? made : Codename.Generate(null),
-        _ => made is { Wordlist: not null } ? made : Codename.Generate(Wordlist.ForLanguage(UiText.Language)),
-    };
-
-    static ReportDocument DocumentOf(Draft draft, Codename? codename, ReportConfig config) => new()
+    static ReportDocument DocumentOf(Draft draft, ReplyAddress? reply) => new()
     {
         Category = draft.Category!,
         Region = draft.Region,
         When = draft.When,
         Language = UiText.Language,
         Text = draft.Text!,
-        Reply = codename is null ? null : ReplyAddressOf(codename, config),
+        Reply = reply,
     };
 
     static List<AttachmentSource> Sources(IEnumerable<PreparedAttachment> attachments) => [.. attachments.Select(a => a.Source)];
-
-    static ReplyAddress ReplyAddressOf(Codename codename, ReportConfig config)
-    {
-        using var keys = codename.DeriveKeys(RosterStore.ParseOrganisation(config.Organisation));
-        return new ReplyAddress(keys.ReplyIdentity.Recipient.ToString(), keys.MailboxKey.PublicKey.ToString());
-    }
 
     /// <summary>A person at a terminal sees it on a screen that is cleared afterwards; a script gets it on stdout.</summary>
     static void ShowCodename(Codename? codename, bool guided)
