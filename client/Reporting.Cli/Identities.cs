@@ -15,15 +15,7 @@ public static class Identities
         {
             if (!IdentityFile.IsEncrypted(content))
                 return IdentityFile.Parse(content);
-            var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ");
-            try
-            {
-                return IdentityFile.Open(content, passphrase);
-            }
-            finally
-            {
-                Array.Clear(passphrase);
-            }
+            return Passphrase.Open(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ", passphrase => IdentityFile.Open(content, passphrase));
         }
         catch (AgeException e) when (e.Failure is AgeFailure.NoIdentityMatched)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using Reporting.Format.Age;
 
 namespace Reporting.Cli;
 
@@ -10,7 +11,7 @@ public sealed record PassphraseJudge(string Tool, Func<byte[], string?> ProblemO
 /// <summary>Secrets come from a prompt without echo or from a file, never from argv or the environment.</summary>
 public static class Passphrase
 {
-    /// <summary>A new passphrase may be refused this often at the prompt before the command gives up.</summary>
+    /// <summary>A new passphrase may be refused (or a wrong one typed) this often at the prompt before the command gives up.</summary>
     const int Tries = 3;
 
     /// <summary>Reads the first line of <paramref name="file"/>, or prompts on the terminal (twice when
@@ -63,6 +64,28 @@ public static class Passphrase
         }
     }
 
+    /// <summary>Reads the passphrase and opens with it; a wrong one typed at the prompt is asked for again, up to
+    /// three times in all (a typing slip must not end the command). From a file it is tried once.</summary>
+    public static T Open<T>(string? file, string prompt, Func<byte[], T> open)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var passphrase = Read(file, prompt);
+            try
+            {
+                return open(passphrase);
+            }
+            catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched && file is null && attempt < Tries)
+            {
+                Console.Error.WriteLine($"wrong passphrase; try again ({Tries - attempt} more)");
+            }
+            finally
+            {
+                Array.Clear(passphrase);
+            }
+        }
+    }
+
     static byte[] ReadFile(string file)
     {
         var bytes = File.ReadAllBytes(file);
@@ -85,31 +108,12 @@ public static class Passphrase
     static byte[] Prompt(string prompt)
     {
         Console.Error.Write(prompt);
-        var chars = new char[1024];
-        var length = 0;
+        var chars = MaskedInput.ReadLine(mark: null, 1024, "the passphrase is too long");
         try
         {
-            while (true)
-            {
-                var key = Console.ReadKey(intercept: true);
-                if (key.Key == ConsoleKey.Enter)
-                    break;
-                if (key.Key == ConsoleKey.Backspace)
-                {
-                    if (length > 0)
-                        length--;
-                    continue;
-                }
-                if (key.KeyChar == '\0')
-                    continue;
-                if (length == chars.Length)
-                    throw new ToolException("the passphrase is too long");
-                chars[length++] = key.KeyChar;
-            }
-            Console.Error.WriteLine();
-            if (length == 0)
+            if (chars.Length == 0)
                 throw new ToolException("the passphrase is empty");
-            return Encoding.UTF8.GetBytes(chars, 0, length);
+            return Encoding.UTF8.GetBytes(chars);
         }
         finally
         {

@@ -11,10 +11,9 @@ public static class SigningKeys
     {
         if (!File.Exists(path))
             throw new ToolException($"no key file at {path}", hintWhenMissing);
-        var passphrase = Passphrase.Read(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ");
         try
         {
-            return KeyFile.ReadSigningKey(path, passphrase, kind);
+            return Passphrase.Open(passphraseFile, $"Passphrase for {Path.GetFileName(path)}: ", passphrase => KeyFile.ReadSigningKey(path, passphrase, kind));
         }
         catch (AgeException e) when (e.Failure == AgeFailure.NoIdentityMatched)
         {
@@ -27,10 +26,6 @@ public static class SigningKeys
         catch (FormatException e)
         {
             throw new ToolException($"{path}: {e.Message}");
-        }
-        finally
-        {
-            Array.Clear(passphrase);
         }
     }
 }

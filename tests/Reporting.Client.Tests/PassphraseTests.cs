@@ -74,4 +74,35 @@ public sealed class PassphraseTests : IDisposable
         Assert.Contains($"review: warning: the passphrase in {weak} is too weak for the organisation key", result.Stderr);
         Assert.Contains("review: hint: use four or more words", result.Stderr);
     }
+
+    [Fact]
+    public void AWrongPassphraseAtThePrompt_IsAskedAgain_UpToThreeTimes()
+    {
+        var passFile = dir.Write("pass", IdentityPassphrase + "\n");
+        Assert.Equal(0, Tool.Review("keygen", "--name", "alice", "--out", dir["keys"], "--passphrase-file", passFile,
+            "--access-passphrase-file", dir.Write("access", AccessPassphrase + "\n")).ExitCode);
+        var recipient = IdentityFile.Open(File.ReadAllBytes(dir["keys/alice.identity"]), Encoding.UTF8.GetBytes(IdentityPassphrase))[0].Recipient.ToString()!;
+        File.WriteAllText(dir["plain.txt"], "hello after a slip\n");
+        Assert.Equal(0, Tool.Report("seal", "-r", recipient, "-o", dir["sealed.age"], dir["plain.txt"]).ExitCode);
+
+        using (var pty = new Pty("review", ["open", "--identity", dir["keys/alice.identity"], dir["sealed.age"]]))
+        {
+            pty.Expect("Passphrase for alice.identity");
+            pty.SendLine("tundra lantern orbit velvte");
+            pty.Expect("wrong passphrase; try again (2 more)");
+            pty.Expect("Passphrase for alice.identity");
+            pty.SendLine(IdentityPassphrase);
+            pty.Expect("hello after a slip");
+            Assert.True(pty.WaitForExit() == 0, pty.Screen);
+        }
+
+        using var wrong = new Pty("review", ["open", "--identity", dir["keys/alice.identity"], dir["sealed.age"]]);
+        foreach (var slip in new[] { "one", "two", "three" })
+        {
+            wrong.Expect("Passphrase for alice.identity");
+            wrong.SendLine(slip);
+        }
+        wrong.Expect("review: error: wrong passphrase for alice.identity");
+        Assert.Equal(1, wrong.WaitForExit());
+    }
 }

@@ -21,13 +21,13 @@ static class CommonOptions
 {
     public static readonly Option<string> Home = new("--home")
     {
-        Description = "Folder for the client's state (else REPORT_HOME, else the user's application-data folder)",
+        Description = UiText.Get("Help_home"),
         Recursive = true,
     };
 
     public static readonly Option<string> Language = new("--language")
     {
-        Description = "Language: en, ko or zh (else the configuration, else the system's)",
+        Description = UiText.Get("Help_language"),
         Recursive = true,
     };
 
@@ -35,17 +35,17 @@ static class CommonOptions
 
     public static readonly Option<string> ReceiptFile = new("--receipt")
     {
-        Description = "Keep each delivery's receipt (the server's signed word that it stored the report) in FILE, one line each",
+        Description = UiText.Get("Help_receipt"),
     };
 
     public static readonly Option<int?> Timeout = new("--timeout")
     {
-        Description = "Seconds one delivery attempt may take before it is retried (more for large reports; default 60)",
+        Description = UiText.Get("Help_timeout"),
     };
 
     public static readonly Option<int?> Attempts = new("--attempts")
     {
-        Description = "Attempts per report before it is left in the outbox (default 6)",
+        Description = UiText.Get("Help_attempts"),
     };
 
     /// <summary>Resolves --home, loads the configuration when there is one and applies the language.</summary>

@@ -16,16 +16,13 @@ static class InitCommand
 {
     public static Command Create()
     {
-        var invite = new Option<string>("--invite") { Description = "The invite the organisation gave you (reportinvite1…): server, organisation key and proxy in one" };
-        var server = new Option<string>("--server") { Description = "The server's address (http://, https://, or an .onion address with --proxy)" };
-        var orgKey = new Option<string>("--org-key") { Description = "The organisation's public key (reportorg1…), as the organisation published it" };
-        var proxy = CommonOptions.Proxy("Proxy to reach the server: socks5://127.0.0.1:9050 (Tor) or http://HOST:PORT");
-        var roster = new Option<string>("--roster") { Description = "A roster file carried in by hand, instead of fetching it from the server" };
-        var freshness = new Option<string>("--freshness")
-        {
-            Description = "With --roster: the reviewers' statement that it is current (roster.fresh), when the roster asks for one",
-        };
-        var command = new Command("init", "Set up this computer: server, organisation key, proxy, language; fetch and verify the roster")
+        var invite = new Option<string>("--invite") { Description = UiText.Get("Help_init_invite") };
+        var server = new Option<string>("--server") { Description = UiText.Get("Help_init_server") };
+        var orgKey = new Option<string>("--org-key") { Description = UiText.Get("Help_init_org_key") };
+        var proxy = CommonOptions.Proxy(UiText.Get("Help_init_proxy"));
+        var roster = new Option<string>("--roster") { Description = UiText.Get("Help_init_roster") };
+        var freshness = new Option<string>("--freshness") { Description = UiText.Get("Help_init_freshness") };
+        var command = new Command("init", UiText.Get("Help_init"))
         {
             invite, server, orgKey, proxy, roster, freshness, CommonOptions.Timeout, CommonOptions.Attempts,
         };
@@ -36,6 +33,7 @@ static class InitCommand
             var channel = Channel.Create(serverText, proxyText);
             var language = UiText.Normalise(result.GetValue(CommonOptions.Language)) ?? previous?.Language ?? UiText.Language;
             UiText.Use(language);
+            WarnIfSeen(channel);
             var config = new ReportConfig
             {
                 Server = channel.Server.ToString(),
@@ -65,6 +63,19 @@ static class InitCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Before anything goes over the network: without Tor, whoever watches this computer's line sees it
+    /// reach the server, and when (docs/DESIGN.md D11). Said once, here, with how to hide it, bridges included for
+    /// where Tor itself is blocked. An onion address cannot be reached without Tor; this computer's own address
+    /// (a test, a demonstration) crosses no network.</summary>
+    static void WarnIfSeen(Channel channel)
+    {
+        if (channel.Proxy is not null || channel.Server.IsLoopback)
+            return;
+        Console.Error.WriteLine($"report: {UiText.Format("WarnNoProxy", channel.Server.Host)}");
+        Console.Error.WriteLine(UiText.Hint(UiText.Get("HintUseTor")));
+        Console.Error.WriteLine(UiText.Hint(UiText.Get("HintTorBridges")));
     }
 
     /// <summary>The server, the organisation key, the proxy and the lowest roster version to accept: from an invite,

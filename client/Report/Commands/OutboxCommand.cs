@@ -13,10 +13,10 @@ static class OutboxCommand
 {
     public static Command Create()
     {
-        var export = new Option<string>("--export") { Description = "Copy the sealed report KEY (as listed) to --out FILE, to carry by hand to a reviewer" };
-        var output = new Option<string>("--out") { Description = "With --export: the file to write (it must not exist)" };
-        var drop = new Option<string>("--drop") { Description = "Remove the sealed report KEY (as listed) from the outbox" };
-        var command = new Command("outbox", "List the reports waiting to be sent (sizes and dates only)") { export, output, drop };
+        var export = new Option<string>("--export") { Description = UiText.Get("Help_outbox_export") };
+        var output = new Option<string>("--out") { Description = UiText.Get("Help_outbox_out") };
+        var drop = new Option<string>("--drop") { Description = UiText.Get("Help_outbox_drop") };
+        var command = new Command("outbox", UiText.Get("Help_outbox")) { export, output, drop };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
             var (home, _) = CommonOptions.Start(result);
@@ -49,13 +49,15 @@ static class OutboxCommand
                 entry.Queued.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 CommonOptions.Size(entry.Size),
                 $"roster v{entry.RosterVersion}",
-                entry.RosterRefused ? UiText.Get("OutboxRosterRefused") : entry.Problem ?? ""));
-        Console.Error.WriteLine($"report: {UiText.Format("OutboxCount", entries.Count)}");
+                entry.RosterRefused ? UiText.Get("OutboxRosterRefused") : entry.TooLarge ? UiText.Get("OutboxTooLarge") : entry.Problem ?? ""));
+        Console.Error.WriteLine($"report: {UiText.Count("OutboxCount", entries.Count)}");
         foreach (var refused in entries.Where(e => e.RosterRefused))
         {
             Console.Error.WriteLine($"report: {UiText.Format("RosterRefused", refused.IdempotencyKey, refused.RosterVersion)}");
             SendCommand.PrintRosterRefusedHints(refused);
         }
+        foreach (var tooLarge in entries.Where(e => e.TooLarge))
+            SendCommand.PrintTooLarge(tooLarge);
         return 0;
     }
 

@@ -16,11 +16,12 @@ static class RepliesCommand
 {
     public static Command Create()
     {
-        var codenameFile = new Option<string>("--codename-file") { Description = "Read the codename from this file (for scripts) instead of asking" };
-        var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
-        var command = new Command("replies", "Read the answers to your reports (asks for your codename)")
+        var codenameFile = new Option<string>("--codename-file") { Description = UiText.Get("Help_replies_codename_file") };
+        var proxy = CommonOptions.Proxy(UiText.Get("Help_proxy_once"));
+        var delete = new Option<bool>("--delete") { Description = UiText.Get("Help_replies_delete") };
+        var command = new Command("replies", UiText.Get("Help_replies"))
         {
-            codenameFile, proxy, CommonOptions.Timeout,
+            codenameFile, delete, proxy, CommonOptions.Timeout,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -42,6 +43,7 @@ static class RepliesCommand
                     return 0;
                 }
                 var number = 0;
+                var deleted = 0;
                 foreach (var reply in replies)
                 {
                     number++;
@@ -49,23 +51,35 @@ static class RepliesCommand
                     Console.Out.WriteLine($"--- {UiText.Format("ReplyHeading", number, VisibleText.Escape(reply.Day ?? ""))} ---");
                     Console.Out.WriteLine(text ?? UiText.Get("ReplyUnreadable"));
                     Console.Out.WriteLine();
+                    Console.Out.Flush();
+                    // Only once shown, and only what could be opened: an answer this codename cannot read stays.
+                    if (result.GetValue(delete) && text is not null && mailbox.DeleteAsync(reply, timeout.Token).GetAwaiter().GetResult())
+                        deleted++;
                 }
+                if (result.GetValue(delete))
+                    Console.Error.WriteLine($"report: {UiText.Count("RepliesDeleted", deleted)}");
+                else
+                    Console.Error.WriteLine(UiText.Hint(UiText.Get("HintDeleteReplies")));
                 return 0;
             }
             catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException or System.Text.Json.JsonException or InvalidDataException)
             {
-                throw new ToolException(UiText.Format("RepliesFailed", e is OperationCanceledException ? "timed out" : e.Message),
+                throw new ToolException(UiText.Format("RepliesFailed", NetworkProblem.Describe(e)),
                     channel.Proxy is null ? UiText.Get("HintCheckServer") : UiText.Get("HintCheckProxy"));
             }
         }));
         return command;
     }
 
+    /// <summary>A typed codename is asked for again when it is wrong, up to three times in all, saying what is wrong
+    /// (a typing slip must not end the command); from a file it is read once.</summary>
+    const int Tries = 3;
+
     static Codename ReadCodename(string? file)
     {
-        string text;
         if (file is not null)
         {
+            string text;
             try
             {
                 text = File.ReadLines(file).FirstOrDefault() ?? "";
@@ -74,26 +88,42 @@ static class RepliesCommand
             {
                 throw new ToolException(e.Message);
             }
+            return Codename.TryParse(text, out var fromFile, out var problem) ? fromFile! : throw Explain(problem!);
         }
-        else
+        if (Console.IsInputRedirected)
+            throw new ToolException(UiText.Get("NoTerminalForCodename"), UiText.Get("HintCodenameFile"));
+        Console.Error.WriteLine(UiText.Get("CodenameWatchers"));
+        for (var attempt = 1; ; attempt++)
         {
-            if (Console.IsInputRedirected)
-                throw new ToolException(UiText.Get("NoTerminalForCodename"), UiText.Get("HintCodenameFile"));
-            Console.Error.WriteLine(UiText.Get("CodenameWatchers"));
             Console.Error.Write(UiText.Get("AskCodename") + " ");
-            text = Console.ReadLine() ?? "";
-            // Take the words off the screen once read (the input had to be shown: Hangul and Chinese
-            // are composed on screen by the input method).
-            if (!Console.IsErrorRedirected)
-                Console.Error.Write("\x1b[1A\x1b[2K\r");
+            // A mark per character, never the codename itself: the input method shows a word while it is being
+            // composed, and the marks show that it arrived; nothing readable stays on the screen.
+            var typed = MaskedInput.ReadLine('*', 512, UiText.Format("CodenameWordCount", Codename.WordCount));
+            try
+            {
+                if (Codename.TryParse(new string(typed), out var codename, out var problem))
+                    return codename!;
+                var explained = Explain(problem!);
+                if (attempt == Tries)
+                    throw explained;
+                Console.Error.WriteLine($"report: {explained.Message}");
+                foreach (var hint in explained.Hints)
+                    Console.Error.WriteLine(UiText.Hint(hint));
+                Console.Error.WriteLine(UiText.Count("CodenameTryAgain", Tries - attempt));
+            }
+            finally
+            {
+                Array.Clear(typed);
+            }
         }
-        if (Codename.TryParse(text, out var codename, out var problem))
-            return codename!;
-        throw problem!.Kind switch
-        {
-            CodenameProblemKind.WrongWordCount => new ToolException(UiText.Format("CodenameWordCount", Codename.WordCount)),
-            CodenameProblemKind.UnknownWord => new ToolException(UiText.Format("CodenameUnknownWord", problem.Position), UiText.Get("HintCodenameTypo")),
-            _ => new ToolException(UiText.Get("CodenameChecksum"), UiText.Get("HintCodenameTypo")),
-        };
     }
+
+    static ToolException Explain(CodenameProblem problem) => problem.Kind switch
+    {
+        CodenameProblemKind.WrongWordCount => new ToolException(UiText.Format("CodenameWordCount", Codename.WordCount), UiText.Get("HintCodenameDigits")),
+        CodenameProblemKind.WrongDigitCount => new ToolException(UiText.Format("CodenameDigitCount", 28)),
+        CodenameProblemKind.UnknownWord => new ToolException(UiText.Format("CodenameUnknownWord", problem.Position), UiText.Get("HintCodenameTypo")),
+        CodenameProblemKind.WrongOrder => new ToolException(UiText.Format("CodenameWrongOrder", problem.Position, problem.Position + 1), UiText.Get("HintCodenameTypo")),
+        _ => new ToolException(UiText.Get("CodenameChecksum"), UiText.Get("HintCodenameTypo")),
+    };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Reporting.Cli;
+using Reporting.Report.Text;
 using Reporting.Format.Age;
 using Reporting.Format.IO;
 
@@ -10,11 +11,11 @@ static class SealCommand
 {
     public static Command Create()
     {
-        var recipients = new Option<string[]>("--recipient", "-r") { Description = "An age1pq1… (post-quantum) or age1… recipient; repeat for several, all of one kind", Required = true };
-        var armor = new Option<bool>("--armor", "-a") { Description = "Write ASCII armor (text that survives chat and e-mail)" };
-        var output = new Option<string?>("--output", "-o") { Description = "Write to this new file (it appears only if everything is sealed), or to a device or pipe; default: standard output" };
-        var input = new Argument<string?>("IN") { Description = "The file to seal; default: standard input", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("seal", "Encrypt a file to recipients, as a standard age file anyone can carry") { recipients, armor, output, input };
+        var recipients = new Option<string[]>("--recipient", "-r") { Description = UiText.Get("Help_seal_recipient"), Required = true };
+        var armor = new Option<bool>("--armor", "-a") { Description = UiText.Get("Help_seal_armor") };
+        var output = new Option<string?>("--output", "-o") { Description = UiText.Get("Help_seal_output") };
+        var input = new Argument<string?>("IN") { Description = UiText.Get("Help_seal_IN"), Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("seal", UiText.Get("Help_seal")) { recipients, armor, output, input };
         command.SetAction(result =>
         {
             var parsed = Parse(result.GetValue(recipients) ?? []);

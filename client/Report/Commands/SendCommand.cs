@@ -17,13 +17,13 @@ static class SendCommand
 
     public static Command Create()
     {
-        var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
+        var proxy = CommonOptions.Proxy(UiText.Get("Help_proxy_once"));
         var pause = new Option<int>("--pause")
         {
-            Description = "Wait a random time between two reports, at most this many seconds (default 60; 0: no wait)",
+            Description = UiText.Get("Help_send_pause"),
             DefaultValueFactory = _ => DefaultPauseSeconds,
         };
-        var command = new Command("send", "Send the reports waiting in the outbox")
+        var command = new Command("send", UiText.Get("Help_send"))
         {
             proxy, pause, CommonOptions.ReceiptFile, CommonOptions.Timeout, CommonOptions.Attempts,
         };
@@ -44,34 +44,38 @@ static class SendCommand
             if (most is < 0 or > 3600)
                 throw new ToolException(UiText.Format("BadNumber", "--pause", 0, 3600));
             // The roster says whose receipts to believe: the current one, else the one kept from before (even if its
-            // freshness lapsed since: these envelopes were sealed while it was current, and nothing is sealed here). Not
-            // fetched when nothing will be offered (every entry refused for its roster): no connection for nothing.
-            var courier = entries.All(e => e.RosterRefused)
-                ? null
-                : new Courier(channel, outbox, CommonOptions.Policy(result),
-                    DeliveryReceipts.For(RosterStore.Current(home, config, channel, CommonOptions.Policy(result), sealing: false).Roster, result.GetValue(CommonOptions.ReceiptFile)));
+            // freshness lapsed since: these envelopes were sealed while it was current, and nothing is sealed here);
+            // the server's envelope limit comes with it. Not fetched when nothing will be offered (every entry final):
+            // no connection for nothing.
+            Courier? courier = null;
+            if (!entries.All(e => e.Final))
+            {
+                var roster = RosterStore.Current(home, config, channel, CommonOptions.Policy(result), sealing: false).Roster;
+                courier = new Courier(channel, outbox, CommonOptions.Policy(result) with { MaxEnvelopeBytes = ServerLimits.MaxEnvelopeBytes(home) },
+                    DeliveryReceipts.For(roster, result.GetValue(CommonOptions.ReceiptFile)));
+            }
             var status = ExitCode.Delivered;
             var sent = false;
             for (var i = 0; i < entries.Count; i++)
             {
                 // Each report over its own connection and circuit (Courier), and not in one burst either: a
                 // server that saw them arrive together could tell they come from one person.
-                if (sent && !entries[i].RosterRefused && Spacing.Between(TimeSpan.FromSeconds(most)) is { } wait && wait > TimeSpan.Zero)
+                if (sent && !entries[i].Final && Spacing.Between(TimeSpan.FromSeconds(most)) is { } wait && wait > TimeSpan.Zero)
                 {
                     Console.Error.WriteLine($"report: {UiText.Format("PausingBetween", (int)Math.Ceiling(wait.TotalSeconds))}");
                     Thread.Sleep(wait);
                 }
-                // Refused for its roster version: another try would only cost a proof of work and a connection.
-                var delivery = entries[i].RosterRefused
-                    ? new DeliveryResult(DeliveryOutcome.RosterRefused, null, entries[i].Problem)
+                // Refused for its roster version or its size: another try would only cost a proof of work and a connection.
+                var delivery = entries[i].Final
+                    ? new DeliveryResult(entries[i].TooLarge ? DeliveryOutcome.TooLarge : DeliveryOutcome.RosterRefused, null, entries[i].Problem)
                     : courier!.Deliver(entries[i], CancellationToken.None);
-                sent |= !entries[i].RosterRefused;
+                sent |= !entries[i].Final;
                 var printed = Print(delivery, entries[i]);
                 if (printed == ExitCode.Queued || (printed == ExitCode.Failed && status == ExitCode.Delivered))
                     status = printed;
                 if (delivery.Outcome == DeliveryOutcome.Unreachable)
                 {
-                    Console.Error.WriteLine($"report: {UiText.Format("StoppedUnreachable", entries.Count - i - 1)}");
+                    Console.Error.WriteLine($"report: {UiText.Count("StoppedUnreachable", entries.Count - i - 1)}");
                     break;
                 }
             }
@@ -91,9 +95,13 @@ static class SendCommand
                 return ExitCode.Delivered;
             case DeliveryOutcome.Refused:
                 Console.Error.WriteLine($"report: {UiText.Format("Refused", entry.IdempotencyKey, delivery.Problem)}");
-                Console.Error.WriteLine($"report: hint: {UiText.Get("HintRefused")}");
+                Console.Error.WriteLine(UiText.Hint(UiText.Get("HintRefused")));
                 Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
                 return ExitCode.Queued;
+            case DeliveryOutcome.TooLarge:
+                PrintTooLarge(entry);
+                Console.Out.WriteLine($"refused: {entry.IdempotencyKey}");
+                return ExitCode.Failed;
             case DeliveryOutcome.RosterRefused:
                 Console.Error.WriteLine($"report: {UiText.Format("RosterRefused", entry.IdempotencyKey, entry.RosterVersion)}");
                 PrintRosterRefusedHints(entry);
@@ -101,17 +109,25 @@ static class SendCommand
                 return ExitCode.Failed;
             default:
                 Console.Error.WriteLine($"report: {UiText.Format("Queued", delivery.Problem)}");
-                Console.Error.WriteLine($"report: hint: {UiText.Get("HintQueued")}");
+                Console.Error.WriteLine(UiText.Hint(UiText.Get("HintQueued")));
                 Console.Out.WriteLine($"queued: {entry.IdempotencyKey}");
                 return ExitCode.Queued;
         }
+    }
+
+    /// <summary>A final error, said once with what the source can still do: carry it by hand, or write it again smaller.</summary>
+    public static void PrintTooLarge(OutboxEntry entry)
+    {
+        Console.Error.WriteLine(UiText.Error(UiText.Format("EnvelopeRefusedTooLarge", entry.IdempotencyKey, UiText.Size(entry.Size, roundUp: true))));
+        Console.Error.WriteLine(UiText.Hint(UiText.Format("HintTooLargeCarry", entry.IdempotencyKey)));
+        Console.Error.WriteLine(UiText.Hint(UiText.Format("HintTooLargeRewrite", entry.IdempotencyKey)));
     }
 
     /// <summary>What a source can still do with an envelope the server will not take: carry it as it is to a
     /// reviewer who still holds the key it was sealed to, or write the report again and drop this one.</summary>
     public static void PrintRosterRefusedHints(OutboxEntry entry)
     {
-        Console.Error.WriteLine($"report: hint: {UiText.Format("HintRosterRefusedCarry", entry.IdempotencyKey, entry.RosterVersion)}");
-        Console.Error.WriteLine($"report: hint: {UiText.Format("HintRosterRefusedRewrite", entry.IdempotencyKey)}");
+        Console.Error.WriteLine(UiText.Hint(UiText.Format("HintRosterRefusedCarry", entry.IdempotencyKey, entry.RosterVersion)));
+        Console.Error.WriteLine(UiText.Hint(UiText.Format("HintRosterRefusedRewrite", entry.IdempotencyKey)));
     }
 }

@@ -23,21 +23,22 @@ static class SubmitCommand
 
     public static Command Create()
     {
-        var category = new Option<string>("--category") { Description = "illness, death, arrest, forced-return, needs-help or other" };
-        var region = new Option<string>("--region") { Description = "A coarse place (province or city); never an address or a name" };
-        var when = new Option<string>("--when") { Description = "Roughly when it happened, e.g. 2023-02" };
-        var textFile = new Option<string>("--text-file") { Description = "The report's text, UTF-8 (- for standard input)" };
-        var attach = new Option<string[]>("--attach") { Description = "A file to attach (repeatable); photos are cleaned of hidden data" };
-        var allowUnscrubbed = new Option<bool>("--allow-unscrubbed") { Description = "Send files that cannot be cleaned (not photos) as they are" };
-        var noReply = new Option<bool>("--no-reply") { Description = "Do not make a codename: no way to receive an answer" };
-        var yes = new Option<bool>("--yes") { Description = "Never ask: send what the options say" };
-        var export = new Option<string>("--export") { Description = "Write the sealed report to FILE to carry by hand, instead of sending it" };
-        var armor = new Option<bool>("--armor") { Description = "With --export: write ASCII text (for chat or e-mail) instead of binary" };
-        var proxy = CommonOptions.Proxy("Proxy for this time only (else the one given to report init)");
+        var category = new Option<string>("--category") { Description = UiText.Get("Help_submit_category") };
+        var region = new Option<string>("--region") { Description = UiText.Get("Help_submit_region") };
+        var when = new Option<string>("--when") { Description = UiText.Get("Help_submit_when") };
+        var textFile = new Option<string>("--text-file") { Description = UiText.Get("Help_submit_text_file") };
+        var attach = new Option<string[]>("--attach") { Description = UiText.Get("Help_submit_attach") };
+        var allowUnscrubbed = new Option<bool>("--allow-unscrubbed") { Description = UiText.Get("Help_submit_allow_unscrubbed") };
+        var noReply = new Option<bool>("--no-reply") { Description = UiText.Get("Help_submit_no_reply") };
+        var digits = new Option<bool>("--digits") { Description = UiText.Get("Help_submit_digits") };
+        var yes = new Option<bool>("--yes") { Description = UiText.Get("Help_submit_yes") };
+        var export = new Option<string>("--export") { Description = UiText.Get("Help_submit_export") };
+        var armor = new Option<bool>("--armor") { Description = UiText.Get("Help_submit_armor") };
+        var proxy = CommonOptions.Proxy(UiText.Get("Help_proxy_once"));
         var receiptFile = CommonOptions.ReceiptFile;
-        var command = new Command("submit", "Write a report, seal it to the reviewers and send it")
+        var command = new Command("submit", UiText.Get("Help_submit"))
         {
-            category, region, when, textFile, attach, allowUnscrubbed, noReply, yes, export, armor, proxy, receiptFile,
+            category, region, when, textFile, attach, allowUnscrubbed, noReply, digits, yes, export, armor, proxy, receiptFile,
             CommonOptions.Timeout, CommonOptions.Attempts,
         };
 
@@ -54,64 +55,80 @@ static class SubmitCommand
             var channel = exportPath is null ? Channel.Create(config.Server, result.GetValue(proxy) ?? config.Proxy) : null;
             var policy = CommonOptions.Policy(result);
             var allow = result.GetValue(allowUnscrubbed);
-            var reply = !result.GetValue(noReply);
 
             var draft = new Draft
             {
                 Category = Category(result.GetValue(category)),
                 Region = Clean(result.GetValue(region)),
-                When = Clean(result.GetValue(when)),
+                When = When(result.GetValue(when)),
                 Text = ReadText(result.GetValue(textFile)),
+                Reply = result.GetValue(noReply) ? ReplyForm.None : result.GetValue(digits) ? ReplyForm.Digits : ReplyForm.Words,
             };
-            draft.AttachmentPaths.AddRange(result.GetValue(attach) ?? []);
             var guided = !result.GetValue(yes) && !Console.IsInputRedirected;
             if (!guided && (draft.Category is null || draft.Text is null))
                 throw new ToolException(UiText.Get("MissingFields"), UiText.Get("HintMissingFields"));
 
-            // The roster first: nobody should write a long report only to learn it cannot be sealed.
+            // The roster first: nobody should write a long report only to learn it cannot be sealed. The server's
+            // limit comes with it (or from the last time it was fetched).
             var roster = RosterStore.Current(home, config, channel, policy).Roster;
+            policy = policy with { MaxEnvelopeBytes = ServerLimits.MaxEnvelopeBytes(home) };
+            // A report carried by hand (--export) never meets the server's limit.
+            var limit = new EnvelopeLimit(roster, exportPath is null ? policy.MaxEnvelopeBytes : null);
 
-            var attachments = draft.AttachmentPaths.Select((path, i) => AttachmentPreparer.Prepare(path, i + 1, allow)).ToList();
-            foreach (var attachment in attachments.Where(a => !a.Source.Scrubbed))
+            var paths = result.GetValue(attach) ?? [];
+            for (var i = 0; i < paths.Length; i++)
+                draft.Attachments.Add(AttachmentPreparer.Prepare(paths[i], i + 1, allow));
+            foreach (var attachment in draft.Attachments.Where(a => !a.Source.Scrubbed))
                 Console.Error.WriteLine($"report: {UiText.Format("WarnUnscrubbed", attachment.OriginalPath)}");
+
+            using var interruption = new Interruption(Console.Error, askFirst: guided);
+            var reply = new ReplyKeys(config, roster.RecipientKind());
             if (guided)
             {
                 var interview = new Interview(Console.In, Console.Error);
+                interview.Introduce(draft, askReply: !result.GetValue(noReply) && !result.GetValue(digits));
                 if (draft.Category is null) interview.AskCategory(draft);
                 if (result.GetResult(region) is null) interview.AskRegion(draft);
                 if (result.GetResult(when) is null) interview.AskWhen(draft);
                 if (draft.Text is null) interview.AskText(draft);
-                if (result.GetResult(attach) is null) interview.AskAttachments(attachments, allow);
-                if (!interview.Confirm(draft, attachments, reply, roster.Reviewers.Count))
-                    throw new ToolException(UiText.Get("Cancelled"));
+                string? TooLarge(IReadOnlyList<PreparedAttachment> attachments) => limit.Problem(DocumentOf(draft, null), Sources(attachments));
+                if (result.GetResult(attach) is null) interview.AskAttachments(draft, allow, TooLarge);
+                while (true)
+                {
+                    if (!interview.Review(draft, roster.Reviewers.Count, allow, TooLarge))
+                        throw new ToolException(UiText.Get("Cancelled"));
+                    reply.Choose(draft.Reply);
+                    if (limit.Problem(DocumentOf(draft, reply.Address), Sources(draft.Attachments)) is not { } problem)
+                        break;
+                    interview.Refuse(problem);
+                }
+            }
+            else
+            {
+                reply.Choose(draft.Reply);
+                if (limit.Problem(DocumentOf(draft, reply.Address), Sources(draft.Attachments)) is { } problem)
+                    throw new ToolException(problem, UiText.Get("HintRemoveAttachment"));
             }
 
-            var codename = reply ? Codename.Generate(Wordlist.ForLanguage(UiText.Language)) : null;
-            var document = new ReportDocument
-            {
-                Category = draft.Category!,
-                Region = draft.Region,
-                When = draft.When,
-                Language = UiText.Language,
-                Text = draft.Text!,
-                Reply = codename is null ? null : ReplyAddressOf(codename, config, roster.RecipientKind()),
-            };
-            var sources = attachments.Select(a => a.Source).ToList();
-            var expected = Encoding.UTF8.GetByteCount(document.Text) + attachments.Sum(a => a.Size) + 2048L * (attachments.Count + 2);
+            var document = DocumentOf(draft, reply.Address);
+            var sources = Sources(draft.Attachments);
+            var expected = Encoding.UTF8.GetByteCount(document.Text) + draft.Attachments.Sum(a => a.Size) + 2048L * (draft.Attachments.Count + 2);
 
             if (exportPath is not null)
             {
                 var size = Sealer.SealToFile(exportPath, roster, document, sources, expected, result.GetValue(armor));
-                Console.Error.WriteLine($"report: {UiText.Format("Exported", exportPath, CommonOptions.Size(size), roster.Reviewers.Count)}");
-                ShowCodename(codename);
+                interruption.Sealed = true;
+                Console.Error.WriteLine($"report: {UiText.Count("Exported", roster.Reviewers.Count, exportPath, UiText.Size(size, roundUp: true))}");
+                ShowCodename(reply.Codename, guided);
                 return ExitCode.Delivered;
             }
 
             var outbox = new ReportOutbox(home.OutboxDirectory);
             var entry = Sealer.SealToOutbox(outbox, roster, document, sources, expected);
-            Console.Error.WriteLine($"report: {UiText.Format("Sealed", roster.Reviewers.Count, roster.Version)}");
+            interruption.Sealed = true;
+            Console.Error.WriteLine($"report: {UiText.Count("Sealed", roster.Reviewers.Count, roster.Version)}");
             // Shown before delivery: a lost connection must not cost the user the codename.
-            ShowCodename(codename);
+            ShowCodename(reply.Codename, guided);
 
             var delivery = new Courier(channel!, outbox, policy, DeliveryReceipts.For(roster, result.GetValue(receiptFile))).Deliver(entry, CancellationToken.None);
             return SendCommand.Print(delivery, entry);
@@ -119,36 +136,46 @@ static class SubmitCommand
         return command;
     }
 
-    /// <summary>The answer is sealed to a reply recipient of the roster's kind: a report sealed post-quantum gets a
-    /// post-quantum answer.</summary>
-    static ReplyAddress ReplyAddressOf(Codename codename, ReportConfig config, KeyKind kind)
+    static ReportDocument DocumentOf(Draft draft, ReplyAddress? reply) => new()
     {
-        using var keys = codename.DeriveKeys(RosterStore.ParseOrganisation(config.Organisation));
-        return new ReplyAddress(keys.ReplyIdentityFor(kind).Recipient.ToString()!, keys.MailboxKey.PublicKey.ToString());
-    }
+        Category = draft.Category!,
+        Region = draft.Region,
+        When = draft.When,
+        Language = UiText.Language,
+        Text = draft.Text!,
+        Reply = reply,
+    };
 
-    static void ShowCodename(Codename? codename)
+    static List<AttachmentSource> Sources(IEnumerable<PreparedAttachment> attachments) => [.. attachments.Select(a => a.Source)];
+
+    /// <summary>A person at a terminal sees it on a screen that is cleared afterwards; a script gets it on stdout.</summary>
+    static void ShowCodename(Codename? codename, bool guided)
     {
         if (codename is null)
             return;
-        Console.Error.WriteLine();
-        Console.Error.WriteLine(UiText.Get("CodenameIntro"));
-        // A line of its own under a label, so a script can take it (grep -A1 codename | tail -1).
-        Console.Out.WriteLine("codename:");
-        Console.Out.WriteLine($"  {codename}");
-        Console.Out.Flush();
-        Console.Error.WriteLine(UiText.Get("CodenameAdvice"));
-        Console.Error.WriteLine();
+        if (guided && !Console.IsErrorRedirected)
+            CodenameScreen.Show(codename, Console.In, Console.Error);
+        else
+            CodenameScreen.Print(codename);
     }
 
+    /// <summary>--when as the guided mode stores it: "2023-02" or "2023".</summary>
+    static string? When(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            return null;
+        return Answers.YearMonth(value) is { } date
+            ? Answers.When(date.Year, date.Month)
+            : throw new ToolException(UiText.Format("BadWhen", value), UiText.Get("HintWhen"));
+    }
+
+    /// <summary>--category as the guided mode reads it: an identifier, a number, or a name in any language.</summary>
     static string? Category(string? value)
     {
         if (value is null)
             return null;
-        var normalised = value.Trim().ToLowerInvariant();
-        if (!ReportDocument.Categories.Contains(normalised))
-            throw new ToolException(UiText.Format("BadCategory", value), string.Join(", ", ReportDocument.Categories));
-        return normalised;
+        return Answers.Category(value)
+            ?? throw new ToolException(UiText.Format("BadCategory", value), string.Join(", ", ReportDocument.Categories));
     }
 
     static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

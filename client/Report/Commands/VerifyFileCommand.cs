@@ -14,10 +14,10 @@ static class VerifyFileCommand
 {
     public static Command Create()
     {
-        var orgKey = new Option<string>("--org-key") { Description = "The organisation's key: reportorg1… or its minisign form RW… (else the one report init pinned)" };
-        var signature = new Option<string>("--signature") { Description = "The signature file (else FILE.minisig)" };
-        var file = new Argument<string>("FILE") { Description = "The file to check" };
-        var command = new Command("verify-file", "Check a file the organisation signed (FILE.minisig) against its key") { orgKey, signature, file };
+        var orgKey = new Option<string>("--org-key") { Description = UiText.Get("Help_verify_file_org_key") };
+        var signature = new Option<string>("--signature") { Description = UiText.Get("Help_verify_file_signature") };
+        var file = new Argument<string>("FILE") { Description = UiText.Get("Help_verify_file_FILE") };
+        var command = new Command("verify-file", UiText.Get("Help_verify_file")) { orgKey, signature, file };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
             var (_, config) = CommonOptions.Start(result);

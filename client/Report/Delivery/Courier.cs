@@ -27,6 +27,8 @@ enum DeliveryOutcome
     RosterRefused,
     /// <summary>The server is plainly unreachable: this and the remaining envelopes were not tried.</summary>
     Unreachable,
+    /// <summary>Larger than the server takes (413, or its published limit): marked, never sent again.</summary>
+    TooLarge,
 }
 
 sealed record DeliveryResult(DeliveryOutcome Outcome, string? ReportId, string? Problem);
@@ -43,9 +45,12 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
 
     public DeliveryResult Deliver(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        using var client = channel.CreateClient();
         var path = outbox.EnvelopePath(entry);
         var size = new FileInfo(path).Length;
+        // Not offered at all: the server said it takes nothing this large, so every attempt would end the same.
+        if (entry.TooLarge || size > policy.MaxEnvelopeBytes)
+            return TooLarge(entry, "HTTP 413");
+        using var client = channel.CreateClient();
         var pipeline = policy.Build(size, breaker, problem => Console.Error.WriteLine($"report: {UiText.Format("RetryingAfter", problem)}"));
         try
         {
@@ -55,10 +60,10 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
             if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
             {
                 if (ReadAnswer(response) is not { } answer)
-                    return Keep(entry, DeliveryOutcome.Queued, "unreadable answer");
+                    return Keep(entry, DeliveryOutcome.Queued, UiText.Get("NetNotTheServer"));
                 // Without a valid receipt the 201 could come from anyone on the path: the report stays queued.
                 if (!receipts.Believe(answer, path))
-                    return Keep(entry, DeliveryOutcome.Queued, "the answer carried no valid receipt");
+                    return Keep(entry, DeliveryOutcome.Queued, UiText.Get("ReceiptMissing"));
                 outbox.Remove(entry);
                 return new DeliveryResult(DeliveryOutcome.Delivered, answer.Id, null);
             }
@@ -68,6 +73,8 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
                 || response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.Forbidden;
             if (busy)
                 return Keep(entry, DeliveryOutcome.Queued, problem);
+            if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+                return TooLarge(entry, problem);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
                 outbox.Save(entry with { Problem = problem, RosterRefused = true });
@@ -77,7 +84,7 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
         }
         catch (BrokenCircuitException)
         {
-            return Keep(entry, DeliveryOutcome.Unreachable, "server unreachable");
+            return Keep(entry, DeliveryOutcome.Unreachable, UiText.Get("NetUnreachable"));
         }
         catch (TooMuchWorkException e)
         {
@@ -86,10 +93,15 @@ sealed class Courier(Channel channel, ReportOutbox outbox, DeliveryPolicy policy
         }
         catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or Polly.Timeout.TimeoutRejectedException or ProtocolException)
         {
-            var problem = e is Polly.Timeout.TimeoutRejectedException ? "timed out"
-                : e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message;
-            return Keep(entry, DeliveryOutcome.Queued, problem);
+            return Keep(entry, DeliveryOutcome.Queued, NetworkProblem.Describe(e));
         }
+    }
+
+    DeliveryResult TooLarge(OutboxEntry entry, string problem)
+    {
+        if (!entry.TooLarge)
+            outbox.Save(entry with { Problem = problem, TooLarge = true });
+        return new DeliveryResult(DeliveryOutcome.TooLarge, null, problem);
     }
 
     /// <summary>Leaves the entry queued; its description is written again only when the problem's words change.</summary>

@@ -14,6 +14,10 @@ sealed record DeliveryPolicy(TimeSpan AttemptTimeout, int MaxAttempts)
 {
     public static readonly DeliveryPolicy Default = new(TimeSpan.FromSeconds(60), 6);
 
+    /// <summary>The largest envelope the server said it takes (PROTOCOL.md "Limits"), or null when it never said:
+    /// a larger one is not offered at all, as the server would refuse it however often it is sent.</summary>
+    public long? MaxEnvelopeBytes { get; init; }
+
 
     /// <summary>A server may ask to wait; beyond this, waiting in the foreground helps nobody and the report stays
     /// queued at once (exit 75) for a later <c>report send</c>. A full server asks for a minute, and a source should

@@ -7,12 +7,37 @@ namespace Reporting.Report.Guided;
 
 /// <summary>Asks for what is missing, one question at a time, in the user's language. Written for
 /// someone who rarely uses a computer: numbered choices, an example with every question, a way to
-/// skip, and a warning before anything that could identify a person.</summary>
+/// skip, a warning before anything that could identify a person, and nothing typed ever lost: a file
+/// that cannot go is left out with its reason, and every answer can be changed before sealing.</summary>
 sealed class Interview(TextReader input, TextWriter output)
 {
-    /// <summary>What ends the free text: a line with only a full stop, as in old mail programs; easy to
-    /// type on any keyboard layout, unlike Ctrl-D (which also works).</summary>
-    const string EndOfText = ".";
+    /// <summary>A line with only one of these ends the text, as in old mail programs: the full stop of a plain
+    /// keyboard, of a Chinese input method (。) and its full-width form (．).</summary>
+    static readonly string[] EndOfText = [".", "。", "．"];
+
+    /// <summary>What a codename is, and that no answer is a choice too, before the first question.</summary>
+    public void Introduce(Draft draft, bool askReply)
+    {
+        output.WriteLine();
+        output.WriteLine(UiText.Get("Welcome"));
+        output.WriteLine(UiText.Get("WelcomeCtrlC"));
+        if (!askReply)
+            return;
+        output.WriteLine();
+        output.WriteLine(UiText.Get("ExplainCodename"));
+        output.WriteLine(UiText.Get("ExplainNoReply"));
+        AskReply(draft);
+    }
+
+    void AskReply(Draft draft)
+    {
+        output.WriteLine();
+        output.WriteLine(UiText.Get("AskReply"));
+        output.WriteLine($"  1) {UiText.Format("ReplyWords", 8)}");
+        output.WriteLine($"  2) {UiText.Format("ReplyDigits", 28)}");
+        output.WriteLine($"  3) {UiText.Get("ReplyNone")}");
+        draft.Reply = AskNumber(3) switch { 1 => ReplyForm.Words, 2 => ReplyForm.Digits, _ => ReplyForm.None };
+    }
 
     public void AskCategory(Draft draft)
     {
@@ -23,15 +48,9 @@ sealed class Interview(TextReader input, TextWriter output)
             output.WriteLine($"  {i + 1}) {CategoryName(categories[i])}");
         while (true)
         {
-            var answer = Ask(UiText.Format("AskNumber", categories.Count)).Trim();
-            if (int.TryParse(answer, out var number) && number >= 1 && number <= categories.Count)
+            if (Answers.Category(Ask(UiText.Format("AskNumber", categories.Count))) is { } category)
             {
-                draft.Category = categories[number - 1];
-                return;
-            }
-            if (categories.Contains(answer.ToLowerInvariant()))
-            {
-                draft.Category = answer.ToLowerInvariant();
+                draft.Category = category;
                 return;
             }
             output.WriteLine(UiText.Format("NotAChoice", categories.Count));
@@ -47,12 +66,38 @@ sealed class Interview(TextReader input, TextWriter output)
         draft.Region = answer.Length == 0 ? null : answer;
     }
 
+    /// <summary>The year, then the month, each with "not sure" (Enter); a whole date typed at once is understood too.</summary>
     public void AskWhen(Draft draft)
     {
         output.WriteLine();
         output.WriteLine(UiText.Get("AskWhen"));
-        var answer = Ask(UiText.Get("AskWhenPrompt")).Trim();
-        draft.When = answer.Length == 0 ? null : answer;
+        while (true)
+        {
+            var typed = Ask(UiText.Get("AskYearPrompt"));
+            if (Answers.Plain(typed).Length == 0)
+            {
+                draft.When = null;
+                return;
+            }
+            if (Answers.YearMonth(typed) is not { } date)
+            {
+                output.WriteLine(UiText.Format("NotAYear", DateTime.UtcNow.Year));
+                continue;
+            }
+            var month = date.Month;
+            while (month is null)
+            {
+                var typedMonth = Ask(UiText.Get("AskMonthPrompt"));
+                if (Answers.Plain(typedMonth).Length == 0)
+                    break;
+                if (Answers.Number(typedMonth) is { } m and >= 1 and <= 12)
+                    month = m;
+                else
+                    output.WriteLine(UiText.Format("NotAChoice", 12));
+            }
+            draft.When = Answers.When(date.Year, month);
+            return;
+        }
     }
 
     public void AskText(Draft draft)
@@ -60,28 +105,39 @@ sealed class Interview(TextReader input, TextWriter output)
         output.WriteLine();
         output.WriteLine(UiText.Get("AskText"));
         output.WriteLine(UiText.Get("WarnText"));
-        output.WriteLine(UiText.Format("HowToEndText", EndOfText));
-        var lines = new List<string>();
+        output.WriteLine(UiText.Get("HowToEndText"));
         while (true)
         {
-            var line = input.ReadLine();
-            if (line is null || line.Trim() == EndOfText)
+            var text = ReadText();
+            if (text.Length > 0)
+            {
+                draft.Text = text;
+                return;
+            }
+            output.WriteLine(UiText.Get("TextEmpty"));
+        }
+    }
+
+    /// <summary>Lines until an empty line twice, a full stop alone, or the end of input (Ctrl-D).</summary>
+    string ReadText()
+    {
+        var lines = new List<string>();
+        while (input.ReadLine() is { } line)
+        {
+            if (EndOfText.Contains(line.Trim()))
+                break;
+            if (line.Trim().Length == 0 && lines.Count > 0 && lines[^1].Trim().Length == 0)
                 break;
             lines.Add(line);
         }
-        var text = string.Join('\n', lines).Trim('\n', '\r', ' ');
-        if (text.Length == 0)
-        {
-            output.WriteLine(UiText.Get("TextEmpty"));
-            AskText(draft);
-            return;
-        }
-        draft.Text = text;
+        return string.Join('\n', lines).Trim('\n', '\r', ' ', '\u3000');
     }
 
     /// <summary>Asks for files one by one, preparing each at once so that the user learns straight away
-    /// whether it could be cleaned.</summary>
-    public List<PreparedAttachment> AskAttachments(List<PreparedAttachment> prepared, bool allowUnscrubbed)
+    /// whether it could be cleaned and whether it fits; a file that cannot go is left out, with its reason,
+    /// and the report goes on without it. <paramref name="tooLarge"/> says why the report with these
+    /// attachments would be too large for the server, or null.</summary>
+    public void AskAttachments(Draft draft, bool allowUnscrubbed, Func<IReadOnlyList<PreparedAttachment>, string?> tooLarge)
     {
         output.WriteLine();
         output.WriteLine(UiText.Get("AskAttachments"));
@@ -89,72 +145,142 @@ sealed class Interview(TextReader input, TextWriter output)
         {
             var path = Unquote(Ask(UiText.Get("AskAttachmentPrompt")));
             if (path.Length == 0)
-                return prepared;
+                return;
             if (!File.Exists(path))
             {
                 output.WriteLine(UiText.Format("NoSuchFile", path));
                 continue;
             }
-            try
+            if (Prepare(path, draft.Attachments.Count + 1, allowUnscrubbed) is not { } prepared)
+                continue;
+            if (tooLarge([.. draft.Attachments, prepared]) is { } reason)
             {
-                prepared.Add(AttachmentPreparer.Prepare(path, prepared.Count + 1, allowUnscrubbed));
-            }
-            catch (ToolException e) when (!allowUnscrubbed && ImageScrubber.Recognise(Head(path)) is null)
-            {
-                output.WriteLine(e.Message);
-                foreach (var hint in e.Hints.Take(1))
-                    output.WriteLine(hint);
-                if (!AskYesNo(UiText.Get("AskSendUnscrubbed")))
-                    continue;
-                prepared.Add(AttachmentPreparer.Prepare(path, prepared.Count + 1, allowUnscrubbed: true));
-            }
-            catch (ToolException e)
-            {
-                output.WriteLine(e.Message);
+                output.WriteLine(reason);
+                output.WriteLine(UiText.Get("AttachmentLeftOut"));
                 continue;
             }
-            var last = prepared[^1];
-            output.WriteLine(last.Source.Scrubbed
-                ? UiText.Format("AttachmentCleaned", last.Source.Name)
-                : UiText.Format("AttachmentNotCleaned", last.Source.Name));
+            draft.Attachments.Add(prepared);
+            output.WriteLine(prepared.Source.Scrubbed
+                ? UiText.Format("AttachmentCleaned", prepared.Source.Name)
+                : UiText.Format("AttachmentNotCleaned", prepared.Source.Name));
         }
     }
 
-    public bool Confirm(Draft draft, IReadOnlyList<PreparedAttachment> attachments, bool reply, int reviewers)
+    /// <summary>The file made ready, or null (said why) when it cannot go: the report is kept either way.</summary>
+    PreparedAttachment? Prepare(string path, int number, bool allowUnscrubbed)
+    {
+        try
+        {
+            return AttachmentPreparer.Prepare(path, number, allowUnscrubbed);
+        }
+        catch (ToolException e) when (!allowUnscrubbed && e.Hints.Contains(UiText.Get("HintAllowUnscrubbed")))
+        {
+            output.WriteLine(e.Message);
+            output.WriteLine(e.Hints[0]);
+            return AskYesNo(UiText.Get("AskSendUnscrubbed")) ? Prepare(path, number, allowUnscrubbed: true) : null;
+        }
+        catch (ToolException e)
+        {
+            output.WriteLine(e.Message);
+            output.WriteLine(UiText.Get("AttachmentLeftOut"));
+            return null;
+        }
+    }
+
+    /// <summary>Shows everything, numbered; any answer can be asked again before sealing. True: seal it;
+    /// false: the source chose, and confirmed, to throw it away.</summary>
+    public bool Review(Draft draft, int reviewers, bool allowUnscrubbed, Func<IReadOnlyList<PreparedAttachment>, string?> tooLarge)
+    {
+        while (true)
+        {
+            ShowSummary(draft, reviewers);
+            var typed = Ask(UiText.Get("AskSendOrChange"));
+            var plain = Answers.Plain(typed);
+            if (IsYes(plain))
+                return true;
+            if (IsNo(plain))
+            {
+                if (AskYesNo(UiText.Get("AskDiscard")))
+                    return false;
+                continue;
+            }
+            switch (Answers.Number(typed))
+            {
+                case 1: AskCategory(draft); break;
+                case 2: AskRegion(draft); break;
+                case 3: AskWhen(draft); break;
+                case 4: AskText(draft); break;
+                case 5:
+                    draft.Attachments.Clear();
+                    output.WriteLine(UiText.Get("AttachmentsCleared"));
+                    AskAttachments(draft, allowUnscrubbed, tooLarge);
+                    break;
+                case 6: AskReply(draft); break;
+                default: output.WriteLine(UiText.Get("NotASummaryChoice")); break;
+            }
+        }
+    }
+
+    void ShowSummary(Draft draft, int reviewers)
     {
         output.WriteLine();
         output.WriteLine(UiText.Get("SummaryTitle"));
-        output.WriteLine($"  {UiText.Get("FieldCategory")}: {CategoryName(draft.Category!)}");
-        output.WriteLine($"  {UiText.Get("FieldRegion")}: {draft.Region ?? UiText.Get("NotGiven")}");
-        output.WriteLine($"  {UiText.Get("FieldWhen")}: {draft.When ?? UiText.Get("NotGiven")}");
+        output.WriteLine("  1) " + UiText.Format("SummaryField", UiText.Get("FieldCategory"), CategoryName(draft.Category!)));
+        output.WriteLine("  2) " + UiText.Format("SummaryField", UiText.Get("FieldRegion"), draft.Region ?? UiText.Get("NotGiven")));
+        output.WriteLine("  3) " + UiText.Format("SummaryField", UiText.Get("FieldWhen"), draft.When ?? UiText.Get("NotSure")));
         var text = draft.Text ?? "";
         var preview = text.Length > 200 ? text[..200] + "…" : text;
-        output.WriteLine($"  {UiText.Get("FieldText")} ({UiText.Format("Characters", text.Length)}):");
+        output.WriteLine("  4) " + UiText.Format("SummaryTextField", UiText.Get("FieldText"), UiText.Count("Characters", text.Length)));
         foreach (var line in preview.Split('\n'))
-            output.WriteLine($"    {line}");
-        output.WriteLine($"  {UiText.Get("FieldAttachments")}: {(attachments.Count == 0 ? UiText.Get("None") : "")}");
-        foreach (var attachment in attachments)
-            output.WriteLine($"    {attachment.Source.Name} — " + (attachment.Source.Scrubbed
-                ? UiText.Get("Cleaned")
-                : UiText.Get("NotCleaned")));
-        output.WriteLine($"  {UiText.Get("FieldReply")}: {(reply ? UiText.Get("ReplyYes") : UiText.Get("ReplyNo"))}");
-        output.WriteLine(UiText.Format("SummarySealing", reviewers));
-        return AskYesNo(UiText.Get("AskSend"));
+            output.WriteLine($"       {line}");
+        output.WriteLine("  5) " + UiText.Format("SummaryField", UiText.Get("FieldAttachments"), draft.Attachments.Count == 0 ? UiText.Get("None") : "").TrimEnd());
+        foreach (var attachment in draft.Attachments)
+            output.WriteLine($"       {attachment.Source.Name} — " + (attachment.Source.Scrubbed ? UiText.Get("Cleaned") : UiText.Get("NotCleaned")));
+        output.WriteLine("  6) " + UiText.Format("SummaryField", UiText.Get("FieldReply"), ReplyName(draft.Reply)));
+        output.WriteLine(UiText.Count("SummarySealing", reviewers));
+    }
+
+    /// <summary>Says why the report cannot be sealed as it is; the summary follows, to change it.</summary>
+    public void Refuse(string reason)
+    {
+        output.WriteLine();
+        output.WriteLine(reason);
+        output.WriteLine(UiText.Get("HintRemoveAttachment"));
     }
 
     public bool AskYesNo(string question)
     {
         while (true)
         {
-            var answer = Ask(question + " " + UiText.Get("YesNo")).Trim().ToLowerInvariant();
-            if (UiText.Get("YesWords").Split(',').Contains(answer) || answer is "y" or "yes")
+            var answer = Answers.Plain(Ask(question + " " + UiText.Get("YesNo")));
+            if (IsYes(answer))
                 return true;
-            if (UiText.Get("NoWords").Split(',').Contains(answer) || answer is "n" or "no")
+            if (IsNo(answer))
                 return false;
         }
     }
 
+    int AskNumber(int count)
+    {
+        while (true)
+        {
+            if (Answers.Number(Ask(UiText.Format("AskNumber", count))) is { } number && number >= 1 && number <= count)
+                return number;
+            output.WriteLine(UiText.Format("NotAChoice", count));
+        }
+    }
+
+    static bool IsYes(string plain) => plain.Length > 0 && (UiText.Get("YesWords").Split(',').Contains(plain) || plain is "y" or "yes");
+    static bool IsNo(string plain) => plain.Length > 0 && (UiText.Get("NoWords").Split(',').Contains(plain) || plain is "n" or "no");
+
     public static string CategoryName(string category) => UiText.Get("Category_" + category.Replace('-', '_'));
+
+    static string ReplyName(ReplyForm reply) => reply switch
+    {
+        ReplyForm.Words => UiText.Format("ReplyWords", 8),
+        ReplyForm.Digits => UiText.Format("ReplyDigits", 28),
+        _ => UiText.Get("ReplyNone"),
+    };
 
     string Ask(string prompt)
     {
@@ -170,13 +296,5 @@ sealed class Interview(TextReader input, TextWriter output)
         if (path.Length >= 2 && (path[0] == '\'' || path[0] == '"') && path[^1] == path[0])
             path = path[1..^1];
         return path;
-    }
-
-    static byte[] Head(string path)
-    {
-        using var file = File.OpenRead(path);
-        var head = new byte[16];
-        var read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        return head[..read];
     }
 }

@@ -138,7 +138,7 @@ static class RosterStore
         byte[]? freshness;
         try
         {
-            bytes = Download(client, pipeline, Routes.Roster, MaxRosterBytes, cancellationToken)
+            bytes = Download(client, pipeline, Routes.Roster, MaxRosterBytes, cancellationToken, answer => ServerLimits.Remember(home, answer))
                 ?? throw new ToolException(UiText.Format("RosterFetchFailed", "HTTP 404"), UiText.Get("HintCheckServer"));
             // Checked before the statement is asked for: a roster that lists no freshness key needs none (nor a request).
             freshness = Verify(bytes, null, config, rosterOnly: true).Roster.FreshnessKey is null
@@ -147,14 +147,16 @@ static class RosterStore
         }
         catch (Exception e) when (e is HttpRequestException or IOException or Polly.Timeout.TimeoutRejectedException or System.Net.Sockets.SocketException or Polly.CircuitBreaker.BrokenCircuitException)
         {
-            throw new ToolException(UiText.Format("RosterFetchFailed", e is HttpRequestException { InnerException: { } inner } ? inner.Message : e.Message),
+            throw new ToolException(UiText.Format("RosterFetchFailed", NetworkProblem.Describe(e)),
                 channel.Proxy is null ? UiText.Get("HintCheckServer") : UiText.Get("HintCheckProxy"));
         }
         return Accept(home, config, bytes, freshness, minimumVersion);
     }
 
     /// <summary>GETs <paramref name="route"/>'s body, to <paramref name="maxBytes"/>; null for a 404.</summary>
-    static byte[]? Download(HttpClient client, Polly.ResiliencePipeline<HttpResponseMessage> pipeline, string route, int maxBytes, CancellationToken cancellationToken)
+    /// <param name="answered">Sees the answer's headers (the roster's carry the server's limits).</param>
+    static byte[]? Download(HttpClient client, Polly.ResiliencePipeline<HttpResponseMessage> pipeline, string route, int maxBytes, CancellationToken cancellationToken,
+        Action<HttpResponseMessage>? answered = null)
     {
         using var response = pipeline.ExecuteAsync(async token =>
         {
@@ -176,6 +178,7 @@ static class RosterStore
             return null;
         if (response.StatusCode != HttpStatusCode.OK)
             throw new ToolException(UiText.Format("RosterFetchFailed", $"HTTP {(int)response.StatusCode}"), UiText.Get("HintCheckServer"));
+        answered?.Invoke(response);
         if (response.Content.Headers.ContentLength > maxBytes)
             throw Explain(new RosterException(RosterFailure.Malformed, "too large"));
         using var body = response.Content.ReadAsStream(cancellationToken);

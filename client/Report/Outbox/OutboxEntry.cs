@@ -10,4 +10,10 @@ namespace Reporting.Report.Outbox;
 /// <paramref name="RosterVersion"/> (its grace period after a roster change is over, or it never served that
 /// version). Sending it again cannot help, and the outbox holds no plaintext to seal it again from, so
 /// <c>report send</c> leaves it alone and says what the source can do instead.</param>
-sealed record OutboxEntry(string IdempotencyKey, int RosterVersion, DateOnly Queued, long Size, string? Problem = null, bool RosterRefused = false);
+/// <param name="TooLarge">The server takes no envelope this large (it answered 413, or its published limit is
+/// smaller): final like <paramref name="RosterRefused"/>, never sent again.</param>
+sealed record OutboxEntry(string IdempotencyKey, int RosterVersion, DateOnly Queued, long Size, string? Problem = null, bool RosterRefused = false, bool TooLarge = false)
+{
+    /// <summary>The server will never take it as it is: not offered again.</summary>
+    public bool Final => RosterRefused || TooLarge;
+}

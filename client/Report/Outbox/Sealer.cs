@@ -33,10 +33,13 @@ static class Sealer
         return length;
     }
 
+    /// <summary>All of one kind (the roster was refused otherwise): hybrid for a post-quantum roster, X25519 for a classic one.</summary>
+    public static IReadOnlyList<IRecipient> Recipients(Roster roster) =>
+        [.. roster.Reviewers.Select(r => AgeKeys.ParseRecipient(r.Recipient))];
+
     static void Seal(Stream destination, Roster roster, ReportDocument document, IReadOnlyList<AttachmentSource> attachments, long expectedBytes, bool armor)
     {
-        // All of one kind (the roster was refused otherwise): hybrid for a post-quantum roster, X25519 for a classic one.
-        var recipients = roster.Reviewers.Select(r => AgeKeys.ParseRecipient(r.Recipient)).ToList();
+        var recipients = Recipients(roster);
         using var bar = new ProgressBar(UiText.Get("ProgressSeal"), Padme.PaddedLength(expectedBytes));
         using (var counting = new CountingWriteStream(destination, bar.Report))
         using (var sealing = AgeFile.Seal(counting, recipients, armor, leaveOpen: true))

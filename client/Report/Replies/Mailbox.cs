@@ -61,11 +61,20 @@ sealed class Mailbox(HttpClient client, CodenameKeys keys)
         }
     }
 
-    async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken token)
+    /// <summary>Deletes a reply from the server once read: true when it is gone (deleted now or before).</summary>
+    public async Task<bool> DeleteAsync(ListedReply reply, CancellationToken token)
+    {
+        if (reply.Id is not { Length: > 0 and <= 64 } id || !id.All(char.IsAsciiLetterOrDigit))
+            return false;
+        using var response = await SendAsync($"{MailboxPath}/{id}", token, HttpMethod.Delete);
+        return response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.OK or HttpStatusCode.NotFound;
+    }
+
+    async Task<HttpResponseMessage> SendAsync(string relative, CancellationToken token, HttpMethod? method = null)
     {
         // Signed for the path as sent, which keeps a prefix in the server address (https://host/reporting/).
         var uri = new Uri(client.BaseAddress!, relative);
-        using var request = RequestSignature.CreateRequest(keys.MailboxKey, HttpMethod.Get, uri.PathAndQuery, null, DateTimeOffset.UtcNow);
+        using var request = RequestSignature.CreateRequest(keys.MailboxKey, method ?? HttpMethod.Get, uri.PathAndQuery, null, DateTimeOffset.UtcNow);
         request.RequestUri = uri;
         return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
     }

@@ -36,6 +36,8 @@ static class UiText
         Language = Normalise(language) ?? "en";
         // zh-Hans: the satellite assembly's culture; zh-CN, zh-SG fall back to it.
         Culture = CultureInfo.GetCultureInfo(Language == "zh" ? "zh-Hans" : Language);
+        // The command-line parser's own words (Usage, Options, its errors) come from its resources in this culture.
+        CultureInfo.CurrentUICulture = Culture;
     }
 
     public static string Get(string key) =>
@@ -43,6 +45,28 @@ static class UiText
 
     public static string Format(string key, params object?[] arguments) =>
         string.Format(Culture, Get(key), arguments);
+
+    /// <summary>"report: error: …" with the label in the user's language.</summary>
+    public static string Error(string text) => $"report: {Get("LabelError")}: {text}";
+
+    /// <summary>"report: hint: …" with the label in the user's language.</summary>
+    public static string Hint(string text) => $"report: {Get("LabelHint")}: {text}";
+
+    /// <summary>A sentence about <paramref name="count"/> things, {0} being the count: KEY_one for exactly one
+    /// (English says "1 reviewer"; Korean and Chinese have one form, so their KEY_one says the same as KEY).</summary>
+    public static string Count(string key, long count, params object?[] more) =>
+        Format(count == 1 ? key + "_one" : key, [count, .. more]);
+
+    /// <summary>A size in the units people meet on their phones: KB up to 100 MB, MB beyond, with the
+    /// language's digit grouping. A report is rounded up and a limit down, so a report over a limit never
+    /// reads as equal to it.</summary>
+    public static string Size(long bytes, bool roundUp)
+    {
+        var inKilobytes = bytes < 100L << 20;
+        var unit = inKilobytes ? 1L << 10 : 1L << 20;
+        var amount = roundUp ? (bytes + unit - 1) / unit : bytes / unit;
+        return Format(inKilobytes ? "SizeKilobytes" : "SizeMegabytes", amount);
+    }
 
     /// <summary>Every key of the neutral (English) resources, to check that each translation is complete.</summary>
     internal static IReadOnlyList<string> Keys()

@@ -8,11 +8,14 @@ using SystemRandom = System.Security.Cryptography.RandomNumberGenerator;
 
 namespace Reporting.Format.Codenames;
 
-/// <summary>Why a typed codename was not accepted; <see cref="Position"/> is 1-based, 0 when not about one word.</summary>
-public enum CodenameProblemKind { WrongWordCount, UnknownWord, ChecksumMismatch }
+/// <summary>Why a typed codename was not accepted; <see cref="Position"/> is 1-based, 0 when not about one word.
+/// For <see cref="CodenameProblemKind.WrongOrder"/> it is the first of two neighbouring words (or digit groups)
+/// that are right but swapped.</summary>
+public enum CodenameProblemKind { WrongWordCount, UnknownWord, ChecksumMismatch, WrongOrder, WrongDigitCount }
 public sealed record CodenameProblem(CodenameProblemKind Kind, int Position, string? Word);
 
-/// <summary>A source's codename: 8 BIP-39 words. See PROTOCOL.md for the checksum and derivation.</summary>
+/// <summary>A source's codename: 80 random bits, written as 8 words of one list or as 7 groups of 4 digits.
+/// See PROTOCOL.md for the checksum, the digits and the derivation.</summary>
 public sealed class Codename
 {
     public const int WordCount = 8;
@@ -38,14 +41,15 @@ public sealed class Codename
     readonly byte[] random;
     readonly int[] indices;
 
-    Codename(Wordlist wordlist, byte[] random, int[] indices)
+    Codename(Wordlist? wordlist, byte[] random, int[] indices)
     {
         Wordlist = wordlist;
         this.random = random;
         this.indices = indices;
     }
 
-    public static Codename Generate(Wordlist wordlist)
+    /// <summary>A new codename in the words of <paramref name="wordlist"/>, or in digits when it is null.</summary>
+    public static Codename Generate(Wordlist? wordlist)
     {
         var random = new byte[RandomBytes];
         SystemRandom.Fill(random);
@@ -53,7 +57,7 @@ public sealed class Codename
     }
 
     /// <summary>The codename for exactly these 80 random bits (tests use fixed bits).</summary>
-    internal static Codename FromRandom(Wordlist wordlist, ReadOnlySpan<byte> random)
+    internal static Codename FromRandom(Wordlist? wordlist, ReadOnlySpan<byte> random)
     {
         if (random.Length != RandomBytes)
             throw new ArgumentException($"a codename holds exactly {RandomBytes} random bytes", nameof(random));
@@ -70,9 +74,17 @@ public sealed class Codename
         problem = null;
 
         // NFKD as BIP-39 does: Korean typed composed (NFC) matches the decomposed list, full-width
-        // letters become ASCII and the ideographic space becomes a plain space.
-        var tokens = (text ?? "").Normalize(NormalizationForm.FormKD).ToLowerInvariant()
-            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        // letters and digits become ASCII and the ideographic space becomes a plain space.
+        var normalised = (text ?? "").Normalize(NormalizationForm.FormKD).ToLowerInvariant();
+        if (CodenameDigits.LooksLikeDigits(normalised))
+        {
+            if (CodenameDigits.Read(normalised, out problem) is not { } fromDigits)
+                return false;
+            codename = FromRandom(null, fromDigits);
+            CryptographicOperations.ZeroMemory(fromDigits);
+            return true;
+        }
+        var tokens = normalised.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
         var (wordlist, words) = MostLikelyList(tokens);
         if (words.Count != WordCount)
@@ -94,14 +106,13 @@ public sealed class Codename
         Span<byte> packed = stackalloc byte[PackedBytes];
         try
         {
-            Pack(indices, packed);
-            var random = packed[..RandomBytes];
-            if (Checksum(random) != packed[RandomBytes])
+            if (!Valid(indices, packed))
             {
-                problem = new CodenameProblem(CodenameProblemKind.ChecksumMismatch, 0, null);
+                var swapped = SwappedPair(indices, packed);
+                problem = new CodenameProblem(swapped is null ? CodenameProblemKind.ChecksumMismatch : CodenameProblemKind.WrongOrder, swapped ?? 0, null);
                 return false;
             }
-            codename = new Codename(wordlist, random.ToArray(), indices);
+            codename = new Codename(wordlist, packed[..RandomBytes].ToArray(), indices);
             return true;
         }
         finally
@@ -110,11 +121,34 @@ public sealed class Codename
         }
     }
 
-    public Wordlist Wordlist { get; }
+    /// <summary>The list its words are in; null for a codename written in digits.</summary>
+    public Wordlist? Wordlist { get; }
 
-    /// <summary>The words separated by single spaces.</summary>
-    public override string ToString() =>
-        string.Join(' ', indices.Select(i => Wordlist.Words[i].Normalize(NormalizationForm.FormC)));
+    /// <summary>The words separated by single spaces (the current spelling, even if typed with words of the
+    /// earlier list), or the 7 groups of digits.</summary>
+    public override string ToString() => Wordlist is null
+        ? CodenameDigits.Write(random)
+        : string.Join(' ', indices.Select(i => Wordlist.Words[i].Normalize(NormalizationForm.FormC)));
+
+    static bool Valid(ReadOnlySpan<int> indices, Span<byte> packed)
+    {
+        Pack(indices, packed);
+        return Checksum(packed[..RandomBytes]) == packed[RandomBytes];
+    }
+
+    /// <summary>The first of two neighbouring words that, swapped back, give a valid codename. A wrong word
+    /// passes one of these seven tries by chance about once in 37, so the message says "maybe".</summary>
+    static int? SwappedPair(int[] indices, Span<byte> packed)
+    {
+        for (var i = 0; i + 1 < indices.Length; i++)
+        {
+            int[] swapped = [.. indices];
+            (swapped[i], swapped[i + 1]) = (swapped[i + 1], swapped[i]);
+            if (swapped[i] != swapped[i + 1] && Valid(swapped, packed))
+                return i + 1;
+        }
+        return null;
+    }
 
     /// <summary>Binds the hybrid reply identity's seed to its use: it comes from the same Argon2id output as the
     /// X25519 reply identity and the mailbox key, which use its two halves as they are.</summary>

@@ -3,23 +3,29 @@ using System.Text;
 
 namespace Reporting.Format.Codenames;
 
-/// <summary>A BIP-39 word list (2048 words, 11 bits a word), shipped as an embedded resource.</summary>
+/// <summary>A codename word list (2048 words, 11 bits a word), shipped as an embedded resource. English is
+/// BIP-39's; Korean and Chinese are BIP-39's reviewed for the sources who read them (Wordlists/README.md), with
+/// the words taken out still understood at their old places, so codenames made before the review still work.</summary>
 public sealed class Wordlist
 {
     public const int Size = 2048;
 
-    static readonly Lazy<Wordlist> english = new(() => Load("en", "english"));
-    static readonly Lazy<Wordlist> korean = new(() => Load("ko", "korean"));
-    static readonly Lazy<Wordlist> chinese = new(() => Load("zh", "chinese_simplified"));
+    static readonly Lazy<Wordlist> english = new(() => Load("en", "english", null));
+    static readonly Lazy<Wordlist> korean = new(() => Load("ko", "korean_v2", "korean"));
+    static readonly Lazy<Wordlist> chinese = new(() => Load("zh", "chinese_v2", "chinese_simplified"));
 
     readonly string[] words;
     readonly FrozenDictionary<string, int> indices;
 
-    Wordlist(string language, string[] words)
+    Wordlist(string language, string[] words, string[] earlier)
     {
         Language = language;
         this.words = words;
-        indices = words.Select((word, index) => KeyValuePair.Create(word, index)).ToFrozenDictionary(StringComparer.Ordinal);
+        // A word of the earlier list that was replaced keeps its place: it spells the same 11 bits as before.
+        indices = words.Select((word, index) => KeyValuePair.Create(word, index))
+            .Concat(earlier.Select((word, index) => KeyValuePair.Create(word, index)).Where(e => e.Key != words[e.Value]))
+            .ToFrozenDictionary(StringComparer.Ordinal);
+        Retired = [.. earlier.Where((word, index) => word != words[index])];
     }
 
     public static Wordlist English => english.Value;
@@ -44,6 +50,9 @@ public sealed class Wordlist
     /// <summary>The words in list order, NFKD-normalised as BIP-39 matches them.</summary>
     public IReadOnlyList<string> Words => words;
 
+    /// <summary>Words of the earlier (BIP-39) list that this one replaced: never shown, still read at their old place.</summary>
+    public IReadOnlyList<string> Retired { get; }
+
     /// <summary>True when every word is a single character, so words may be typed without spaces.</summary>
     internal bool SingleCharacterWords => words.All(w => w.Length == 1);
 
@@ -52,7 +61,18 @@ public sealed class Wordlist
 
     public override string ToString() => Language;
 
-    static Wordlist Load(string language, string name)
+    static Wordlist Load(string language, string name, string? earlierName)
+    {
+        var words = Read(name);
+        var earlier = earlierName is null ? words : Read(earlierName);
+        // Compatibility rests on this: a word in both lists stands at one place, so every old codename reads as before.
+        var current = words.ToHashSet(StringComparer.Ordinal);
+        if (earlier.Where((word, index) => word != words[index]).Any(current.Contains))
+            throw new InvalidOperationException($"the word list {name} moves a word of {earlierName} to another place");
+        return new Wordlist(language, words, earlier);
+    }
+
+    static string[] Read(string name)
     {
         var resource = $"Reporting.Format.Codenames.Wordlists.{name}.txt";
         using var stream = typeof(Wordlist).Assembly.GetManifestResourceStream(resource)
@@ -65,6 +85,6 @@ public sealed class Wordlist
         // A damaged list would silently change what every codename means: refuse to run with one.
         if (words.Length != Size || words.Distinct(StringComparer.Ordinal).Count() != Size)
             throw new InvalidOperationException($"the word list {resource} does not hold {Size} distinct words");
-        return new Wordlist(language, words);
+        return words;
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Reporting.Format.Protocol;
 using Reporting.Server.Hardening;
 
@@ -13,7 +15,7 @@ public static class RosterRoutes
         var group = routes.MapGroup("").WithTags("Roster");
         group.MapGet(Routes.Roster, Current)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
-            .WithSummary("The current signed roster, byte for byte as the organisation signed it");
+            .WithSummary("The current signed roster, byte for byte as the organisation signed it, with the server's limits as headers");
         group.MapGet(Routes.RosterFreshness, Freshness)
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .WithSummary("The reviewers' signed statement that the current roster is current, when the roster asks for one");
@@ -23,8 +25,14 @@ public static class RosterRoutes
         return group;
     }
 
-    static Results<FileContentHttpResult, ProblemHttpResult> Current(RosterBook roster, HttpContext context) =>
-        roster.CurrentExpired ? Problems.RosterExpired(context) : TypedResults.File(roster.Current.FileBytes, "application/json");
+    static Results<FileContentHttpResult, ProblemHttpResult> Current(RosterBook roster, IOptions<ReportingOptions> options, HttpContext context)
+    {
+        if (roster.CurrentExpired)
+            return Problems.RosterExpired(context);
+        // Beside the roster, which every source fetches before sealing: the limit is known before a report is sealed.
+        context.Response.Headers[LimitHeaders.MaxEnvelopeBytes] = options.Value.MaxEnvelopeBytes.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.File(roster.Current.FileBytes, "application/json");
+    }
 
     /// <summary>Served even once lapsed: a client then says why it refuses, instead of that nothing was there.</summary>
     static Results<FileContentHttpResult, ProblemHttpResult> Freshness(RosterFreshness freshness) =>

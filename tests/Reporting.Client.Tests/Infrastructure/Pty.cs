@@ -82,6 +82,13 @@ public sealed class Pty : IDisposable
         process.StandardInput.Flush();
     }
 
+    /// <summary>Ctrl-C as a person presses it: the terminal turns it into SIGINT for the program.</summary>
+    public void SendControlC()
+    {
+        process.StandardInput.Write("\x03");
+        process.StandardInput.Flush();
+    }
+
     public int WaitForExit(TimeSpan? timeout = null)
     {
         if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
