@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Connections;
 using Reporting.Server.Storage;
 
 namespace Reporting.Server.Uploads;
@@ -90,11 +91,21 @@ public sealed class IncomingBody : IDisposable
         var staging = whole is null ? ArrayPool<byte>.Shared.Rent(StagingSize) : null;
         var staged = 0;
         using var hasher = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        using var timer = new UploadTimer(grace, context.RequestAborted);
+        using var timer = new UploadTimer(grace);
         // The pace cuts a read by cancelling it as pending, never through a token: a read cancelled by a token leaves
         // Kestrel's body reader mid-read, and Kestrel then logs an error when it tries to drain the rest.
         var reader = request.BodyReader;
-        using var cut = timer.Token.Register(reader.CancelPendingRead);
+        using var cut = timer.Late.Register(() =>
+        {
+            try
+            {
+                reader.CancelPendingRead();
+            }
+            catch (ConnectionAbortedException)
+            {
+                // The connection went first: the pending read fails of itself.
+            }
+        });
         try
         {
             if (whole is null)
@@ -104,37 +115,29 @@ public sealed class IncomingBody : IDisposable
             {
                 var result = await reader.ReadAsync();
                 var buffer = result.Buffer;
-                if (result.IsCanceled)
+                var consumed = buffer.Start;
+                try
                 {
-                    reader.AdvanceTo(buffer.Start);
-                    return timer.IsLate ? new BodyReceipt.TooSlow() : new BodyReceipt.Incomplete();
-                }
-                // Kestrel ends a body at its declared length; the bound is there all the same.
-                var taken = buffer.Slice(0, Math.Min(buffer.Length, declared - total));
-                foreach (var segment in taken)
-                {
-                    hasher?.AppendData(segment.Span);
-                    if (whole is not null)
-                        segment.Span.CopyTo(whole.AsSpan((int)total));
-                    total += segment.Length;
-                }
-                if (staging is not null)
-                {
-                    var rest = taken;
-                    while (!rest.IsEmpty)
+                    if (result.IsCanceled)
+                        return timer.IsLate ? new BodyReceipt.TooSlow() : new BodyReceipt.Incomplete();
+                    // Kestrel ends a body at its declared length; the bound is there all the same.
+                    var taken = buffer.Slice(0, Math.Min(buffer.Length, declared - total));
+                    foreach (var segment in taken)
                     {
-                        var piece = rest.Slice(0, Math.Min(rest.Length, StagingSize - staged));
-                        piece.CopyTo(staging.AsSpan(staged));
-                        staged += (int)piece.Length;
-                        rest = rest.Slice(piece.End);
-                        if (staged == StagingSize || total == declared && rest.IsEmpty)
-                        {
-                            await file!.WriteAsync(staging.AsMemory(0, staged), context.RequestAborted);
-                            staged = 0;
-                        }
+                        hasher?.AppendData(segment.Span);
+                        if (whole is not null)
+                            segment.Span.CopyTo(whole.AsSpan((int)total));
+                        total += segment.Length;
                     }
+                    if (staging is not null)
+                        staged = await SpoolAsync(taken, staging, staged, file!, flush: total == declared, context.RequestAborted);
+                    consumed = taken.End;
                 }
-                reader.AdvanceTo(taken.End);
+                finally
+                {
+                    // Whatever happened, the read is completed, so that Kestrel can drain the rest.
+                    reader.AdvanceTo(consumed);
+                }
                 timer.Arrived(total);
                 if (result.IsCompleted)
                     break;
@@ -149,7 +152,10 @@ public sealed class IncomingBody : IDisposable
         {
             // A body cut short (Content-Length not reached), too large for Kestrel's limit or too slow for its minimum
             // data rate, or a client that went away: nothing of it is kept. A spool that found the disk full is not
-            // the client's fault: it goes on as a 503 (StorageFullHandler).
+            // the client's fault: it goes on as a 503 (StorageFullHandler). A connection that failed under a read
+            // (reset, aborted) leaves Kestrel's body reader mid-read, so it could not drain the rest: it is closed.
+            if (e is not BadHttpRequestException)
+                context.Abort();
             return timer.IsLate ? new BodyReceipt.TooSlow() : Refusal(e);
         }
         finally
@@ -158,6 +164,31 @@ public sealed class IncomingBody : IDisposable
             if (staging is not null)
                 ArrayPool<byte>.Shared.Return(staging);
         }
+    }
+
+    /// <summary>Copies <paramref name="taken"/> into the staging buffer, writing it to the spool each time it fills and,
+    /// with <paramref name="flush"/>, what is left at the end; returns how much it holds.</summary>
+    static async Task<int> SpoolAsync(ReadOnlySequence<byte> taken, byte[] staging, int staged, Stream spool, bool flush, CancellationToken cancellationToken)
+    {
+        var rest = taken;
+        while (!rest.IsEmpty)
+        {
+            var piece = rest.Slice(0, Math.Min(rest.Length, staging.Length - staged));
+            piece.CopyTo(staging.AsSpan(staged));
+            staged += (int)piece.Length;
+            rest = rest.Slice(piece.End);
+            if (staged == staging.Length)
+            {
+                await spool.WriteAsync(staging.AsMemory(0, staged), cancellationToken);
+                staged = 0;
+            }
+        }
+        if (flush && staged > 0)
+        {
+            await spool.WriteAsync(staging.AsMemory(0, staged), cancellationToken);
+            staged = 0;
+        }
+        return staged;
     }
 
     /// <summary>Kestrel says 413 when a body passes the limit it was allowed (<see cref="BodyLimits.AllowUpTo"/>)

@@ -13,17 +13,15 @@ sealed class UploadTimer : IDisposable
     readonly TimeSpan _grace;
     readonly long _started = Stopwatch.GetTimestamp();
     readonly CancellationTokenSource _late = new();
-    readonly CancellationTokenSource _readOrLate;
 
-    public UploadTimer(TimeSpan grace, CancellationToken aborted)
+    public UploadTimer(TimeSpan grace)
     {
         _grace = grace;
         _late.CancelAfter(grace);
-        _readOrLate = CancellationTokenSource.CreateLinkedTokenSource(aborted, _late.Token);
     }
 
-    /// <summary>Cancelled when the upload is late or the client went away.</summary>
-    public CancellationToken Token => _readOrLate.Token;
+    /// <summary>Cancelled when the upload falls behind the pace.</summary>
+    public CancellationToken Late => _late.Token;
 
     /// <summary>Whether the cut came from the pace (not from the client going away).</summary>
     public bool IsLate => _late.IsCancellationRequested;
@@ -36,9 +34,5 @@ sealed class UploadTimer : IDisposable
             _late.CancelAfter(due > TimeSpan.Zero ? due : TimeSpan.Zero);
     }
 
-    public void Dispose()
-    {
-        _readOrLate.Dispose();
-        _late.Dispose();
-    }
+    public void Dispose() => _late.Dispose();
 }

@@ -24,6 +24,13 @@ public sealed class RawRequest : IDisposable
         return request;
     }
 
+    /// <summary>Drops the connection with a reset (RST), as a line that fails or a client that dies mid-upload.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     /// <summary>Sends body bytes; false when the server has closed its side already.</summary>
     public async Task<bool> SendAsync(ReadOnlyMemory<byte> bytes)
     {

@@ -49,6 +49,28 @@ public sealed class UploadDeadlineTests : ServerTest
         Assert.DoesNotContain(Server.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(16 << 10)]  // received into memory
+    [InlineData(600 << 10)] // received into a spool
+    public async Task UploadsResetInTheirMiddle_KeepNothing_AndLeaveNoErrorInTheLog(int size)
+    {
+        var envelope = Server.SealForRoster(new byte[size - 300]);
+        for (var i = 0; i < 8; i++)
+        {
+            using var request = await RawRequest.SendHeadAsync(Server.Address, Head(await Server.SolvedPowAsync(envelope.Length), envelope.Length));
+            await request.SendAsync(envelope.AsMemory(0, envelope.Length / 2));
+            await Task.Delay(20 * i);
+            request.Reset();
+        }
+        using var whole = await Server.SubmitAsync(envelope);
+
+        Assert.Equal(HttpStatusCode.Created, whole.StatusCode);
+        Assert.Single(await Server.ListReportsAsync());
+        // A read the reset broke leaves Kestrel's body reader mid-read: draining it would log an error.
+        var errors = Server.Logs.Lines.Where(line => line.StartsWith("Error", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
     [Fact]
     public async Task TricklingUpload_DeclaringTheLargestSize_IsCutSoonAfterTheGrace()
     {

@@ -15,7 +15,7 @@ namespace Reporting.Server.Storage.Sqlite;
 /// ended before it began. Erasing an item overwrites its bytes with zeros, syncs, then punches a hole,
 /// which gives the blocks back to the file system. What lies outside every listed item (left by a crash
 /// between writing and committing, or between a row's deletion and its erasure) is erased at start-up.</para></summary>
-public sealed class CiphertextVolume : IDisposable
+public sealed partial class CiphertextVolume : IDisposable
 {
     public const string FileName = "ciphertext.volume";
 
@@ -366,42 +366,5 @@ public sealed class CiphertextVolume : IDisposable
             yield return (data, end);
             at = end;
         }
-    }
-
-    static class Native
-    {
-        public const int SeekData = 3;
-        public const int SeekHole = 4;
-        public const int FallocKeepSize = 1;
-        public const int FallocPunchHole = 2;
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fdatasync(int fd);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern long lseek(int fd, long offset, int whence);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fallocate(int fd, int mode, long offset, long length);
-
-        public const int GetFlags = 3; // F_GETFL
-        public const int SetFlags = 4; // F_SETFL
-        public const int NoAccessTime = 0x40000; // O_NOATIME, 01000000 on every Linux architecture .NET runs on
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fcntl(int fd, int command, int argument);
-    }
-
-    /// <summary>Reads (a download, a spooled body read back to be checked) leave the access time alone: with the
-    /// usual relatime mount the first read after a write would stamp the volume with that moment. Allowed only to
-    /// the file's owner, which the server is; elsewhere reads stamp it as any file's.</summary>
-    void KeepAccessTime()
-    {
-        if (!OperatingSystem.IsLinux())
-            return;
-        var fd = _file.DangerousGetHandle().ToInt32();
-        var flags = Native.fcntl(fd, Native.GetFlags, 0);
-        if (flags >= 0)
-            Native.fcntl(fd, Native.SetFlags, flags | Native.NoAccessTime);
     }
 }
