@@ -234,7 +234,9 @@ public static class IngestBenchmark
             }
         });
 
-        var request = Load.Submission(server, token, []);
+        // The work is priced on the length the upload declares, not on the empty envelope given for the headers.
+        var nonce = Reporting.Format.Protocol.ProofOfWork.Solve(Encoding.ASCII.GetBytes(token), Reporting.Format.Protocol.ProofOfWork.DifficultyFor(0, headerLength + payloadLength));
+        var request = Load.Submission(server, token, [], nonce: nonce);
         request.Content = new StreamContent(new SyntheticEnvelope(small.AsMemory(0, headerLength), payloadLength), 64 << 10);
         request.Content.Headers.ContentType = new("application/octet-stream");
         request.Content.Headers.ContentLength = headerLength + payloadLength;
