@@ -97,14 +97,16 @@ public sealed class FlakyProxy : IDisposable
             if (!Faulty || faults.Count >= maxFaults || random.NextDouble() >= faultRate)
                 return null;
             var kind = kinds[random.Next(kinds.Length)];
-            faults.Add(kind);
             // Toward the server: anywhere in the first few KiB of requests. Toward the client: anywhere in the
             // answer to the latest request (answers here are a few hundred bytes), so that some requests
             // reach the server whole and only their answer is lost.
             // The answer to cut is the first or second on the connection (a challenge, then an upload).
             var towardServer = random.Next(2) == 0;
             var plan = (Kind: kind, Upstream: towardServer, AfterBytes: random.Next(0, towardServer ? requestBytes : 300), OnAnswer: random.Next(1, 3));
-            return cover ? Covering(plan) : plan;
+            if (cover)
+                plan = Covering(plan);
+            faults.Add(plan.Kind); // the kind planned, after covering, so that Faults says what was planned
+            return plan;
         }
     }
 
